@@ -1,0 +1,68 @@
+//! Recognising `yield_!` / `yield_from!` and finding which code contains them.
+
+use syn::visit::Visit;
+use syn::{Expr, Macro, Stmt};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum YieldKind {
+    Yield,
+    YieldFrom,
+}
+
+/// `yield_!`, `coro::yield_!`, `::coro::yield_!` (and the same for `yield_from!`).
+pub fn yield_kind(mac: &Macro) -> Option<YieldKind> {
+    let last = mac.path.segments.last()?;
+    if !last.arguments.is_none() {
+        return None;
+    }
+    let qualified_ok = mac.path.segments.len() == 1
+        || (mac.path.segments.len() == 2 && mac.path.segments[0].ident == "coro");
+    if !qualified_ok {
+        return None;
+    }
+    if last.ident == "yield_" {
+        Some(YieldKind::Yield)
+    } else if last.ident == "yield_from" {
+        Some(YieldKind::YieldFrom)
+    } else {
+        None
+    }
+}
+
+/// Whether an expression contains a yield that the lowering must split at. Closures, async
+/// blocks and nested items do not count: `check` rejects yields there.
+pub fn expr_yields(e: &Expr) -> bool {
+    let mut f = Finder { found: false };
+    f.visit_expr(e);
+    f.found
+}
+
+pub fn stmt_yields(s: &Stmt) -> bool {
+    let mut f = Finder { found: false };
+    f.visit_stmt(s);
+    f.found
+}
+
+pub fn block_yields(b: &syn::Block) -> bool {
+    b.stmts.iter().any(stmt_yields)
+}
+
+struct Finder {
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for Finder {
+    fn visit_macro(&mut self, m: &'ast Macro) {
+        if yield_kind(m).is_some() {
+            self.found = true;
+        }
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if !self.found {
+            syn::visit::visit_expr(self, e);
+        }
+    }
+}

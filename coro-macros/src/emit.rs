@@ -1,0 +1,580 @@
+//! Stage 4b: write the state machine.
+//!
+//! One generic enum of states, one variant per block holding exactly the locals the block saves
+//! (each field its own type parameter, inferred from the step closure that constructs it), and a
+//! `move` closure that matches on the state: one arm per block.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::Type;
+
+use crate::ir::*;
+use crate::liveness::Liveness;
+use crate::names::hidden;
+use crate::rewrite::substitute_jumps;
+
+pub struct Emit<'a> {
+    pub ir: &'a Ir,
+    pub live: &'a Liveness,
+    pub krate: &'a syn::Path,
+    pub state_enum: Ident,
+    pub yield_ty: &'a Type,
+    pub resume_ty: &'a Type,
+    /// The closure's return type annotation for the return value (`_` when the declared type
+    /// cannot be written in a closure signature, like `impl Trait`).
+    pub return_ty: TokenStream,
+    pub clone: bool,
+    /// `field: expr` pairs that build the start state, in the outer fn.
+    pub start_values: Vec<(LocalId, TokenStream)>,
+}
+
+/// Everything that varies while one arm is written.
+struct ArmCtx {
+    /// How each local is spelled at the current point of the arm.
+    names: HashMap<LocalId, TokenStream>,
+    errors: Vec<syn::Error>,
+}
+
+impl Emit<'_> {
+    pub fn state(&self) -> Ident {
+        hidden("__state")
+    }
+
+    fn arg(&self) -> Ident {
+        hidden("__arg")
+    }
+
+    fn label(&self) -> syn::Lifetime {
+        syn::Lifetime::new("'__dispatch", Span::mixed_site())
+    }
+
+    /// The saved locals of a block in field order: innermost scope first, latest first, so that
+    /// dropping a suspended coroutine drops them as leaving their scopes would. A join's or an
+    /// exit's parameter is the newest of all.
+    fn fields(&self, b: BlockId) -> Vec<LocalId> {
+        let block = &self.ir.blocks[b];
+        let mut f: Vec<LocalId> = self.live.fields[b].iter().rev().copied().collect();
+        if let Some(p) = block.param {
+            if matches!(block.kind, BlockKind::Join | BlockKind::LoopExit) {
+                f.insert(0, p);
+            }
+        }
+        f
+    }
+
+    pub fn emit(&self) -> syn::Result<(TokenStream, TokenStream)> {
+        let state_enum = &self.state_enum;
+        let krate = self.krate;
+        let state = self.state();
+        let arg = self.arg();
+        let mut type_params = Vec::new();
+        let mut variants = Vec::new();
+        for (b, block) in self.ir.blocks.iter().enumerate() {
+            let name = &block.name;
+            let fields: Vec<TokenStream> = self
+                .fields(b)
+                .into_iter()
+                .map(|l| {
+                    let t = format_ident!("T{}", type_params.len());
+                    type_params.push(t.clone());
+                    let f = &self.ir.locals[l].field;
+                    quote!(#f: #t)
+                })
+                .collect();
+            if fields.is_empty() {
+                variants.push(quote!(#name));
+            } else {
+                variants.push(quote!(#name { #(#fields,)* }));
+            }
+        }
+        let generics = if type_params.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#type_params),*>)
+        };
+        let derive = if self.clone {
+            quote!(#[derive(Clone)])
+        } else {
+            quote!()
+        };
+        let enum_def = quote! {
+            #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
+            #derive
+            enum #state_enum #generics {
+                #(#variants,)*
+                Complete,
+                Poisoned,
+            }
+        };
+
+        let start_fields = self.start_values.iter().map(|(l, v)| {
+            let f = &self.ir.locals[*l].field;
+            quote!(#f: #v)
+        });
+        let start_name = &self.ir.blocks[0].name;
+        let init = quote! {
+            let mut #state = #state_enum::#start_name { #(#start_fields,)* };
+        };
+
+        let mut errors = Vec::new();
+        let mut arms = Vec::new();
+        for b in 0..self.ir.blocks.len() {
+            let (arm, errs) = self.arm(b);
+            arms.push(arm);
+            errors.extend(errs);
+        }
+        if let Some(mut e) = errors.pop() {
+            for other in errors {
+                e.combine(other);
+            }
+            return Err(e);
+        }
+
+        let uses_jumps = self
+            .ir
+            .codes
+            .iter()
+            .flatten()
+            .any(|n| matches!(n, Node::Term(Term::Jump { .. })))
+            || self
+                .ir
+                .embedded
+                .iter()
+                .any(|t| matches!(t, Term::Jump { .. }));
+        let y = self.yield_ty;
+        let a = self.resume_ty;
+        let r = &self.return_ty;
+        let dispatch = quote! {
+            match ::core::mem::replace(&mut #state, #state_enum::Poisoned) {
+                #(#arms)*
+                #state_enum::Complete => {
+                    #state = #state_enum::Complete;
+                    return ::core::option::Option::None;
+                }
+                #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
+            }
+        };
+        let body = if uses_jumps {
+            let label = self.label();
+            quote!(#label: loop { #dispatch })
+        } else {
+            dispatch
+        };
+        let closure = quote! {
+            #krate::Gen::new(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+                #body
+            })
+        };
+        Ok((quote!(#enum_def #init), closure))
+    }
+
+    /// The match arm of one block.
+    fn arm(&self, b: BlockId) -> (TokenStream, Vec<syn::Error>) {
+        let block = &self.ir.blocks[b];
+        let state_enum = &self.state_enum;
+        let name = &block.name;
+        let nodes = &self.ir.codes[block.code];
+        let mut cx = ArmCtx {
+            names: HashMap::new(),
+            errors: Vec::new(),
+        };
+
+        // Scopes that close within this arm get Rust blocks of their own; the locals of the
+        // others are bound directly by the arm's pattern.
+        let closing: HashSet<ScopeId> = closes_in(self.ir, block.code);
+        let first_closing = block
+            .scopes
+            .iter()
+            .position(|s| closing.contains(s))
+            .unwrap_or(block.scopes.len());
+        let fields = self.fields(b);
+        let param = block.param;
+
+        // Which user names are shadowed at the block's start: only the newest binding of a name
+        // may be bound under it.
+        let mut newest: HashMap<String, LocalId> = HashMap::new();
+        for &l in block.visible.iter().chain(param.iter()) {
+            newest.insert(self.ir.locals[l].name.to_string(), l);
+        }
+
+        let mut pattern = Vec::new();
+        let mut nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        for &l in &fields {
+            let local = &self.ir.locals[l];
+            let field = &local.field;
+            let shadowed = newest.get(&local.name.to_string()) != Some(&l);
+            let in_nested = block.scopes[first_closing..].contains(&local.scope);
+            let spelled: TokenStream = if shadowed {
+                hidden(&format!("__shadowed_{field}")).into_token_stream()
+            } else {
+                local.name.to_token_stream()
+            };
+            let m = if local.mutable { quote!(mut) } else { quote!() };
+            if in_nested {
+                let temp = hidden(&format!("__saved_{field}"));
+                pattern.push(quote!(#field: #temp));
+                nested_bindings
+                    .entry(local.scope)
+                    .or_default()
+                    .push(quote!(let #m #spelled = #temp;));
+            } else {
+                pattern.push(quote!(#field: #m #spelled));
+            }
+            cx.names.insert(l, spelled);
+        }
+
+        // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here.
+        let assigned = assigned_in(self.ir, block.code);
+        let mut deferred_decls: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        for &l in &block.visible {
+            let local = &self.ir.locals[l];
+            if !fields.contains(&l) && assigned.contains(&l) {
+                let n = &local.name;
+                let m = if local.mutable { quote!(mut) } else { quote!() };
+                deferred_decls
+                    .entry(local.scope)
+                    .or_default()
+                    .push(quote!(let #m #n;));
+                cx.names.insert(l, n.to_token_stream());
+            }
+        }
+
+        let arg = self.arg();
+        let param_binding = match (block.kind, param) {
+            (BlockKind::AfterYield | BlockKind::AfterYieldFrom, Some(p)) => {
+                let n = &self.ir.locals[p].name;
+                cx.names.insert(p, n.to_token_stream());
+                quote!(let #n = #arg;)
+            }
+            (BlockKind::Start | BlockKind::AfterYield, None) => quote!(::core::mem::drop(#arg);),
+            _ => quote!(),
+        };
+
+        let mut index = 0;
+        let mut body = TokenStream::new();
+        for s in &block.scopes[..first_closing] {
+            if let Some(d) = deferred_decls.get(s) {
+                body.extend(d.iter().cloned());
+            }
+        }
+        if first_closing < block.scopes.len() {
+            body.extend(self.scope_block(
+                block,
+                first_closing,
+                nodes,
+                &mut index,
+                &nested_bindings,
+                &deferred_decls,
+                &param_binding,
+                &mut cx,
+            ));
+        } else {
+            body.extend(param_binding.clone());
+        }
+        body.extend(self.seq(nodes, &mut index, &mut cx));
+
+        let pattern = if pattern.is_empty() {
+            quote!(#state_enum::#name)
+        } else {
+            quote!(#state_enum::#name { #(#pattern,)* })
+        };
+        let arm = quote! {
+            #[allow(unused_mut, unused_variables)]
+            #pattern => { #body }
+        };
+        (arm, cx.errors)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scope_block(
+        &self,
+        block: &Block,
+        j: usize,
+        nodes: &[Node],
+        index: &mut usize,
+        nested: &HashMap<ScopeId, Vec<TokenStream>>,
+        deferred: &HashMap<ScopeId, Vec<TokenStream>>,
+        param_binding: &TokenStream,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let scope = block.scopes[j];
+        let mut body = TokenStream::new();
+        if let Some(b) = nested.get(&scope) {
+            body.extend(b.iter().cloned());
+        }
+        if let Some(d) = deferred.get(&scope) {
+            body.extend(d.iter().cloned());
+        }
+        if j + 1 < block.scopes.len() {
+            body.extend(self.scope_block(
+                block,
+                j + 1,
+                nodes,
+                index,
+                nested,
+                deferred,
+                param_binding,
+                cx,
+            ));
+        } else {
+            body.extend(param_binding.clone());
+        }
+        body.extend(self.seq(nodes, index, cx));
+        self.close(scope, body, nodes, index, cx)
+    }
+
+    /// Wraps a scope's code in a Rust block, consuming its `Close` node if there is one.
+    fn close(
+        &self,
+        scope: ScopeId,
+        mut body: TokenStream,
+        nodes: &[Node],
+        index: &mut usize,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        match nodes.get(*index) {
+            Some(Node::Close(s, value)) if *s == scope => {
+                *index += 1;
+                if let Some(v) = value {
+                    body.extend(self.operand(v, cx));
+                }
+                match self.ir.scopes[scope].result {
+                    Some(r) => {
+                        let n = &self.ir.locals[r].name;
+                        cx.names.insert(r, n.to_token_stream());
+                        quote!(let #n = { #body };)
+                    }
+                    None => quote!({ #body }),
+                }
+            }
+            _ => quote!({ #body }),
+        }
+    }
+
+    /// Writes nodes until the end of the code or a `Close` (left for the caller).
+    fn seq(&self, nodes: &[Node], index: &mut usize, cx: &mut ArmCtx) -> TokenStream {
+        let mut out = TokenStream::new();
+        while let Some(node) = nodes.get(*index) {
+            match node {
+                Node::Close(..) => break,
+                Node::Open(s) => {
+                    *index += 1;
+                    let body = self.seq(nodes, index, cx);
+                    out.extend(self.close(*s, body, nodes, index, cx));
+                }
+                Node::Stmt(op) => {
+                    *index += 1;
+                    out.extend(self.operand(op, cx));
+                }
+                Node::Let {
+                    pat,
+                    init,
+                    els,
+                    binds,
+                } => {
+                    *index += 1;
+                    let init = init.as_ref().map(|i| {
+                        let t = self.operand(i, cx);
+                        quote!(= #t)
+                    });
+                    let els = els.as_ref().map(|e| {
+                        let t = self.operand(e, cx);
+                        quote!(else { #t })
+                    });
+                    // A new binding that shadows a tracked local: keep the old one reachable
+                    // under a hidden name, in case a later transition must save it.
+                    for &b in binds {
+                        let name = self.ir.locals[b].name.to_string();
+                        let shadowed: Vec<LocalId> = cx
+                            .names
+                            .iter()
+                            .filter(|(l, n)| **l != b && n.to_string() == name)
+                            .map(|(l, _)| *l)
+                            .collect();
+                        for old in shadowed {
+                            if self.may_be_saved_later(old) {
+                                let alias =
+                                    hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
+                                let current = cx.names[&old].clone();
+                                out.extend(quote!(let #alias = #current;));
+                                cx.names.insert(old, alias.into_token_stream());
+                            } else {
+                                cx.names.remove(&old);
+                            }
+                        }
+                    }
+                    out.extend(quote!(let #pat #init #els;));
+                    for &b in binds {
+                        cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
+                    }
+                }
+                Node::Term(t) => {
+                    *index += 1;
+                    out.extend(self.term(t, cx));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any state saves this local (so a shadowed binding must stay reachable).
+    fn may_be_saved_later(&self, l: LocalId) -> bool {
+        self.live.fields.iter().any(|f| f.contains(&l))
+    }
+
+    fn operand(&self, op: &Operand, cx: &mut ArmCtx) -> TokenStream {
+        if op.effects.embedded.is_empty() {
+            return op.tokens.clone();
+        }
+        let mut jump = |n: usize| self.term(&self.ir.embedded[n], cx);
+        substitute_jumps(op.tokens.clone(), &mut jump)
+    }
+
+    /// `Variant { field: local, … }` for a transition to `target`.
+    fn construct(
+        &self,
+        target: BlockId,
+        param_value: Option<TokenStream>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let state_enum = &self.state_enum;
+        let block = &self.ir.blocks[target];
+        let name = &block.name;
+        let mut fields = Vec::new();
+        for l in self.fields(target) {
+            let local = &self.ir.locals[l];
+            let f = &local.field;
+            if Some(l) == block.param {
+                let v = param_value.clone().unwrap_or_else(|| quote!(()));
+                fields.push(quote!(#f: #v));
+                continue;
+            }
+            match cx.names.get(&l) {
+                Some(n) => fields.push(quote!(#f: #n)),
+                None => {
+                    cx.errors.push(syn::Error::new(
+                        local.span,
+                        format!(
+                            "#[coro::coroutine] cannot keep `{}` across this point: it is shadowed by another binding of the same name where the coroutine suspends; rename one of them",
+                            local.name
+                        ),
+                    ));
+                    fields.push(quote!(#f: ::core::unreachable!()));
+                }
+            }
+        }
+        if fields.is_empty() {
+            quote!(#state_enum::#name)
+        } else {
+            quote!(#state_enum::#name { #(#fields,)* })
+        }
+    }
+
+    fn term(&self, term: &Term, cx: &mut ArmCtx) -> TokenStream {
+        let state = self.state();
+        let krate = self.krate;
+        let state_enum = &self.state_enum;
+        match term {
+            Term::Jump { target, value } => {
+                let has_param = self.ir.blocks[*target].param.is_some();
+                let label = self.label();
+                let v = hidden("__value");
+                let (eval, param) = match value {
+                    Some(op) if has_param => {
+                        let t = self.operand(op, cx);
+                        (quote!(let #v = #t;), Some(v.to_token_stream()))
+                    }
+                    Some(op) => {
+                        let t = self.operand(op, cx);
+                        (quote!(::core::mem::drop(#t);), None)
+                    }
+                    None => (quote!(), None),
+                };
+                let next = self.construct(*target, param, cx);
+                quote!({ #eval #state = #next; continue #label; })
+            }
+            Term::Yield { value, resume } => {
+                let y = hidden("__yielded");
+                let t = self.operand(value, cx);
+                let next = self.construct(*resume, None, cx);
+                quote!({
+                    let #y = #t;
+                    #state = #next;
+                    return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                })
+            }
+            Term::Return(value) => {
+                let r = hidden("__returned");
+                let t = self.operand(value, cx);
+                quote!({
+                    let #r = #t;
+                    #state = #state_enum::Complete;
+                    return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
+                })
+            }
+            Term::Branch(br) => {
+                let head = self.operand(&br.head, cx);
+                let mut arms = Vec::new();
+                for arm in &br.arms {
+                    let saved = cx.names.clone();
+                    for &b in &arm.binds {
+                        cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
+                    }
+                    let mut i = 0;
+                    let code = &self.ir.codes[arm.code];
+                    let body = self.seq(code, &mut i, cx);
+                    cx.names = saved;
+                    arms.push((arm.pat.clone(), body));
+                }
+                match br.kind {
+                    BranchKind::If => {
+                        let (then, els) = (&arms[0].1, &arms[1].1);
+                        quote!(if #head { #then } else { #els })
+                    }
+                    BranchKind::Match => {
+                        let arms = arms.iter().map(|(p, b)| quote!(#p => { #b }));
+                        quote!(match #head { #(#arms)* })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The scopes that have a `Close` node in this code (or its branches).
+fn closes_in(ir: &Ir, code: CodeId) -> HashSet<ScopeId> {
+    let mut out = HashSet::new();
+    for node in &ir.codes[code] {
+        match node {
+            Node::Close(s, _) => {
+                out.insert(*s);
+            }
+            Node::Term(Term::Branch(br)) => {
+                for arm in &br.arms {
+                    out.extend(closes_in(ir, arm.code));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Locals assigned as a whole somewhere in this code.
+fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
+    let mut out = HashSet::new();
+    for node in &ir.codes[code] {
+        match node {
+            Node::Stmt(op) => out.extend(op.effects.assigns.iter().copied()),
+            Node::Term(Term::Branch(br)) => {
+                for arm in &br.arms {
+                    out.extend(assigned_in(ir, arm.code));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,303 @@
+//! Lowering expressions that contain a yield.
+//!
+//! Rust evaluates operands left to right. When a later operand yields, an earlier one must be
+//! computed before the yield: it is stored in a temporary (`__tmpN`) that the state saves. Places
+//! (`x`, `x.field`, `&x`, literals) are left where they are instead: a borrow cannot be saved
+//! across a yield, and reading a place later gives the same value, since nothing else can change a
+//! coroutine's locals while it is suspended.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::Expr;
+
+use super::{Lowerer, Want};
+use crate::detect::{expr_yields, yield_kind, YieldKind};
+use crate::ir::*;
+
+impl Lowerer<'_> {
+    /// Lowers an expression; returns the operand holding its value, or `None` when control
+    /// never comes back (a `return`, `break`, …).
+    pub fn lower_expr(&mut self, e: &Expr, want: Want) -> Option<Operand> {
+        if !expr_yields(e) {
+            return Some(self.verbatim_expr(e));
+        }
+        match e {
+            Expr::Macro(m) => match yield_kind(&m.mac) {
+                Some(YieldKind::Yield) => self.lower_yield(m, want),
+                Some(YieldKind::YieldFrom) => self.lower_yield_from(m, want),
+                None => {
+                    self.error(m.span(), "internal: a yielding macro that is not yield_!");
+                    None
+                }
+            },
+            Expr::Paren(p) => self.lower_expr(&p.expr, want),
+            Expr::Group(g) => self.lower_expr(&g.expr, want),
+            Expr::Block(b) => {
+                if let Some(label) = &b.label {
+                    self.lower_labeled_block(label, &b.block, want)
+                } else {
+                    self.lower_block(&b.block, want)
+                }
+            }
+            Expr::If(i) => self.lower_if(i, want),
+            Expr::Match(m) => self.lower_match(m, want),
+            Expr::Loop(l) => self.lower_loop(l, want),
+            Expr::While(w) => self.lower_while(w),
+            Expr::ForLoop(f) => self.lower_for(f),
+            Expr::Return(r) => self.lower_return(r),
+            Expr::Break(b) => self.lower_break(b),
+            Expr::Try(t) => self.lower_try(t),
+            Expr::Binary(b) => self.lower_binary(b),
+            Expr::Unary(u) => {
+                let v = self.lower_expr(&u.expr, Want::Value)?;
+                let op = &u.op;
+                Some(self.derived(quote!(#op #v), &[&v]))
+            }
+            Expr::Cast(c) => {
+                let v = self.lower_expr(&c.expr, Want::Value)?;
+                let ty = &c.ty;
+                Some(self.derived(quote!((#v as #ty)), &[&v]))
+            }
+            Expr::Reference(r) => {
+                let v = self.lower_expr(&r.expr, Want::Value)?;
+                let m = &r.mutability;
+                Some(self.derived(quote!(&#m #v), &[&v]))
+            }
+            Expr::Field(f) => {
+                let v = self.lower_expr(&f.base, Want::Value)?;
+                let member = &f.member;
+                Some(self.derived(quote!(#v.#member), &[&v]))
+            }
+            Expr::Call(c) => {
+                let mut items: Vec<&Expr> = vec![&c.func];
+                items.extend(c.args.iter());
+                let ops = self.lower_operands(&items)?;
+                let (func, args) = ops.split_first().expect("func");
+                let refs: Vec<&Operand> = ops.iter().collect();
+                Some(self.derived(quote!(#func(#(#args),*)), &refs))
+            }
+            Expr::MethodCall(m) => {
+                let mut items: Vec<&Expr> = vec![&m.receiver];
+                items.extend(m.args.iter());
+                let ops = self.lower_operands(&items)?;
+                let (recv, args) = ops.split_first().expect("receiver");
+                let method = &m.method;
+                let turbofish = &m.turbofish;
+                let refs: Vec<&Operand> = ops.iter().collect();
+                Some(self.derived(quote!(#recv.#method #turbofish(#(#args),*)), &refs))
+            }
+            Expr::Tuple(t) => {
+                let items: Vec<&Expr> = t.elems.iter().collect();
+                let ops = self.lower_operands(&items)?;
+                let refs: Vec<&Operand> = ops.iter().collect();
+                let tokens = if ops.len() == 1 {
+                    quote!((#(#ops,)*))
+                } else {
+                    quote!((#(#ops),*))
+                };
+                Some(self.derived(tokens, &refs))
+            }
+            Expr::Array(a) => {
+                let items: Vec<&Expr> = a.elems.iter().collect();
+                let ops = self.lower_operands(&items)?;
+                let refs: Vec<&Operand> = ops.iter().collect();
+                Some(self.derived(quote!([#(#ops),*]), &refs))
+            }
+            Expr::Repeat(r) => {
+                let v = self.lower_expr(&r.expr, Want::Value)?;
+                let len = &r.len;
+                Some(self.derived(quote!([#v; #len]), &[&v]))
+            }
+            Expr::Index(i) => {
+                let ops = self.lower_operands(&[&i.expr, &i.index])?;
+                let (a, b) = (&ops[0], &ops[1]);
+                Some(self.derived(quote!(#a[#b]), &[a, b]))
+            }
+            Expr::Range(r) => {
+                let mut items = Vec::new();
+                if let Some(s) = &r.start {
+                    items.push(&**s);
+                }
+                if let Some(e) = &r.end {
+                    items.push(&**e);
+                }
+                let ops = self.lower_operands(&items)?;
+                let limits = &r.limits;
+                let mut it = ops.iter();
+                let start = r.start.as_ref().map(|_| it.next().expect("start"));
+                let end = r.end.as_ref().map(|_| it.next().expect("end"));
+                let refs: Vec<&Operand> = ops.iter().collect();
+                Some(self.derived(quote!((#start #limits #end)), &refs))
+            }
+            Expr::Struct(s) => {
+                let mut items: Vec<&Expr> = s.fields.iter().map(|f| &f.expr).collect();
+                if let Some(rest) = &s.rest {
+                    items.push(rest);
+                }
+                let ops = self.lower_operands(&items)?;
+                let path = &s.path;
+                let qself = &s.qself;
+                if qself.is_some() {
+                    self.error(s.span(), "a yield inside a struct literal with a qualified path is not supported: bind the yielded value to a local first");
+                    return None;
+                }
+                let fields = s.fields.iter().zip(&ops).map(|(f, op)| {
+                    let member = &f.member;
+                    quote!(#member: #op)
+                });
+                let rest = s.rest.as_ref().map(|_| {
+                    let op = ops.last().expect("rest operand");
+                    quote!(.. #op)
+                });
+                let refs: Vec<&Operand> = ops.iter().collect();
+                Some(self.derived(quote!(#path { #(#fields,)* #rest }), &refs))
+            }
+            Expr::Assign(a) => {
+                // The assigned value is evaluated before the place.
+                let v = self.lower_expr(&a.right, Want::Value)?;
+                if expr_yields(&a.left) {
+                    self.error(a.left.span(), "`yield_!` in the target of an assignment is not supported: compute the index into a local first");
+                    return None;
+                }
+                let v = self.hoist_if_needed(v);
+                let left = self.verbatim_place(&a.left);
+                let mut op = self.derived(quote!(#left = #v), &[&left, &v]);
+                op.effects.assigns.extend(assigned_local(&a.left, self));
+                self.push(Node::Stmt(Operand {
+                    tokens: quote!(#op;),
+                    effects: op.effects,
+                }));
+                Some(super::plain(quote!(())))
+            }
+            Expr::Let(l) => {
+                self.error(
+                    l.span(),
+                    "`let` with a yield is only supported as the condition of `if` or `while`",
+                );
+                None
+            }
+            Expr::Unsafe(u) => {
+                self.error(u.unsafe_token.span, "`yield_!` inside an `unsafe` block is not supported: keep the unsafe code in its own block, without the yield");
+                None
+            }
+            other => {
+                self.error(
+                    other.span(),
+                    "`yield_!` is not supported inside this kind of expression: bind the yielded value to a local with `let` first",
+                );
+                None
+            }
+        }
+    }
+
+    /// Lowers operands in order. Operands before the last one that yields are evaluated into
+    /// temporaries first, unless they are places (see the module docs).
+    pub fn lower_operands(&mut self, items: &[&Expr]) -> Option<Vec<Operand>> {
+        let last_yield = items.iter().rposition(|e| expr_yields(e));
+        let mut ops = Vec::with_capacity(items.len());
+        for (i, e) in items.iter().enumerate() {
+            let before_a_yield = last_yield.is_some_and(|l| i < l);
+            if expr_yields(e) {
+                let v = self.lower_expr(e, Want::Value)?;
+                let v = if before_a_yield {
+                    self.hoist_if_needed(v)
+                } else {
+                    v
+                };
+                ops.push(v);
+            } else if before_a_yield && !is_place(e) {
+                let v = self.verbatim_expr(e);
+                ops.push(self.hoist(v, "tmp"));
+            } else if is_place(e) {
+                ops.push(self.verbatim_place(e));
+            } else {
+                ops.push(self.verbatim_expr(e));
+            }
+        }
+        Some(ops)
+    }
+
+    /// Temporaries and block parameters are already computed; anything else is stored now.
+    fn hoist_if_needed(&mut self, v: Operand) -> Operand {
+        if is_simple_tokens(&v.tokens) {
+            v
+        } else {
+            self.hoist(v, "tmp")
+        }
+    }
+
+    /// An operand built from others: its effects are theirs.
+    fn derived(&self, tokens: TokenStream, parts: &[&Operand]) -> Operand {
+        let mut effects = Effects::default();
+        for p in parts {
+            effects.merge(&p.effects);
+        }
+        Operand { tokens, effects }
+    }
+
+    fn lower_binary(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
+        use syn::BinOp::*;
+        match b.op {
+            And(_) | Or(_) if expr_yields(&b.right) => self.lower_short_circuit(b),
+            AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
+            | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_) | ShrAssign(_) => {
+                // For primitive operands Rust evaluates the right side first.
+                if expr_yields(&b.left) {
+                    self.error(b.left.span(), "`yield_!` in the target of a compound assignment is not supported: compute it into a local first");
+                    return None;
+                }
+                let v = self.lower_expr(&b.right, Want::Value)?;
+                let left = self.verbatim_place(&b.left);
+                let op = &b.op;
+                let op = self.derived(quote!(#left #op #v), &[&left, &v]);
+                self.push(Node::Stmt(Operand {
+                    tokens: quote!(#op;),
+                    effects: op.effects,
+                }));
+                Some(super::plain(quote!(())))
+            }
+            _ => {
+                let ops = self.lower_operands(&[&b.left, &b.right])?;
+                let (l, r) = (&ops[0], &ops[1]);
+                let op = &b.op;
+                Some(self.derived(quote!((#l #op #r)), &[l, r]))
+            }
+        }
+    }
+}
+
+/// Expressions that name a place (or a constant) and can be evaluated later with the same
+/// result: paths, field accesses, borrows of places, literals.
+pub fn is_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) | Expr::Lit(_) => true,
+        Expr::Field(f) => is_place(&f.base),
+        Expr::Reference(r) => is_place(&r.expr),
+        Expr::Paren(p) => is_place(&p.expr),
+        Expr::Index(i) => is_place(&i.expr) && matches!(&*i.index, Expr::Lit(_) | Expr::Path(_)),
+        _ => false,
+    }
+}
+
+fn is_simple_tokens(t: &TokenStream) -> bool {
+    let mut it = t.clone().into_iter();
+    matches!(
+        (it.next(), it.next()),
+        (Some(proc_macro2::TokenTree::Ident(_)), None)
+    )
+}
+
+fn assigned_local(left: &Expr, l: &Lowerer) -> Option<LocalId> {
+    match left {
+        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            l.resolve(&p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+#[allow(dead_code)]
+fn tokens_of(e: &Expr) -> TokenStream {
+    e.to_token_stream()
+}

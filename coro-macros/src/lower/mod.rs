@@ -1,0 +1,394 @@
+//! Stage 3: explode the statements and expressions that contain a yield into blocks.
+//!
+//! Like regenerator's emitter, the lowering walks the body once, appending to the code of the
+//! current block. Code without a yield is kept verbatim (rewritten by [`crate::rewrite`]); a
+//! yield ends the current block and starts a new one, and control flow around a yield becomes
+//! branches and jumps between blocks. Scopes are kept as they are in the source, so that locals
+//! are dropped where the user's program drops them.
+//!
+//! - [`stmt`]: statements, `let`, blocks;
+//! - [`expr`]: expressions, with operands evaluated left to right into temporaries;
+//! - [`control`]: `if`, `match`, loops, `break`/`continue`/`return`, `yield_!`, `yield_from!`.
+
+mod control;
+mod expr;
+mod stmt;
+
+use std::collections::HashSet;
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::{Ident, Path};
+
+use crate::ir::*;
+use crate::names::hidden;
+use crate::rewrite::{Exit, LoopLabel, Rewriter};
+use crate::uses;
+
+/// Whether the caller needs an expression's value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    Value,
+    Discard,
+}
+
+/// A loop or labelled block split into blocks.
+struct LoopCtx {
+    head: Option<BlockId>,
+    exit: Option<BlockId>,
+    /// The scopes and locals in scope at the loop, for the exit block created on the first break.
+    env: Vec<ScopeId>,
+    visible: Vec<LocalId>,
+    wants_value: bool,
+    span: Span,
+}
+
+pub struct Lowerer<'a> {
+    pub ir: Ir,
+    krate: &'a Path,
+    /// Where nodes are appended; `None` after a terminator (the code that follows is dead).
+    cursor: Option<CodeId>,
+    env: Vec<ScopeId>,
+    loops: Vec<LoopCtx>,
+    labels: Vec<LoopLabel>,
+    /// Items declared in the body: emitted once, before the state machine, so every arm sees them.
+    pub hoisted: Vec<syn::Item>,
+    pub errors: Vec<syn::Error>,
+    self_alias: Option<Ident>,
+    counts: [usize; 6],
+    fields: HashSet<String>,
+    temps: usize,
+    /// The scopes and locals at the branch being lowered, for its join block.
+    pending_env: Vec<ScopeId>,
+    pending_visible: Vec<LocalId>,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(krate: &'a Path, self_alias: Option<Ident>) -> Self {
+        let mut l = Lowerer {
+            ir: Ir::default(),
+            krate,
+            cursor: None,
+            env: Vec::new(),
+            loops: Vec::new(),
+            labels: Vec::new(),
+            hoisted: Vec::new(),
+            errors: Vec::new(),
+            self_alias,
+            counts: [0; 6],
+            fields: HashSet::new(),
+            temps: 0,
+            pending_env: Vec::new(),
+            pending_visible: Vec::new(),
+        };
+        let root = l.ir.scopes.len();
+        l.ir.scopes.push(Scope {
+            parent: None,
+            locals: Vec::new(),
+            result: None,
+        });
+        l.env.push(root);
+        l
+    }
+
+    /// Creates the start block and makes it current.
+    pub fn start(&mut self) -> BlockId {
+        let b = self.new_block(BlockKind::Start, None, Span::call_site());
+        self.switch_to(b);
+        b
+    }
+
+    fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, msg));
+    }
+
+    // ---- locals and scopes ----
+
+    /// Declares a local in the innermost open scope.
+    pub fn declare(&mut self, name: Ident, mutable: bool, is_hidden: bool) -> LocalId {
+        let scope = *self.env.last().expect("a scope is always open");
+        let base = name.to_string().trim_start_matches('_').to_string();
+        let base = if base.is_empty() {
+            "value".to_string()
+        } else {
+            base
+        };
+        let mut field = base.clone();
+        let mut n = 1;
+        while !self.fields.insert(field.clone()) {
+            field = format!("{base}_{n}");
+            n += 1;
+        }
+        let id = self.ir.locals.len();
+        self.ir.locals.push(Local {
+            span: name.span(),
+            name,
+            field: Ident::new(&field, Span::call_site()),
+            mutable,
+            scope,
+            borrows: None,
+            deferred: false,
+            hidden: is_hidden,
+        });
+        self.ir.scopes[scope].locals.push(id);
+        id
+    }
+
+    /// A new hidden temporary, e.g. `__tmp3` (mixed-site: user code cannot see it). It starts
+    /// uninitialised: a `let`, a jump or a resume gives it its value.
+    fn temp(&mut self, base: &str, mutable: bool) -> LocalId {
+        self.temps += 1;
+        let name = hidden(&format!("__{base}{}", self.temps));
+        let id = self.declare(name, mutable, true);
+        self.ir.locals[id].deferred = true;
+        id
+    }
+
+    /// The innermost visible user local called `name`.
+    fn resolve(&self, name: &str) -> Option<LocalId> {
+        let name = if name == "self" && self.self_alias.is_some() {
+            "__self"
+        } else {
+            name
+        };
+        for &s in self.env.iter().rev() {
+            for &l in self.ir.scopes[s].locals.iter().rev() {
+                let local = &self.ir.locals[l];
+                if !local.hidden && local.name == name {
+                    return Some(l);
+                }
+            }
+        }
+        None
+    }
+
+    fn visible(&self) -> Vec<LocalId> {
+        self.env
+            .iter()
+            .flat_map(|&s| self.ir.scopes[s].locals.iter().copied())
+            .collect()
+    }
+
+    fn open_scope(&mut self, result: Option<LocalId>) -> ScopeId {
+        let id = self.ir.scopes.len();
+        self.ir.scopes.push(Scope {
+            parent: self.env.last().copied(),
+            locals: Vec::new(),
+            result,
+        });
+        self.push(Node::Open(id));
+        self.env.push(id);
+        id
+    }
+
+    fn close_scope(&mut self, value: Option<Operand>) {
+        let scope = self.env.pop().expect("a scope to close");
+        self.push(Node::Close(scope, value));
+    }
+
+    /// A scope that is not written as a Rust block of its own (a branch arm's).
+    fn enter_arm_scope(&mut self) -> ScopeId {
+        let id = self.ir.scopes.len();
+        self.ir.scopes.push(Scope {
+            parent: self.env.last().copied(),
+            locals: Vec::new(),
+            result: None,
+        });
+        self.env.push(id);
+        id
+    }
+
+    // ---- blocks and code ----
+
+    fn new_block(&mut self, kind: BlockKind, param: Option<LocalId>, span: Span) -> BlockId {
+        let visible = self
+            .visible()
+            .into_iter()
+            .filter(|l| Some(*l) != param)
+            .collect();
+        self.new_block_in(kind, param, self.env.clone(), visible, span)
+    }
+
+    fn new_block_in(
+        &mut self,
+        kind: BlockKind,
+        param: Option<LocalId>,
+        scopes: Vec<ScopeId>,
+        visible: Vec<LocalId>,
+        span: Span,
+    ) -> BlockId {
+        let index = kind as usize;
+        self.counts[index] += 1;
+        let name = match kind {
+            BlockKind::Start => "Start".to_string(),
+            BlockKind::AfterYield => format!("AfterYield{}", self.counts[index]),
+            BlockKind::AfterYieldFrom => format!("AfterYieldFrom{}", self.counts[index]),
+            BlockKind::LoopHead => format!("LoopHead{}", self.counts[index]),
+            BlockKind::LoopExit => format!("LoopExit{}", self.counts[index]),
+            BlockKind::Join => format!("Join{}", self.counts[index]),
+        };
+        let code = self.ir.new_code();
+        self.ir.blocks.push(Block {
+            kind,
+            name: Ident::new(&name, Span::call_site()),
+            code,
+            scopes,
+            param,
+            visible,
+            span,
+        });
+        self.ir.blocks.len() - 1
+    }
+
+    fn switch_to(&mut self, block: BlockId) {
+        let b = &self.ir.blocks[block];
+        self.cursor = Some(b.code);
+        self.env = b.scopes.clone();
+    }
+
+    fn alive(&self) -> bool {
+        self.cursor.is_some()
+    }
+
+    fn push(&mut self, node: Node) {
+        if let Some(c) = self.cursor {
+            self.ir.codes[c].push(node);
+        }
+    }
+
+    pub fn terminate_public(&mut self, term: Term) {
+        self.terminate(term);
+    }
+
+    fn terminate(&mut self, term: Term) {
+        self.push(Node::Term(term));
+        self.cursor = None;
+    }
+
+    // ---- verbatim code ----
+
+    /// Rewrites yield-free code and computes its effects; exits out of it are recorded as
+    /// embedded terminators.
+    fn verbatim_expr(&mut self, e: &syn::Expr) -> Operand {
+        let effects = uses::of_expr(e, &|n| self.resolve(n));
+        let mut e = e.clone();
+        let exits = self.rewrite(|r| syn::visit_mut::VisitMut::visit_expr_mut(r, &mut e));
+        self.operand_with_exits(e.to_token_stream(), effects, exits)
+    }
+
+    fn verbatim_place(&mut self, e: &syn::Expr) -> Operand {
+        let effects = uses::of_place(e, &|n| self.resolve(n));
+        let mut e = e.clone();
+        let exits = self.rewrite(|r| syn::visit_mut::VisitMut::visit_expr_mut(r, &mut e));
+        self.operand_with_exits(e.to_token_stream(), effects, exits)
+    }
+
+    fn verbatim_stmt(&mut self, s: &syn::Stmt) -> Operand {
+        let effects = uses::of_stmt(s, &|n| self.resolve(n));
+        let mut s = s.clone();
+        let exits = self.rewrite(|r| syn::visit_mut::VisitMut::visit_stmt_mut(r, &mut s));
+        self.operand_with_exits(s.to_token_stream(), effects, exits)
+    }
+
+    fn rewrite(&mut self, f: impl FnOnce(&mut Rewriter)) -> Vec<Exit> {
+        let base = self.ir.embedded.len();
+        let alias = self.self_alias.clone();
+        let mut r = Rewriter::new(self.krate, &self.labels, alias.as_ref(), base);
+        f(&mut r);
+        r.exits
+    }
+
+    fn operand_with_exits(
+        &mut self,
+        tokens: TokenStream,
+        mut effects: Effects,
+        exits: Vec<Exit>,
+    ) -> Operand {
+        for exit in exits {
+            let term = match exit {
+                Exit::Return(v) => Term::Return(plain(v)),
+                Exit::Break { target, value } => {
+                    let exit = self.loop_exit(target);
+                    let wants = self.loops[target].wants_value;
+                    let value = match value {
+                        Some(v) => Some(plain(v)),
+                        None if wants => Some(plain(quote::quote!(()))),
+                        None => None,
+                    };
+                    Term::Jump {
+                        target: exit,
+                        value,
+                    }
+                }
+                Exit::Continue { target } => {
+                    let head = self.loops[target].head.expect("continue targets a loop");
+                    Term::Jump {
+                        target: head,
+                        value: None,
+                    }
+                }
+            };
+            effects.embedded.push(self.ir.embedded.len());
+            self.ir.embedded.push(term);
+        }
+        Operand { tokens, effects }
+    }
+
+    /// The exit block of a split loop, created on first use.
+    fn loop_exit(&mut self, index: usize) -> BlockId {
+        if let Some(b) = self.loops[index].exit {
+            return b;
+        }
+        let ctx = &self.loops[index];
+        let (env, visible, wants, span) = (
+            ctx.env.clone(),
+            ctx.visible.clone(),
+            ctx.wants_value,
+            ctx.span,
+        );
+        let param = if wants {
+            // The loop's value is declared in the scope the loop stands in.
+            let saved_env = std::mem::replace(&mut self.env, env.clone());
+            let p = self.temp("broke", false);
+            self.env = saved_env;
+            Some(p)
+        } else {
+            None
+        };
+        let b = self.new_block_in(BlockKind::LoopExit, param, env, visible, span);
+        self.loops[index].exit = Some(b);
+        b
+    }
+
+    /// Evaluates an operand into a new temporary, so that it is computed now.
+    fn hoist(&mut self, op: Operand, base: &str) -> Operand {
+        let t = self.temp(base, false);
+        let name = self.ir.locals[t].name.clone();
+        self.push(Node::Let {
+            pat: name.to_token_stream(),
+            init: Some(op),
+            els: None,
+            binds: vec![t],
+        });
+        self.local_operand(t)
+    }
+
+    fn local_operand(&self, l: LocalId) -> Operand {
+        let mut effects = Effects::default();
+        effects.uses.insert(l);
+        effects.moves.insert(l);
+        Operand {
+            tokens: self.ir.locals[l].name.to_token_stream(),
+            effects,
+        }
+    }
+}
+
+/// An operand with no tracked effects (generated code, or code whose effects are counted
+/// elsewhere).
+pub fn plain(tokens: TokenStream) -> Operand {
+    Operand {
+        tokens,
+        effects: Effects::default(),
+    }
+}

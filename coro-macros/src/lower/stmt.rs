@@ -1,0 +1,357 @@
+//! Lowering statements and blocks.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::{Block, Expr, Local, Stmt};
+
+use super::{plain, Lowerer, Want};
+use crate::detect::{block_yields, expr_yields, yield_kind};
+use crate::ir::*;
+use crate::names::pattern_bindings;
+use crate::uses;
+
+impl Lowerer<'_> {
+    /// Lowers the statements of a block into the current scope; returns the block's value (the
+    /// tail expression, or `()`), or `None` when control never reaches the end.
+    pub fn lower_stmts(&mut self, stmts: &[Stmt], want: Want) -> Option<Operand> {
+        let tail_index = match stmts.last() {
+            Some(Stmt::Expr(_, None)) => Some(stmts.len() - 1),
+            _ => None,
+        };
+        for (i, stmt) in stmts.iter().enumerate() {
+            if !self.alive() {
+                // Unreachable code after a `return` or `break`: nothing to emit.
+                break;
+            }
+            if Some(i) == tail_index {
+                let Stmt::Expr(e, None) = stmt else {
+                    unreachable!()
+                };
+                return self.lower_expr(e, want);
+            }
+            self.lower_stmt(stmt);
+        }
+        if !self.alive() {
+            return None;
+        }
+        Some(plain(quote!(())))
+    }
+
+    /// Lowers `{ stmts }` as a scope of its own; its value is returned as an operand.
+    pub fn lower_block(&mut self, block: &Block, want: Want) -> Option<Operand> {
+        if !block_yields(block) {
+            let e = Expr::Block(syn::ExprBlock {
+                attrs: vec![],
+                label: None,
+                block: block.clone(),
+            });
+            let op = self.verbatim_expr(&e);
+            return Some(op);
+        }
+        let result = match want {
+            Want::Value => Some(self.temp("block", false)),
+            Want::Discard => None,
+        };
+        self.open_scope(result);
+        let value = self.lower_stmts(&block.stmts, want);
+        if !self.alive() {
+            // The scope's end is never reached; its Rust block is closed by the emitter.
+            self.env.pop();
+            return None;
+        }
+        let value = match want {
+            Want::Value => value,
+            Want::Discard => {
+                if let Some(v) = value {
+                    if !is_unit_tokens(&v.tokens) {
+                        self.push(Node::Stmt(Operand {
+                            tokens: quote!(#v;),
+                            effects: v.effects.clone(),
+                        }));
+                    }
+                }
+                None
+            }
+        };
+        self.close_scope(value);
+        Some(match result {
+            Some(r) => self.local_operand(r),
+            None => plain(quote!(())),
+        })
+    }
+
+    pub fn lower_stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Item(item) => self.hoisted.push(item.clone()),
+            Stmt::Local(local) => self.lower_let(local),
+            Stmt::Macro(m) if yield_kind(&m.mac).is_some() => {
+                let e = Expr::Macro(syn::ExprMacro {
+                    attrs: m.attrs.clone(),
+                    mac: m.mac.clone(),
+                });
+                self.lower_expr_stmt(&e, true);
+            }
+            Stmt::Expr(e, semi) if expr_yields(e) => self.lower_expr_stmt(e, semi.is_some()),
+            _ => {
+                let op = self.verbatim_stmt(stmt);
+                self.push(Node::Stmt(op));
+            }
+        }
+    }
+
+    /// An expression statement that contains a yield.
+    fn lower_expr_stmt(&mut self, e: &Expr, _semi: bool) {
+        if is_control_flow(e) {
+            // Its own scopes hold its temporaries; its value, if any, is dropped.
+            if let Some(v) = self.lower_expr(e, Want::Discard) {
+                self.discard(v);
+            }
+            return;
+        }
+        // Temporaries live to the end of the statement: a scope of their own.
+        self.open_scope(None);
+        if let Some(v) = self.lower_expr(e, Want::Discard) {
+            self.discard(v);
+        }
+        if self.alive() {
+            self.close_scope(None);
+        } else {
+            self.env.pop();
+        }
+    }
+
+    fn discard(&mut self, v: Operand) {
+        if !is_unit_tokens(&v.tokens) {
+            let tokens = v.tokens.clone();
+            self.push(Node::Stmt(Operand {
+                tokens: quote!(#tokens;),
+                effects: v.effects,
+            }));
+        }
+    }
+
+    fn lower_let(&mut self, local: &Local) {
+        let init_yields = local.init.as_ref().is_some_and(|i| expr_yields(&i.expr));
+        let else_yields = local
+            .init
+            .as_ref()
+            .and_then(|i| i.diverge.as_ref())
+            .is_some_and(|(_, e)| expr_yields(e));
+        let pat = &local.pat;
+
+        if !init_yields && !else_yields {
+            // Verbatim `let`: compute effects before the new names are in scope.
+            let (init, els) = match &local.init {
+                Some(i) => {
+                    let init = self.verbatim_expr(&i.expr);
+                    let els = i.diverge.as_ref().map(|(_, e)| self.verbatim_expr(e));
+                    (Some(init), els)
+                }
+                None => (None, None),
+            };
+            let borrows = local
+                .init
+                .as_ref()
+                .and_then(|i| self.borrowed_local(&i.expr));
+            let binds = self.bind_pattern(pat, init.is_none());
+            if let (Some(b), [single]) = (borrows, binds.as_slice()) {
+                self.ir.locals[*single].borrows = Some(b);
+            }
+            self.push(Node::Let {
+                pat: pat_tokens(pat),
+                init,
+                els,
+                binds,
+            });
+            return;
+        }
+
+        // The initialiser yields: evaluate it in a scope of its own (its temporaries end with
+        // the statement), then bind.
+        let init = local
+            .init
+            .as_ref()
+            .expect("init_yields implies an initialiser");
+        let value = if init_yields {
+            let result = self.temp("init", false);
+            self.open_scope(Some(result));
+            let v = self.lower_expr(&init.expr, Want::Value);
+            match v {
+                Some(v) => {
+                    self.close_scope(Some(v));
+                    self.local_operand(result)
+                }
+                None => {
+                    self.env.pop();
+                    return;
+                }
+            }
+        } else {
+            self.verbatim_expr(&init.expr)
+        };
+
+        match &init.diverge {
+            None => {
+                let binds = self.bind_pattern(pat, false);
+                self.push(Node::Let {
+                    pat: pat_tokens(pat),
+                    init: Some(value),
+                    els: None,
+                    binds,
+                });
+            }
+            Some((_, els)) if !else_yields => {
+                let els = self.verbatim_expr(els);
+                let binds = self.bind_pattern(pat, false);
+                self.push(Node::Let {
+                    pat: pat_tokens(pat),
+                    init: Some(value),
+                    els: Some(els),
+                    binds,
+                });
+            }
+            Some((_, els)) => self.lower_let_else(pat, value, els),
+        }
+    }
+
+    /// `let P = v else { …yield… };` as `match v { P => join with the bindings, _ => else }`.
+    fn lower_let_else(&mut self, pat: &syn::Pat, value: Operand, els: &Expr) {
+        let names = pattern_bindings(pat);
+        let tuple_param = self.temp("bound", false);
+        let span = els.span();
+        let join = self.new_block(BlockKind::Join, Some(tuple_param), span);
+
+        let code = self.cursor.expect("alive");
+        let mut arms = Vec::new();
+        // Arm 1: the pattern matched; carry its bindings to the join block as a tuple.
+        let scope = self.enter_arm_scope();
+        let arm_code = self.ir.new_code();
+        self.cursor = Some(arm_code);
+        let idents: Vec<_> = names.iter().map(|b| b.ident.clone()).collect();
+        self.terminate(Term::Jump {
+            target: join,
+            value: Some(plain(quote!((#(#idents,)*)))),
+        });
+        self.env.pop();
+        arms.push(Arm {
+            pat: pat_tokens(pat),
+            binds: vec![],
+            scope,
+            code: arm_code,
+        });
+        // Arm 2: the else block, which must diverge.
+        let scope = self.enter_arm_scope();
+        let arm_code = self.ir.new_code();
+        self.cursor = Some(arm_code);
+        if let Some(v) = self.lower_expr(els, Want::Discard) {
+            self.discard(v);
+            if self.alive() {
+                self.push(Node::Stmt(plain(
+                    quote!(::core::unreachable!("`let … else` must diverge");),
+                )));
+                self.terminate(Term::Return(plain(quote!(::core::unreachable!()))));
+            }
+        }
+        self.env.pop();
+        arms.push(Arm {
+            pat: quote!(_),
+            binds: vec![],
+            scope,
+            code: arm_code,
+        });
+        self.cursor = Some(code);
+        self.terminate(Term::Branch(Branch {
+            kind: BranchKind::Match,
+            head: value,
+            arms,
+        }));
+
+        self.switch_to(join);
+        let binds = self.bind_pattern(&strip_to_idents(pat), false);
+        let param = self.local_operand(tuple_param);
+        let pat_tokens = {
+            let pats = names.iter().map(|b| {
+                let id = &b.ident;
+                if b.mutable {
+                    quote!(mut #id)
+                } else {
+                    quote!(#id)
+                }
+            });
+            quote!((#(#pats,)*))
+        };
+        self.push(Node::Let {
+            pat: pat_tokens,
+            init: Some(param),
+            els: None,
+            binds,
+        });
+    }
+
+    /// Declares the bindings of a pattern in the current scope.
+    pub fn bind_pattern(&mut self, pat: &syn::Pat, deferred: bool) -> Vec<LocalId> {
+        pattern_bindings(pat)
+            .into_iter()
+            .map(|b| {
+                let id = self.declare(b.ident, b.mutable, false);
+                self.ir.locals[id].deferred = deferred;
+                id
+            })
+            .collect()
+    }
+
+    /// `&x`, `&mut x`, `&x.field`, `x.iter()`-free: the local a `let` initialiser borrows.
+    fn borrowed_local(&self, e: &Expr) -> Option<LocalId> {
+        let Expr::Reference(r) = e else { return None };
+        let mut base = &*r.expr;
+        loop {
+            match base {
+                Expr::Field(f) => base = &f.base,
+                Expr::Index(i) => base = &i.expr,
+                Expr::Paren(p) => base = &p.expr,
+                _ => break,
+            }
+        }
+        let fx = uses::of_place(base, &|n| self.resolve(n));
+        match base {
+            Expr::Path(_) => fx.uses.into_iter().next(),
+            _ => None,
+        }
+    }
+}
+
+/// `if`, `match`, loops and blocks: statements whose value is usually `()`.
+pub fn is_control_flow(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::If(_)
+            | Expr::Match(_)
+            | Expr::Loop(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+            | Expr::Block(_)
+    )
+}
+
+pub fn is_unit_tokens(t: &TokenStream) -> bool {
+    t.to_string().replace(' ', "") == "()"
+}
+
+fn pat_tokens(pat: &syn::Pat) -> TokenStream {
+    pat.to_token_stream()
+}
+
+/// The bindings of a pattern as a pattern of plain identifiers (for the `let … else` join).
+fn strip_to_idents(pat: &syn::Pat) -> syn::Pat {
+    let names = pattern_bindings(pat);
+    let pats = names.iter().map(|b| {
+        let id = &b.ident;
+        if b.mutable {
+            quote!(mut #id)
+        } else {
+            quote!(#id)
+        }
+    });
+    syn::parse_quote!((#(#pats,)*))
+}

@@ -1,0 +1,523 @@
+//! What a piece of yield-free code does to the locals the lowering tracks: which it reads,
+//! which it may move out, which it overwrites.
+//!
+//! Types are not known to a macro, so "may move" is decided from the syntax: a local used by
+//! value (a call argument, a `let` initialiser, an operand, the receiver of a consuming method
+//! such as `into_iter` or `unwrap`) may be moved; a local borrowed, indexed, field-accessed or
+//! used as the receiver of another method is not. The liveness analysis saves a local across a
+//! yield when it is used later, or when it may still hold a value that must be dropped later.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+use syn::{Expr, Pat, Stmt};
+
+use crate::ir::{Effects, LocalId};
+use crate::names::binds_by_value;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// The value is used: moved if its type is not `Copy`.
+    Value,
+    /// The place is used without moving it: borrowed, indexed, a field read.
+    Place,
+}
+
+/// Computes the effects of `expr` evaluated for its value.
+pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
+    let mut c = Collector {
+        resolve,
+        fx: Effects::default(),
+    };
+    c.expr(expr, Ctx::Value);
+    c.fx
+}
+
+/// Computes the effects of a statement.
+pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
+    let mut c = Collector {
+        resolve,
+        fx: Effects::default(),
+    };
+    c.stmt(stmt);
+    c.fx
+}
+
+/// Computes the effects of an expression used as a place (a `match` scrutinee that binds by
+/// reference, the target of `for … in &v`).
+pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
+    let mut c = Collector {
+        resolve,
+        fx: Effects::default(),
+    };
+    c.expr(expr, Ctx::Place);
+    c.fx
+}
+
+/// Computes the effects of tokens (a macro's input, or generated code mentioning locals).
+pub fn of_tokens(tokens: &TokenStream, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
+    let mut c = Collector {
+        resolve,
+        fx: Effects::default(),
+    };
+    c.tokens(tokens, Ctx::Place);
+    c.fx
+}
+
+/// Macros that only borrow their arguments (formatting and assertions).
+const BORROWING_MACROS: &[&str] = &[
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "matches",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+];
+
+/// Methods that take `self` by value, by the standard library's naming conventions.
+fn consumes_receiver(method: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "ok",
+        "err",
+        "map",
+        "map_err",
+        "map_or",
+        "map_or_else",
+        "and_then",
+        "or_else",
+        "or",
+        "and",
+        "ok_or",
+        "ok_or_else",
+        "transpose",
+        "flatten",
+        "collect",
+        "sum",
+        "product",
+        "count",
+        "last",
+        "fold",
+        "try_fold",
+        "for_each",
+        "try_for_each",
+        "zip",
+        "chain",
+        "filter",
+        "filter_map",
+        "enumerate",
+        "skip",
+        "skip_while",
+        "take_while",
+        "peekable",
+        "rev",
+        "cycle",
+        "flat_map",
+        "step_by",
+        "inspect",
+        "fuse",
+        "max",
+        "min",
+        "max_by",
+        "min_by",
+        "max_by_key",
+        "min_by_key",
+        "partition",
+        "unzip",
+        "reduce",
+        "scan",
+        "map_while",
+        "finish",
+        "build",
+        "join",
+        "cloned",
+        "copied",
+    ];
+    EXACT.contains(&method)
+        || method.starts_with("into")
+        || method.starts_with("unwrap")
+        || method.starts_with("expect")
+}
+
+struct Collector<'a> {
+    resolve: &'a dyn Fn(&str) -> Option<LocalId>,
+    fx: Effects,
+}
+
+impl Collector<'_> {
+    fn name(&mut self, name: &str, ctx: Ctx) {
+        if let Some(id) = (self.resolve)(name) {
+            self.fx.uses.insert(id);
+            if ctx == Ctx::Value {
+                self.fx.moves.insert(id);
+            }
+        }
+    }
+
+    fn single_ident(expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                Some(p.path.segments[0].ident.to_string())
+            }
+            Expr::Paren(p) => Self::single_ident(&p.expr),
+            _ => None,
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Local(l) => {
+                if let Some(init) = &l.init {
+                    self.expr(&init.expr, Ctx::Value);
+                    if let Some((_, els)) = &init.diverge {
+                        self.expr(els, Ctx::Value);
+                    }
+                }
+            }
+            Stmt::Expr(e, _) => self.expr(e, Ctx::Value),
+            Stmt::Macro(m) => self.mac(&m.mac),
+            Stmt::Item(_) => {}
+        }
+    }
+
+    fn block(&mut self, block: &syn::Block) {
+        for s in &block.stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn scrutinee(&mut self, expr: &Expr, pats: &[&Pat]) {
+        let ctx = if pats.iter().any(|p| binds_by_value(p)) {
+            Ctx::Value
+        } else {
+            Ctx::Place
+        };
+        self.expr(expr, ctx);
+    }
+
+    fn expr(&mut self, expr: &Expr, ctx: Ctx) {
+        use Ctx::*;
+        match expr {
+            Expr::Path(p) => {
+                if p.qself.is_none() && p.path.segments.len() == 1 {
+                    let name = p.path.segments[0].ident.to_string();
+                    self.name(&name, ctx);
+                }
+            }
+            Expr::Reference(r) => self.expr(&r.expr, Place),
+            Expr::Field(f) => self.expr(&f.base, Place),
+            Expr::Index(i) => {
+                self.expr(&i.expr, Place);
+                self.expr(&i.index, Value);
+            }
+            Expr::MethodCall(m) => {
+                let consumes = consumes_receiver(&m.method.to_string());
+                self.expr(&m.receiver, if consumes { Value } else { Place });
+                m.args.iter().for_each(|a| self.expr(a, Value));
+            }
+            Expr::Call(c) => {
+                self.expr(&c.func, Place);
+                c.args.iter().for_each(|a| self.expr(a, Value));
+            }
+            Expr::Assign(a) => {
+                self.expr(&a.right, Value);
+                match Self::single_ident(&a.left).and_then(|n| (self.resolve)(&n)) {
+                    Some(id) => {
+                        self.fx.assigns.insert(id);
+                    }
+                    None => self.expr(&a.left, Place),
+                }
+            }
+            Expr::Binary(b) => {
+                use syn::BinOp::*;
+                match b.op {
+                    AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
+                    | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
+                    | ShrAssign(_) | Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
+                        self.expr(&b.left, Place);
+                        self.expr(
+                            &b.right,
+                            if matches!(b.op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_)) {
+                                Place
+                            } else {
+                                Value
+                            },
+                        );
+                    }
+                    _ => {
+                        self.expr(&b.left, Value);
+                        self.expr(&b.right, Value);
+                    }
+                }
+            }
+            Expr::Unary(u) => match u.op {
+                syn::UnOp::Deref(_) => self.expr(&u.expr, Place),
+                _ => self.expr(&u.expr, Value),
+            },
+            Expr::Paren(p) => self.expr(&p.expr, ctx),
+            Expr::Group(g) => self.expr(&g.expr, ctx),
+            Expr::Cast(c) => self.expr(&c.expr, Value),
+            Expr::Macro(m) => self.mac(&m.mac),
+            Expr::Closure(c) => {
+                if c.capture.is_some() {
+                    let mut inner = Collector {
+                        resolve: self.resolve,
+                        fx: Effects::default(),
+                    };
+                    inner.expr(&c.body, Place);
+                    self.fx.moves.extend(inner.fx.uses.iter().copied());
+                    self.fx.merge(&inner.fx);
+                } else {
+                    self.expr(&c.body, Value);
+                }
+            }
+            Expr::Block(b) => self.block(&b.block),
+            Expr::Unsafe(b) => self.block(&b.block),
+            Expr::Const(b) => self.block(&b.block),
+            Expr::Async(b) => {
+                let mut inner = Collector {
+                    resolve: self.resolve,
+                    fx: Effects::default(),
+                };
+                inner.block(&b.block);
+                if b.capture.is_some() {
+                    self.fx.moves.extend(inner.fx.uses.iter().copied());
+                }
+                self.fx.merge(&inner.fx);
+            }
+            Expr::If(i) => {
+                self.expr(&i.cond, Value);
+                self.block(&i.then_branch);
+                if let Some((_, e)) = &i.else_branch {
+                    self.expr(e, Value);
+                }
+            }
+            Expr::Let(l) => self.scrutinee(&l.expr, &[&l.pat]),
+            Expr::Match(m) => {
+                let pats: Vec<&Pat> = m.arms.iter().map(|a| &a.pat).collect();
+                self.scrutinee(&m.expr, &pats);
+                for arm in &m.arms {
+                    if let Some((_, g)) = &arm.guard {
+                        self.expr(g, Value);
+                    }
+                    self.expr(&arm.body, Value);
+                }
+            }
+            Expr::While(w) => {
+                self.expr(&w.cond, Value);
+                self.block(&w.body);
+            }
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr, Value);
+                self.block(&f.body);
+            }
+            Expr::Loop(l) => self.block(&l.body),
+            Expr::Return(r) => {
+                if let Some(e) = &r.expr {
+                    self.expr(e, Value)
+                }
+            }
+            Expr::Break(b) => {
+                if let Some(e) = &b.expr {
+                    self.expr(e, Value)
+                }
+            }
+            Expr::Struct(s) => {
+                s.fields.iter().for_each(|f| self.expr(&f.expr, Value));
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, Value);
+                }
+            }
+            Expr::Tuple(t) => t.elems.iter().for_each(|e| self.expr(e, Value)),
+            Expr::Array(a) => a.elems.iter().for_each(|e| self.expr(e, Value)),
+            Expr::Repeat(r) => self.expr(&r.expr, Value),
+            Expr::Range(r) => {
+                if let Some(s) = &r.start {
+                    self.expr(s, Value)
+                }
+                if let Some(e) = &r.end {
+                    self.expr(e, Value)
+                }
+            }
+            Expr::Try(t) => self.expr(&t.expr, Value),
+            Expr::Await(a) => self.expr(&a.base, Value),
+            Expr::Yield(y) => {
+                if let Some(e) = &y.expr {
+                    self.expr(e, Value)
+                }
+            }
+            Expr::TryBlock(b) => self.block(&b.block),
+            Expr::Verbatim(t) => self.tokens(t, Value),
+            _ => {
+                // Literals, `continue`, `_` and anything newer than this code: nothing to track,
+                // but walk any nested expression conservatively.
+                let mut finder = IdentFinder { names: Vec::new() };
+                finder.visit_expr(expr);
+                for n in finder.names {
+                    self.name(&n, Value);
+                }
+            }
+        }
+    }
+
+    fn mac(&mut self, mac: &syn::Macro) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let ctx = if BORROWING_MACROS.contains(&name.as_str()) {
+            Ctx::Place
+        } else {
+            Ctx::Value
+        };
+        let parsed = mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated);
+        match parsed {
+            Ok(args) => {
+                for a in &args {
+                    self.expr(a, ctx);
+                }
+                // Inline format arguments: `println!("{x}")` reads `x`.
+                self.format_strings(&mac.tokens);
+            }
+            Err(_) => self.tokens(&mac.tokens, Ctx::Place),
+        }
+    }
+
+    fn tokens(&mut self, tokens: &TokenStream, ctx: Ctx) {
+        let mut prev_was_dot = false;
+        for tt in tokens.clone() {
+            match &tt {
+                TokenTree::Ident(i) if !prev_was_dot => self.name(&i.to_string(), ctx),
+                TokenTree::Group(g) => self.tokens(&g.stream(), ctx),
+                TokenTree::Literal(_) => self.format_strings(&TokenStream::from(tt.clone())),
+                _ => {}
+            }
+            prev_was_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+        }
+    }
+
+    fn format_strings(&mut self, tokens: &TokenStream) {
+        for tt in tokens.clone() {
+            match tt {
+                TokenTree::Literal(lit) => {
+                    if let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(lit.into_token_stream()) {
+                        for name in inline_format_args(&s.value()) {
+                            self.name(&name, Ctx::Place);
+                        }
+                    }
+                }
+                TokenTree::Group(g) => self.format_strings(&g.stream()),
+                _ => {}
+            }
+        }
+    }
+}
+
+use quote::ToTokens;
+
+/// The identifiers a format string captures: `"{x} {y:?} {{z}}"` gives `x`, `y`.
+pub fn inline_format_args(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '{' {
+            if chars.peek() == Some(&'{') {
+                chars.next();
+                continue;
+            }
+            let mut name = String::new();
+            while let Some(&n) = chars.peek() {
+                if n.is_alphanumeric() || n == '_' {
+                    name.push(n);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Collects single-segment path names anywhere in an expression (the conservative fallback).
+struct IdentFinder {
+    names: Vec<String>,
+}
+
+impl<'ast> Visit<'ast> for IdentFinder {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if p.qself.is_none() && p.path.segments.len() == 1 {
+            self.names.push(p.path.segments[0].ident.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fx(src: &str) -> (Vec<LocalId>, Vec<LocalId>, Vec<LocalId>) {
+        let names = ["a", "b", "s", "v", "x"];
+        let resolve = |n: &str| names.iter().position(|m| *m == n);
+        let e: Stmt = syn::parse_str(src).unwrap();
+        let f = of_stmt(&e, &resolve);
+        (
+            f.uses.into_iter().collect(),
+            f.moves.into_iter().collect(),
+            f.assigns.into_iter().collect(),
+        )
+    }
+
+    #[test]
+    fn borrows_are_not_moves() {
+        assert_eq!(
+            fx("f(&a, b.len(), s[0], v.x);"),
+            (vec![0, 1, 2, 3], vec![], vec![])
+        );
+    }
+
+    #[test]
+    fn by_value_uses_may_move() {
+        assert_eq!(fx("f(a, b.into_iter());"), (vec![0, 1], vec![0, 1], vec![]));
+    }
+
+    #[test]
+    fn assignment_overwrites() {
+        assert_eq!(fx("x = g(a);"), (vec![0], vec![0], vec![4]));
+    }
+
+    #[test]
+    fn format_strings_read_their_captures() {
+        assert_eq!(
+            fx("println!(\"{a} {{b}} {s:?}\", v);"),
+            (vec![0, 2, 3], vec![], vec![])
+        );
+    }
+
+    #[test]
+    fn move_closures_move_what_they_mention() {
+        assert_eq!(fx("let c = move || a.len();"), (vec![0], vec![0], vec![]));
+    }
+}

@@ -1,0 +1,37 @@
+//! The runtime half of [`coro`](https://docs.rs/coro): the [`Coroutine`] trait, its
+//! [`CoroutineState`], the [`Gen`] wrapper that `#[coro::coroutine]` returns, and small
+//! adapters ([`CoroutineExt`]).
+//!
+//! Users depend on the `coro` crate, which re-exports everything here; the examples below are
+//! written the way users write them.
+//!
+//! ```
+//! use coro::{Coroutine, CoroutineExt, CoroutineState};
+//!
+//! #[coro::coroutine(yield = u32)]
+//! fn two_numbers() -> &'static str {
+//!     yield_!(1);
+//!     yield_!(2);
+//!     "done"
+//! }
+//!
+//! let mut c = two_numbers();
+//! assert_eq!(c.send(()), CoroutineState::Yielded(1));
+//! assert_eq!(c.send(()), CoroutineState::Yielded(2));
+//! assert_eq!(c.send(()), CoroutineState::Complete("done"));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod coroutine;
+mod ext;
+mod gen;
+mod iter;
+
+pub use coroutine::{Coroutine, CoroutineState};
+pub use ext::CoroutineExt;
+pub use gen::Gen;
+pub use iter::Iter;
+
+#[doc(hidden)]
+pub mod __private;
