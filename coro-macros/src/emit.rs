@@ -199,9 +199,11 @@ impl Emit<'_> {
             newest.insert(self.ir.locals[l].name.to_string(), l);
         }
 
+        // Bound in declaration order, so that whatever Rust drops at the end of the arm is dropped
+        // latest first, as at the end of the source's scopes.
         let mut pattern = Vec::new();
         let mut nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
-        for &l in &fields {
+        for &l in fields.iter().rev() {
             let local = &self.ir.locals[l];
             let field = &local.field;
             let shadowed = newest.get(&local.name.to_string()) != Some(&l);
@@ -338,7 +340,9 @@ impl Emit<'_> {
             Some(Node::Close(s, value)) if *s == scope => {
                 *index += 1;
                 if let Some(v) = value {
-                    body.extend(self.operand(v, cx));
+                    if v.tokens.to_string().replace(' ', "") != "()" {
+                        body.extend(self.operand(v, cx));
+                    }
                 }
                 match self.ir.scopes[scope].result {
                     Some(r) => {
@@ -384,7 +388,9 @@ impl Emit<'_> {
                         quote!(else { #t })
                     });
                     // A new binding that shadows a tracked local: keep the old one reachable
-                    // under a hidden name, in case a later transition must save it.
+                    // under a hidden name, in case a later transition must save it. The
+                    // initialiser may read the old one, so it is evaluated first.
+                    let mut aliases = TokenStream::new();
                     for &b in binds {
                         let name = self.ir.locals[b].name.to_string();
                         let shadowed: Vec<LocalId> = cx
@@ -398,13 +404,26 @@ impl Emit<'_> {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
                                 let current = cx.names[&old].clone();
-                                out.extend(quote!(let #alias = #current;));
+                                aliases.extend(quote!(let #alias = #current;));
                                 cx.names.insert(old, alias.into_token_stream());
                             } else {
                                 cx.names.remove(&old);
                             }
                         }
                     }
+                    let init = if aliases.is_empty() {
+                        init
+                    } else {
+                        let value = hidden("__init");
+                        match init {
+                            Some(i) => {
+                                out.extend(quote!(let #value #i;));
+                                Some(quote!(= #value))
+                            }
+                            None => None,
+                        }
+                    };
+                    out.extend(aliases);
                     out.extend(quote!(let #pat #init #els;));
                     for &b in binds {
                         cx.names.insert(b, self.ir.locals[b].name.to_token_stream());

@@ -36,7 +36,6 @@ pub struct Local {
 
 /// A lexical scope of the user's program that the lowering split across blocks.
 pub struct Scope {
-    pub parent: Option<ScopeId>,
     /// Locals in declaration order.
     pub locals: Vec<LocalId>,
     /// The local that receives this scope's value when it closes (a block used as a value).
@@ -126,9 +125,8 @@ pub enum BranchKind {
 pub struct Arm {
     /// The pattern and guard of a match arm (empty for `if`).
     pub pat: TokenStream,
-    /// Locals bound by the pattern (or by `let` in an `if` condition), in `scope`.
+    /// Locals bound by the pattern (or by `let` in an `if` condition).
     pub binds: Vec<LocalId>,
-    pub scope: ScopeId,
     pub code: CodeId,
 }
 
@@ -171,15 +169,6 @@ impl Ir {
     pub fn new_code(&mut self) -> CodeId {
         self.codes.push(Vec::new());
         self.codes.len() - 1
-    }
-
-    /// The block a resume of `code` belongs to is irrelevant here; this gives the terminator of
-    /// a code list, if it has one.
-    pub fn term(&self, code: CodeId) -> Option<&Term> {
-        match self.codes[code].last() {
-            Some(Node::Term(t)) => Some(t),
-            _ => None,
-        }
     }
 }
 

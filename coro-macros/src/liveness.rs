@@ -17,12 +17,8 @@ use crate::ir::*;
 pub type Set = BTreeSet<LocalId>;
 
 pub struct Liveness {
-    pub live_in: Vec<Set>,
-    pub moved_in: Vec<Set>,
     /// The saved locals of each block, in declaration order.
     pub fields: Vec<Vec<LocalId>>,
-    /// For each `Let` node (code, index): the maybe-moved set just before it.
-    pub moved_before_let: std::collections::HashMap<(CodeId, usize), Set>,
 }
 
 pub fn analyse(ir: &Ir) -> Liveness {
@@ -102,12 +98,8 @@ pub fn analyse(ir: &Ir) -> Liveness {
                 .collect()
         })
         .collect();
-    Liveness {
-        live_in,
-        moved_in,
-        fields,
-        moved_before_let,
-    }
+    let _ = moved_before_let;
+    Liveness { fields }
 }
 
 fn embedded_live(ir: &Ir, fx: &Effects, live_in: &[Set], live: &mut Set) {

@@ -69,7 +69,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { iter2: mut __iter2, total: mut total } => {
+                            State::LoopHead1 { total: mut total, iter2: mut __iter2 } => {
                                 match ::core::iter::Iterator::next(&mut __iter2) {
                                     ::core::option::Option::Some(x) => {
                                         let __yielded = total + x;
@@ -91,7 +91,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { iter2: mut __iter2, total: mut total } => {
+                            State::AfterYield1 { total: mut total, iter2: mut __iter2 } => {
                                 {
                                     let __init3 = {
                                         let __resumed4 = __arg;
@@ -109,7 +109,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { iter2: __saved_iter2, total: __saved_total } => {
+                            State::LoopExit1 { total: __saved_total, iter2: __saved_iter2 } => {
                                 let __block1 = {
                                     let mut total = __saved_total;
                                     {
@@ -136,4 +136,23 @@ fn running_sum() {
             }
         "#]],
     );
+}
+
+#[test]
+fn dump_for_debugging() {
+    let Ok(path) = std::env::var("CORO_DUMP") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap();
+    let file: syn::File = syn::parse_str(&src).unwrap();
+    for item in file.items {
+        if let syn::Item::Fn(mut f) = item {
+            let attr = f.attrs.remove(0);
+            let args = match attr.meta {
+                syn::Meta::List(l) => l.tokens,
+                _ => quote!(),
+            };
+            println!("{}", expand(args, quote::ToTokens::to_token_stream(&f)));
+        }
+    }
 }

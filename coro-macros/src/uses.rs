@@ -53,16 +53,6 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
     c.fx
 }
 
-/// Computes the effects of tokens (a macro's input, or generated code mentioning locals).
-pub fn of_tokens(tokens: &TokenStream, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
-    let mut c = Collector {
-        resolve,
-        fx: Effects::default(),
-    };
-    c.tokens(tokens, Ctx::Place);
-    c.fx
-}
-
 /// Macros that only borrow their arguments (formatting and assertions).
 const BORROWING_MACROS: &[&str] = &[
     "print",

@@ -107,7 +107,7 @@ impl Lowerer<'_> {
         let mut head_effects = Effects::default();
         head_effects.uses.insert(sub);
         if let Some(p) = self.ir.blocks[resume].param {
-            if arg.to_string() == self.ir.locals[p].name.to_string() {
+            if self.ir.locals[p].name == arg.to_string() {
                 head_effects.uses.insert(p);
                 head_effects.moves.insert(p);
             }
@@ -119,7 +119,7 @@ impl Lowerer<'_> {
         let code = self.cursor.expect("alive");
         let mut arms = Vec::new();
 
-        let scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let y = self.temp("yielded", false);
         let y_name = self.ir.locals[y].name.clone();
         let arm_code = self.ir.new_code();
@@ -130,11 +130,10 @@ impl Lowerer<'_> {
         arms.push(Arm {
             pat: quote!(#krate::CoroutineState::Yielded(#y_name)),
             binds: vec![y],
-            scope,
             code: arm_code,
         });
 
-        let scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let r = self.temp("complete", false);
         let r_name = self.ir.locals[r].name.clone();
         let arm_code = self.ir.new_code();
@@ -152,7 +151,6 @@ impl Lowerer<'_> {
         arms.push(Arm {
             pat: quote!(#krate::CoroutineState::Complete(#r_name)),
             binds: vec![r],
-            scope,
             code: arm_code,
         });
 
@@ -232,7 +230,8 @@ impl Lowerer<'_> {
         let join = self.new_block(BlockKind::Join, Some(result), b.span());
         let code = self.cursor.expect("alive");
 
-        let (scope_run, run_code) = (self.enter_arm_scope(), self.ir.new_code());
+        self.enter_arm_scope();
+        let run_code = self.ir.new_code();
         self.cursor = Some(run_code);
         if let Some(r) = self.lower_expr(&b.right, Want::Value) {
             self.terminate(Term::Jump {
@@ -241,7 +240,8 @@ impl Lowerer<'_> {
             });
         }
         self.env.pop();
-        let (scope_skip, skip_code) = (self.enter_arm_scope(), self.ir.new_code());
+        self.enter_arm_scope();
+        let skip_code = self.ir.new_code();
         self.cursor = Some(skip_code);
         let decided = if is_and { quote!(false) } else { quote!(true) };
         self.terminate(Term::Jump {
@@ -253,13 +253,11 @@ impl Lowerer<'_> {
         let run = Arm {
             pat: quote!(),
             binds: vec![],
-            scope: scope_run,
             code: run_code,
         };
         let skip = Arm {
             pat: quote!(),
             binds: vec![],
-            scope: scope_skip,
             code: skip_code,
         };
         let arms = if is_and {
@@ -306,6 +304,8 @@ impl Lowerer<'_> {
             Expr::Let(l) => {
                 let scrutinee = if expr_yields(&l.expr) {
                     self.lower_expr(&l.expr, Want::Value)?
+                } else if crate::names::binds_by_value(&l.pat) {
+                    self.verbatim_expr(&l.expr)
                 } else {
                     self.verbatim_place(&l.expr)
                 };
@@ -349,7 +349,7 @@ impl Lowerer<'_> {
         let span = i.if_token.span;
 
         // then
-        let then_scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let then_code = self.ir.new_code();
         self.cursor = Some(then_code);
         let binds: Vec<LocalId> = chain_pats
@@ -370,13 +370,12 @@ impl Lowerer<'_> {
         let then_arm = Arm {
             pat: quote!(),
             binds,
-            scope: then_scope,
             code: then_code,
         };
 
         // else
         self.env = saved.0.clone();
-        let else_scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let else_code = self.ir.new_code();
         self.cursor = Some(else_code);
         let v = match &i.else_branch {
@@ -395,7 +394,6 @@ impl Lowerer<'_> {
         let else_arm = Arm {
             pat: quote!(),
             binds: vec![],
-            scope: else_scope,
             code: else_code,
         };
 
@@ -445,7 +443,7 @@ impl Lowerer<'_> {
         let mut arms = Vec::new();
         for arm in &m.arms {
             self.env = saved.0.clone();
-            let scope = self.enter_arm_scope();
+            self.enter_arm_scope();
             let arm_code = self.ir.new_code();
             self.cursor = Some(arm_code);
             let guard = match &arm.guard {
@@ -474,7 +472,6 @@ impl Lowerer<'_> {
             arms.push(Arm {
                 pat,
                 binds,
-                scope,
                 code: arm_code,
             });
         }
@@ -628,7 +625,7 @@ impl Lowerer<'_> {
         let code = self.cursor.expect("alive");
         let env = self.env.clone();
 
-        let body_scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let body_code = self.ir.new_code();
         self.cursor = Some(body_code);
         let binds: Vec<LocalId> = pats
@@ -645,11 +642,10 @@ impl Lowerer<'_> {
         let body = Arm {
             pat: quote!(),
             binds,
-            scope: body_scope,
             code: body_code,
         };
 
-        let done_scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let done_code = self.ir.new_code();
         self.cursor = Some(done_code);
         let exit = self.loop_exit(index);
@@ -661,7 +657,6 @@ impl Lowerer<'_> {
         let done = Arm {
             pat: quote!(),
             binds: vec![],
-            scope: done_scope,
             code: done_code,
         };
 
@@ -711,7 +706,7 @@ impl Lowerer<'_> {
             effects: next_effects,
         };
 
-        let body_scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let body_code = self.ir.new_code();
         self.cursor = Some(body_code);
         let binds = self.bind_pattern(&f.pat, false);
@@ -726,11 +721,10 @@ impl Lowerer<'_> {
         let body = Arm {
             pat: quote!(::core::option::Option::Some(#pat)),
             binds,
-            scope: body_scope,
             code: body_code,
         };
 
-        let done_scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let done_code = self.ir.new_code();
         self.cursor = Some(done_code);
         let exit = self.loop_exit(index);
@@ -742,7 +736,6 @@ impl Lowerer<'_> {
         let done = Arm {
             pat: quote!(::core::option::Option::None),
             binds: vec![],
-            scope: done_scope,
             code: done_code,
         };
 

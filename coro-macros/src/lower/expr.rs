@@ -20,7 +20,18 @@ impl Lowerer<'_> {
     /// never comes back (a `return`, `break`, …).
     pub fn lower_expr(&mut self, e: &Expr, want: Want) -> Option<Operand> {
         if !expr_yields(e) {
-            return Some(self.verbatim_expr(e));
+            let op = self.verbatim_expr(e);
+            let stmt = syn::Stmt::Expr(e.clone(), Some(Default::default()));
+            if super::stmt::stmt_diverges(&stmt) {
+                // `return x`, `break`, `panic!()`: control does not come back.
+                self.push(Node::Stmt(Operand {
+                    tokens: quote!(#op;),
+                    effects: op.effects,
+                }));
+                self.cursor = None;
+                return None;
+            }
+            return Some(op);
         }
         match e {
             Expr::Macro(m) => match yield_kind(&m.mac) {

@@ -83,7 +83,6 @@ impl<'a> Lowerer<'a> {
         };
         let root = l.ir.scopes.len();
         l.ir.scopes.push(Scope {
-            parent: None,
             locals: Vec::new(),
             result: None,
         });
@@ -172,7 +171,6 @@ impl<'a> Lowerer<'a> {
     fn open_scope(&mut self, result: Option<LocalId>) -> ScopeId {
         let id = self.ir.scopes.len();
         self.ir.scopes.push(Scope {
-            parent: self.env.last().copied(),
             locals: Vec::new(),
             result,
         });
@@ -187,15 +185,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A scope that is not written as a Rust block of its own (a branch arm's).
-    fn enter_arm_scope(&mut self) -> ScopeId {
+    fn enter_arm_scope(&mut self) {
         let id = self.ir.scopes.len();
         self.ir.scopes.push(Scope {
-            parent: self.env.last().copied(),
             locals: Vec::new(),
             result: None,
         });
         self.env.push(id);
-        id
     }
 
     // ---- blocks and code ----

@@ -96,6 +96,10 @@ impl Lowerer<'_> {
             _ => {
                 let op = self.verbatim_stmt(stmt);
                 self.push(Node::Stmt(op));
+                if stmt_diverges(stmt) {
+                    // `return`, `break`, `panic!()`…: what follows is unreachable.
+                    self.cursor = None;
+                }
             }
         }
     }
@@ -225,7 +229,7 @@ impl Lowerer<'_> {
         let code = self.cursor.expect("alive");
         let mut arms = Vec::new();
         // Arm 1: the pattern matched; carry its bindings to the join block as a tuple.
-        let scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let arm_code = self.ir.new_code();
         self.cursor = Some(arm_code);
         let idents: Vec<_> = names.iter().map(|b| b.ident.clone()).collect();
@@ -237,11 +241,10 @@ impl Lowerer<'_> {
         arms.push(Arm {
             pat: pat_tokens(pat),
             binds: vec![],
-            scope,
             code: arm_code,
         });
         // Arm 2: the else block, which must diverge.
-        let scope = self.enter_arm_scope();
+        self.enter_arm_scope();
         let arm_code = self.ir.new_code();
         self.cursor = Some(arm_code);
         if let Some(v) = self.lower_expr(els, Want::Discard) {
@@ -257,7 +260,6 @@ impl Lowerer<'_> {
         arms.push(Arm {
             pat: quote!(_),
             binds: vec![],
-            scope,
             code: arm_code,
         });
         self.cursor = Some(code);
@@ -318,6 +320,33 @@ impl Lowerer<'_> {
             Expr::Path(_) => fx.uses.into_iter().next(),
             _ => None,
         }
+    }
+}
+
+/// Whether a yield-free statement visibly never completes: `return`, `break`, `continue`,
+/// `panic!`-like macros, or a block ending in one.
+pub fn stmt_diverges(stmt: &Stmt) -> bool {
+    fn mac(m: &syn::Macro) -> bool {
+        m.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "panic" | "unreachable" | "todo" | "unimplemented"
+            )
+        })
+    }
+    fn expr(e: &Expr) -> bool {
+        match e {
+            Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+            Expr::Macro(m) => mac(&m.mac),
+            Expr::Block(b) if b.label.is_none() => b.block.stmts.last().is_some_and(stmt_diverges),
+            Expr::Paren(p) => expr(&p.expr),
+            _ => false,
+        }
+    }
+    match stmt {
+        Stmt::Expr(e, _) => expr(e),
+        Stmt::Macro(m) => mac(&m.mac),
+        _ => false,
     }
 }
 
