@@ -21,6 +21,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let mut start_values = Vec::new();
     for p in &prepared.params {
         let l = lower.declare(p.name.clone(), p.mutable, false);
+        lower.ir.locals[l].owned = p.owned;
         start_values.push((l, p.outer.clone()));
     }
     lower.start();
@@ -99,9 +100,20 @@ fn check_borrows_across_yields(ir: &crate::ir::Ir, live: &liveness::Liveness) ->
             if let Some(target) = local.borrows {
                 if live.fields[b].contains(&target) || block.visible.contains(&target) {
                     let (r, x) = (&local.name, &ir.locals[target].name);
-                    let msg = format!(
-                        "`{r}` borrows `{x}` and is still in use after a `yield_!`: a coroutine saves its locals in its state when it suspends, and a state cannot hold a borrow of itself. Borrow `{x}` again after the yield, keep an index or a clone instead, or end the borrow before yielding"
-                    );
+                    let x = if x == "__self" {
+                        "self".to_string()
+                    } else {
+                        x.to_string()
+                    };
+                    let msg = if local.hidden {
+                        format!(
+                            "this `for` loop's iterator borrows `{x}` and the loop body yields: a coroutine saves its locals in its state when it suspends, and a state cannot hold a borrow of itself. Iterate over an owned value instead (`{x}.clone()`, or collect what you need into a `Vec` first), or loop over indices"
+                        )
+                    } else {
+                        format!(
+                            "`{r}` borrows `{x}` and is still in use after a `yield_!`: a coroutine saves its locals in its state when it suspends, and a state cannot hold a borrow of itself. Borrow `{x}` again after the yield, keep an index or a clone instead, or end the borrow before yielding"
+                        )
+                    };
                     if !errors.iter().any(|e| e.to_string() == msg) {
                         errors.push(syn::Error::new(local.span, msg));
                     }

@@ -16,6 +16,8 @@ use crate::args::{is_unit, Args};
 pub struct Param {
     /// The name the body refers to it by (`__self` for the receiver).
     pub name: Ident,
+    /// Declared as an owned value: `self`, `String`, `Vec<T>`… (not a reference).
+    pub owned: bool,
     /// The expression that moves it into the start state, in the outer fn.
     pub outer: TokenStream,
     pub mutable: bool,
@@ -119,6 +121,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                     name: Ident::new("__self", Span::call_site()),
                     outer: quote!(self),
                     mutable,
+                    owned: r.reference.is_none() && r.colon_token.is_none(),
                 });
             }
             FnArg::Typed(t) => match &mut *t.pat {
@@ -128,6 +131,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         name: p.ident.clone(),
                         outer: p.ident.to_token_stream(),
                         mutable,
+                        owned: owned_type(&t.ty),
                     });
                 }
                 pat => {
@@ -139,6 +143,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         name: name.clone(),
                         outer: name.to_token_stream(),
                         mutable: false,
+                        owned: false,
                     });
                 }
             },
@@ -181,6 +186,19 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
         resume_ty,
         return_ty,
     })
+}
+
+/// Collections and strings, which a parameter owns when declared with them.
+fn owned_type(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            [
+                "String", "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+            ]
+            .contains(&s.ident.to_string().as_str())
+        }),
+        _ => false,
+    }
 }
 
 /// Whether a type contains `impl Trait` (not writable in a closure's signature).

@@ -673,9 +673,16 @@ impl Lowerer<'_> {
     pub fn lower_for(&mut self, f: &syn::ExprForLoop) -> Option<Operand> {
         let span = f.for_token.span;
         // The iterator lives in a scope around the loop, as the desugaring of `for` does.
+        let borrowed = if expr_yields(&f.expr) {
+            None
+        } else {
+            self.borrowed_local(&f.expr)
+        };
         let iterable = self.lower_expr(&f.expr, Want::Value)?;
         self.open_scope(None);
         let iter = self.temp("iter", true);
+        self.ir.locals[iter].borrows = borrowed;
+        self.ir.locals[iter].span = f.expr.span();
         let iter_name = self.ir.locals[iter].name.clone();
         let into_iter = Operand {
             tokens: quote!(::core::iter::IntoIterator::into_iter(#iterable)),

@@ -106,12 +106,7 @@ impl<'a> Lowerer<'a> {
     /// Declares a local in the innermost open scope.
     pub fn declare(&mut self, name: Ident, mutable: bool, is_hidden: bool) -> LocalId {
         let scope = *self.env.last().expect("a scope is always open");
-        let base = name.to_string().trim_start_matches('_').to_string();
-        let base = if base.is_empty() {
-            "value".to_string()
-        } else {
-            base
-        };
+        let base = field_base(&name.to_string());
         let mut field = base.clone();
         let mut n = 1;
         while !self.fields.insert(field.clone()) {
@@ -128,6 +123,7 @@ impl<'a> Lowerer<'a> {
             borrows: None,
             deferred: false,
             hidden: is_hidden,
+            owned: false,
         });
         self.ir.scopes[scope].locals.push(id);
         id
@@ -377,6 +373,22 @@ impl<'a> Lowerer<'a> {
             tokens: self.ir.locals[l].name.to_token_stream(),
             effects,
         }
+    }
+}
+
+/// A field name for a local: its name without leading underscores or `r#`, never a keyword
+/// (`self` becomes `self_`).
+fn field_base(name: &str) -> String {
+    let name = name
+        .strip_prefix("r#")
+        .unwrap_or(name)
+        .trim_start_matches('_');
+    if name.is_empty() {
+        "value".to_string()
+    } else if syn::parse_str::<Ident>(name).is_err() {
+        format!("{name}_")
+    } else {
+        name.to_string()
     }
 }
 

@@ -9,7 +9,6 @@ use super::{plain, Lowerer, Want};
 use crate::detect::{block_yields, expr_yields, yield_kind};
 use crate::ir::*;
 use crate::names::pattern_bindings;
-use crate::uses;
 
 impl Lowerer<'_> {
     /// Lowers the statements of a block into the current scope; returns the block's value (the
@@ -158,9 +157,11 @@ impl Lowerer<'_> {
                 .init
                 .as_ref()
                 .and_then(|i| self.borrowed_local(&i.expr));
+            let owned = local.init.as_ref().is_some_and(|i| visibly_owned(&i.expr));
             let binds = self.bind_pattern(pat, init.is_none());
-            if let (Some(b), [single]) = (borrows, binds.as_slice()) {
-                self.ir.locals[*single].borrows = Some(b);
+            if let [single] = binds.as_slice() {
+                self.ir.locals[*single].borrows = borrows;
+                self.ir.locals[*single].owned = owned;
             }
             self.push(Node::Let {
                 pat: pat_tokens(pat),
@@ -303,10 +304,49 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// `&x`, `&mut x`, `&x.field`, `x.iter()`-free: the local a `let` initialiser borrows.
-    fn borrowed_local(&self, e: &Expr) -> Option<LocalId> {
-        let Expr::Reference(r) = e else { return None };
-        let mut base = &*r.expr;
+    /// The local a value borrows, when that is visible in the syntax: `&x`, `&mut x.field`,
+    /// `x.iter()`, `self.name.chars()`, `v.iter().map(…)` (the first method decides).
+    pub fn borrowed_local(&self, e: &Expr) -> Option<LocalId> {
+        const BORROWING: &[&str] = &[
+            "iter",
+            "iter_mut",
+            "chars",
+            "bytes",
+            "char_indices",
+            "lines",
+            "split",
+            "split_whitespace",
+            "splitn",
+            "rsplit",
+            "windows",
+            "chunks",
+            "chunks_exact",
+            "keys",
+            "values",
+            "values_mut",
+            "drain",
+            "as_str",
+            "as_slice",
+            "as_bytes",
+            "as_ref",
+            "as_mut",
+            "as_deref",
+            "as_deref_mut",
+        ];
+        let mut base = e;
+        // Walk down a method chain to its first call.
+        let mut first_method: Option<String> = None;
+        while let Expr::MethodCall(m) = base {
+            first_method = Some(m.method.to_string());
+            base = &m.receiver;
+        }
+        let by_method = first_method.is_some();
+        match (&first_method, base) {
+            (Some(m), _) if !BORROWING.contains(&m.as_str()) => return None,
+            (None, Expr::Reference(r)) => base = &r.expr,
+            (None, _) => return None,
+            _ => {}
+        }
         loop {
             match base {
                 Expr::Field(f) => base = &f.base,
@@ -315,11 +355,54 @@ impl Lowerer<'_> {
                 _ => break,
             }
         }
-        let fx = uses::of_place(base, &|n| self.resolve(n));
-        match base {
-            Expr::Path(_) => fx.uses.into_iter().next(),
-            _ => None,
+        let local = match base {
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                self.resolve(&p.path.segments[0].ident.to_string())?
+            }
+            _ => return None,
+        };
+        // A method call borrows the local itself only if it owns its value; `text.split(…)` on
+        // a `&str` parameter borrows what `text` points to, which is fine.
+        if by_method && !self.ir.locals[local].owned {
+            return None;
         }
+        Some(local)
+    }
+}
+
+/// Whether an initialiser visibly makes an owned value (`vec![…]`, `String::from(…)`,
+/// `x.to_string()`, `….collect()`): for the borrow-across-yield diagnostic.
+pub fn visibly_owned(e: &Expr) -> bool {
+    match e {
+        Expr::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "vec" || s.ident == "format"),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => {
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                segs.len() >= 2
+                    && [
+                        "String", "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+                    ]
+                    .contains(&segs[segs.len() - 2].as_str())
+            }
+            _ => false,
+        },
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "to_string" | "to_owned" | "to_vec" | "collect"
+            )
+        }
+        _ => false,
     }
 }
 

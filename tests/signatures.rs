@@ -1,0 +1,246 @@
+//! The attribute on every kind of fn signature: methods, generics, lifetimes, `impl Trait`
+//! arguments; attributes, doc comments and visibility are kept.
+
+mod common;
+
+use std::fmt::Display;
+
+use coro::{CoroutineExt, CoroutineState};
+
+struct Counter {
+    name: String,
+    step: u32,
+}
+
+impl Counter {
+    /// Borrows `self` for as long as the coroutine lives.
+    #[coro::coroutine(yield = String)]
+    fn labels(&self, n: u32) -> usize {
+        for i in 0..n {
+            yield_!(format!("{}-{}", self.name, i * self.step));
+        }
+        self.name.len()
+    }
+
+    /// Mutates `self` between yields.
+    #[coro::coroutine(yield = u32)]
+    fn bump(&mut self) {
+        loop {
+            self.step += 1;
+            yield_!(self.step);
+            if self.step >= 3 {
+                break;
+            }
+        }
+    }
+
+    /// Consumes `self`.
+    #[coro::coroutine(yield = char)]
+    pub fn into_chars(self) -> u32 {
+        let chars: Vec<char> = self.name.chars().collect();
+        for c in chars {
+            yield_!(c);
+        }
+        self.step
+    }
+
+    /// An associated fn without a receiver.
+    #[coro::coroutine(yield = u32)]
+    fn make(step: u32) -> Counter {
+        yield_!(step);
+        Counter {
+            name: "made".into(),
+            step,
+        }
+    }
+}
+
+#[test]
+fn methods_with_every_receiver() {
+    let mut c = Counter {
+        name: "c".into(),
+        step: 2,
+    };
+    assert_eq!(c.labels(3).collect::<Vec<_>>(), ["c-0", "c-2", "c-4"]);
+    assert_eq!(c.bump().collect::<Vec<_>>(), [3]);
+    let mut chars = Counter {
+        name: "ab".into(),
+        step: 9,
+    }
+    .into_chars();
+    assert_eq!(chars.send(()), CoroutineState::Yielded('a'));
+    assert_eq!(chars.send(()), CoroutineState::Yielded('b'));
+    assert_eq!(chars.send(()), CoroutineState::Complete(9));
+    let mut m = Counter::make(4);
+    assert!(matches!(m.send(()), CoroutineState::Yielded(4)));
+    match m.send(()) {
+        CoroutineState::Complete(c) => assert_eq!((c.name.as_str(), c.step), ("made", 4)),
+        other => panic!("unexpected {:?}", other.yielded()),
+    }
+}
+
+#[coro::coroutine(yield = T)]
+fn repeat_each<T: Clone, I>(items: I, times: usize) -> usize
+where
+    I: IntoIterator<Item = T>,
+{
+    let mut count = 0;
+    for item in items {
+        for _ in 0..times {
+            yield_!(item.clone());
+            count += 1;
+        }
+    }
+    count
+}
+
+#[test]
+fn generics_with_bounds_and_where_clauses() {
+    assert_eq!(
+        repeat_each(vec!["x", "y"], 2).collect::<Vec<_>>(),
+        ["x", "x", "y", "y"]
+    );
+    let mut it = repeat_each(1..3, 1).yields();
+    assert_eq!(it.by_ref().count(), 2);
+    assert_eq!(it.return_value(), Some(&2));
+}
+
+#[coro::coroutine(yield = &'a str)]
+fn words<'a>(text: &'a str) -> usize {
+    let mut n = 0;
+    for w in text.split_whitespace() {
+        yield_!(w);
+        n += 1;
+    }
+    n
+}
+
+#[coro::coroutine(yield = &str)]
+fn elided(text: &str, sep: char) {
+    for part in text.split(sep) {
+        yield_!(part);
+    }
+}
+
+#[coro::coroutine(yield = u8)]
+fn two_refs(a: &[u8], b: &[u8]) -> usize {
+    for x in a {
+        yield_!(*x);
+    }
+    for x in b {
+        yield_!(*x);
+    }
+    a.len() + b.len()
+}
+
+#[test]
+fn explicit_and_elided_lifetimes() {
+    let text = String::from("a bb ccc");
+    assert_eq!(words(&text).collect::<Vec<_>>(), ["a", "bb", "ccc"]);
+    assert_eq!(elided("x,y", ',').collect::<Vec<_>>(), ["x", "y"]);
+    let (a, b) = (vec![1, 2], vec![3]);
+    assert_eq!(two_refs(&a, &b).collect::<Vec<_>>(), [1, 2, 3]);
+}
+
+#[coro::coroutine(yield = String)]
+fn show_all(items: impl IntoIterator<Item = impl Display>, prefix: impl AsRef<str>) {
+    for item in items {
+        yield_!(format!("{}{item}", prefix.as_ref()));
+    }
+}
+
+#[test]
+fn impl_trait_arguments() {
+    assert_eq!(show_all([1, 2], "#").collect::<Vec<_>>(), ["#1", "#2"]);
+}
+
+mod private {
+    /// Documented, public, and marked `#[must_use]`.
+    #[must_use]
+    #[coro::coroutine(yield = u8)]
+    pub fn visible() {
+        yield_!(1);
+    }
+
+    #[coro::coroutine(yield = u8)]
+    #[allow(unused_variables)]
+    pub(crate) fn crate_visible(unused: u8) {
+        yield_!(2);
+    }
+}
+
+#[test]
+fn visibility_and_attributes_are_kept() {
+    assert_eq!(private::visible().collect::<Vec<_>>(), [1]);
+    assert_eq!(private::crate_visible(0).collect::<Vec<_>>(), [2]);
+}
+
+#[coro::coroutine(yield = u8)]
+fn patterns_in_parameters((a, b): (u8, u8), Wrapper(c): Wrapper, mut d: u8) {
+    d += 1;
+    yield_!(a + b + c + d);
+}
+
+struct Wrapper(u8);
+
+#[test]
+fn parameter_patterns() {
+    assert_eq!(
+        patterns_in_parameters((1, 2), Wrapper(3), 4).collect::<Vec<_>>(),
+        [11]
+    );
+}
+
+#[coro::coroutine(yield = u8)]
+fn with_nested_items() -> u8 {
+    const BASE: u8 = 40;
+    fn helper(x: u8) -> u8 {
+        x + 1
+    }
+    yield_!(helper(BASE));
+    BASE
+}
+
+#[test]
+fn nested_items_are_visible_everywhere() {
+    let mut it = with_nested_items().yields();
+    assert_eq!(it.next(), Some(41));
+    assert_eq!(it.next(), None);
+    assert_eq!(it.return_value(), Some(&40));
+}
+
+#[coro::coroutine(yield = String)]
+fn closures_and_macros(names: Vec<&'static str>) -> String {
+    let greet = |n: &str| format!("hello {n}");
+    let mut seen = Vec::new();
+    for name in names {
+        let line = greet(name);
+        println!("{line}");
+        yield_!(line);
+        seen.push(format!("{name}!"));
+        assert!(!seen.is_empty(), "{seen:?}");
+    }
+    seen.join(" ")
+}
+
+#[test]
+fn closures_and_format_macros_across_yields() {
+    let mut it = closures_and_macros(vec!["a", "b"]).yields();
+    assert_eq!(it.by_ref().collect::<Vec<_>>(), ["hello a", "hello b"]);
+    assert_eq!(it.return_value().map(String::as_str), Some("a! b!"));
+}
+
+#[test]
+fn user_names_that_match_generated_ones_do_not_clash() {
+    #[coro::coroutine(yield = u32, resume = u32)]
+    fn clash(state: u32) -> u32 {
+        let __state = state + 1;
+        let arg = yield_!(__state);
+        struct State;
+        let _ = State;
+        arg + state
+    }
+    let mut c = clash(1);
+    assert_eq!(c.send(0), CoroutineState::Yielded(2));
+    assert_eq!(c.send(10), CoroutineState::Complete(11));
+}

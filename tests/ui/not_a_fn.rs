@@ -1,0 +1,6 @@
+#[coro::coroutine(yield = u8)]
+struct NotAFn {
+    field: u8,
+}
+
+fn main() {}

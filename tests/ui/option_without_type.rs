@@ -1,0 +1,6 @@
+#[coro::coroutine(yield)]
+fn f() {
+    yield_!(1);
+}
+
+fn main() {}

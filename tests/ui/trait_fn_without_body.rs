@@ -1,0 +1,6 @@
+trait Produce {
+    #[coro::coroutine(yield = u8)]
+    fn produce(&self);
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[coro::coroutine(yeild = u8)]
+fn f() {
+    yield_!(1);
+}
+
+fn main() {}
