@@ -453,3 +453,68 @@ fn recursion_through_boxed_coroutines() {
     )));
     assert_eq!(walk(tree).collect::<Vec<_>>(), [1, 2, 3]);
 }
+
+#[coro::coroutine(resume = Option<String>)]
+fn collect_until_none() -> Vec<String> {
+    let mut seen = Vec::new();
+    while let Some(line) = yield_!() {
+        seen.push(line);
+    }
+    seen
+}
+
+#[test]
+fn a_resume_type_that_is_not_copy() {
+    use coro::{CoroutineExt, CoroutineState};
+    let mut c = collect_until_none();
+    c.send(None);
+    c.send(Some("a".into()));
+    c.send(Some("b".into()));
+    assert_eq!(
+        c.send(None),
+        CoroutineState::Complete(vec!["a".to_string(), "b".to_string()])
+    );
+}
+
+#[coro::coroutine(yield = i32, resume = i32)]
+fn yield_free_arms(n: i32) -> Vec<String> {
+    let mut log = Vec::new();
+    // The condition yields; the branches and arms do not, and must still run.
+    if yield_!(n) > 0 {
+        log.push("positive".to_string());
+    } else {
+        log.push("not positive".to_string());
+    }
+    match yield_!(n + 1) {
+        0 => log.push("zero".to_string()),
+        k => {
+            log.push(format!("k={k}"));
+        }
+    }
+    for i in 0..yield_!(n + 2) {
+        log.push(format!("i={i}"));
+    }
+    log
+}
+
+#[test]
+fn branches_without_yields_inside_split_constructs_still_run() {
+    assert_eq!(
+        drive(yield_free_arms(1), [0, 5, 0, 2]),
+        [
+            "yield 1",
+            "yield 2",
+            "yield 3",
+            "return [\"positive\", \"zero\", \"i=0\", \"i=1\"]"
+        ]
+    );
+    assert_eq!(
+        drive(yield_free_arms(1), [0, -1, 7, 0]),
+        [
+            "yield 1",
+            "yield 2",
+            "yield 3",
+            "return [\"not positive\", \"k=7\"]"
+        ]
+    );
+}

@@ -50,6 +50,31 @@ impl Emit<'_> {
         syn::Lifetime::new("'__dispatch", Span::mixed_site())
     }
 
+    fn has_jumps(&self) -> bool {
+        self.ir
+            .codes
+            .iter()
+            .flatten()
+            .any(|n| matches!(n, Node::Term(Term::Jump { .. })))
+            || self
+                .ir
+                .embedded
+                .iter()
+                .any(|t| matches!(t, Term::Jump { .. }))
+    }
+
+    /// The resume argument, moved out of the closure's parameter (or of its slot when the
+    /// dispatch loops).
+    fn take_arg(&self) -> TokenStream {
+        let arg = self.arg();
+        if self.has_jumps() {
+            let krate = self.krate;
+            quote!(#krate::__private::take_arg(&mut #arg))
+        } else {
+            arg.into_token_stream()
+        }
+    }
+
     /// The saved locals of a block in field order: innermost scope first, latest first, so that
     /// dropping a suspended coroutine drops them as leaving their scopes would. A join's or an
     /// exit's parameter is the newest of all.
@@ -120,6 +145,8 @@ impl Emit<'_> {
 
         let mut errors = Vec::new();
         let mut arms = Vec::new();
+        // Arms in the order the blocks were created, which follows the source: every variant
+        // is constructed (fixing its type parameters) before an arm binds its fields.
         for b in 0..self.ir.blocks.len() {
             let (arm, errs) = self.arm(b);
             arms.push(arm);
@@ -132,17 +159,6 @@ impl Emit<'_> {
             return Err(e);
         }
 
-        let uses_jumps = self
-            .ir
-            .codes
-            .iter()
-            .flatten()
-            .any(|n| matches!(n, Node::Term(Term::Jump { .. })))
-            || self
-                .ir
-                .embedded
-                .iter()
-                .any(|t| matches!(t, Term::Jump { .. }));
         let y = self.yield_ty;
         let a = self.resume_ty;
         let r = &self.return_ty;
@@ -156,9 +172,14 @@ impl Emit<'_> {
                 #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
             }
         };
-        let body = if uses_jumps {
+        let body = if self.has_jumps() {
+            // The arms a resume starts at take the argument out of its slot: moving it directly
+            // inside the loop would not compile for a resume type that is not `Copy`.
             let label = self.label();
-            quote!(#label: loop { #dispatch })
+            quote! {
+                let mut #arg = ::core::option::Option::Some(#arg);
+                #label: loop { #dispatch }
+            }
         } else {
             dispatch
         };
@@ -243,7 +264,7 @@ impl Emit<'_> {
             }
         }
 
-        let arg = self.arg();
+        let arg = self.take_arg();
         let param_binding = match (block.kind, param) {
             (BlockKind::AfterYield | BlockKind::AfterYieldFrom, Some(p)) => {
                 let n = &self.ir.locals[p].name;

@@ -39,10 +39,29 @@ use proc_macro::TokenStream;
 /// ```
 #[proc_macro_attribute]
 pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(args.into(), item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    let (args, item) = (
+        proc_macro2::TokenStream::from(args),
+        proc_macro2::TokenStream::from(item),
+    );
+    // Every failure is meant to be a `syn::Error`; should a bug still panic, the user gets a
+    // compile error on the attribute instead of "proc macro panicked".
+    let span = proc_macro2::Span::call_site();
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand::expand(args, item)));
+    match result {
+        Ok(Ok(tokens)) => tokens.into(),
+        Ok(Err(e)) => e.into_compile_error().into(),
+        Err(_) => syn::Error::new(
+            span,
+            "internal error in #[coro::coroutine]: the expansion failed on this fn; please report it with the fn's source",
+        )
+        .into_compile_error()
+        .into(),
+    }
 }
 
 #[cfg(test)]
 mod snapshots;
+
+#[cfg(test)]
+mod robustness;

@@ -47,11 +47,12 @@ fn running_sum() {
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
+                    let mut __arg = ::core::option::Option::Some(__arg);
                     '__dispatch: loop {
                         match ::core::mem::replace(&mut __state, State::Poisoned) {
                             #[allow(unused_mut, unused_variables)]
                             State::Start { start: start } => {
-                                ::core::mem::drop(__arg);
+                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
                                 {
                                     let mut total = start;
                                     {
@@ -94,7 +95,7 @@ fn running_sum() {
                             State::AfterYield1 { total: mut total, iter2: mut __iter2 } => {
                                 {
                                     let __init3 = {
-                                        let __resumed4 = __arg;
+                                        let __resumed4 = ::coro::__private::take_arg(&mut __arg);
                                         __resumed4
                                     };
                                     let got = __init3;

@@ -18,6 +18,15 @@ pub fn resumed_after_panic() -> ! {
     panic!("coroutine resumed after it panicked (a panic poisons a coroutine)")
 }
 
+/// Takes the resume argument out of its slot. Only the arm a resume starts at calls it, once.
+#[inline(always)]
+pub fn take_arg<A>(slot: &mut Option<A>) -> A {
+    match slot.take() {
+        Some(arg) => arg,
+        None => unreachable!("the resume argument is taken once per resume"),
+    }
+}
+
 /// The stable stand-in for `std::ops::Try`, used to lower `?` inside a coroutine body, whose
 /// `return` the macro rewrites.
 pub trait Try: Sized {

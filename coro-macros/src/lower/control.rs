@@ -362,7 +362,13 @@ impl Lowerer<'_> {
             if self.alive() {
                 (self.pending_env, self.pending_visible) = saved.clone();
                 let j = self.join_for(want, span, &mut join, result);
-                let value = result.map(|_| v);
+                let value = match result {
+                    Some(_) => Some(v),
+                    None => {
+                        self.discard(v);
+                        None
+                    }
+                };
                 self.terminate(Term::Jump { target: j, value });
             }
         }
@@ -386,7 +392,13 @@ impl Lowerer<'_> {
             if self.alive() {
                 (self.pending_env, self.pending_visible) = saved.clone();
                 let j = self.join_for(want, span, &mut join, result);
-                let value = result.map(|_| v);
+                let value = match result {
+                    Some(_) => Some(v),
+                    None => {
+                        self.discard(v);
+                        None
+                    }
+                };
                 self.terminate(Term::Jump { target: j, value });
             }
         }
@@ -459,7 +471,13 @@ impl Lowerer<'_> {
                 if self.alive() {
                     (self.pending_env, self.pending_visible) = saved.clone();
                     let j = self.join_for(want, span, &mut join, result);
-                    let value = result.map(|_| v);
+                    let value = match result {
+                        Some(_) => Some(v),
+                        None => {
+                            self.discard(v);
+                            None
+                        }
+                    };
                     self.terminate(Term::Jump { target: j, value });
                 }
             }

@@ -46,6 +46,15 @@ impl Lowerer<'_> {
                 block: block.clone(),
             });
             let op = self.verbatim_expr(&e);
+            if want == Want::Discard {
+                // Run it now, as a statement of its own.
+                self.discard(op);
+                if block.stmts.last().is_some_and(stmt_diverges) {
+                    self.cursor = None;
+                    return None;
+                }
+                return Some(plain(quote!(())));
+            }
             return Some(op);
         }
         let result = match want {
@@ -124,7 +133,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn discard(&mut self, v: Operand) {
+    pub fn discard(&mut self, v: Operand) {
         if !is_unit_tokens(&v.tokens) {
             let tokens = v.tokens.clone();
             self.push(Node::Stmt(Operand {
