@@ -136,7 +136,11 @@ impl Emit<'_> {
 
         let start_fields = self.start_values.iter().map(|(l, v)| {
             let f = &self.ir.locals[*l].field;
-            quote!(#f: #v)
+            if *f == v.to_string() {
+                quote!(#f)
+            } else {
+                quote!(#f: #v)
+            }
         });
         let start_name = &self.ir.blocks[0].name;
         let init = quote! {
@@ -243,7 +247,11 @@ impl Emit<'_> {
                     .or_default()
                     .push(quote!(let #m #spelled = #temp;));
             } else {
-                pattern.push(quote!(#field: #m #spelled));
+                if *field == spelled.to_string() {
+                    pattern.push(quote!(#m #field));
+                } else {
+                    pattern.push(quote!(#field: #m #spelled));
+                }
             }
             cx.names.insert(l, spelled);
         }
@@ -269,7 +277,12 @@ impl Emit<'_> {
             (BlockKind::AfterYield | BlockKind::AfterYieldFrom, Some(p)) => {
                 let n = &self.ir.locals[p].name;
                 cx.names.insert(p, n.to_token_stream());
-                quote!(let #n = #arg;)
+                let m = if self.ir.locals[p].mutable {
+                    quote!(mut)
+                } else {
+                    quote!()
+                };
+                quote!(let #m #n = #arg;)
             }
             (BlockKind::Start | BlockKind::AfterYield, None) => quote!(::core::mem::drop(#arg);),
             _ => quote!(),
@@ -371,6 +384,8 @@ impl Emit<'_> {
                         cx.names.insert(r, n.to_token_stream());
                         quote!(let #n = { #body };)
                     }
+                    // A scope that declares nothing needs no block of its own.
+                    None if self.ir.scopes[scope].locals.is_empty() => body,
                     None => quote!({ #body }),
                 }
             }
@@ -435,7 +450,7 @@ impl Emit<'_> {
                     let init = if aliases.is_empty() {
                         init
                     } else {
-                        let value = hidden("__init");
+                        let value = hidden("__let_value");
                         match init {
                             Some(i) => {
                                 out.extend(quote!(let #value #i;));
@@ -492,6 +507,7 @@ impl Emit<'_> {
                 continue;
             }
             match cx.names.get(&l) {
+                Some(n) if *f == n.to_string() => fields.push(quote!(#f)),
                 Some(n) => fields.push(quote!(#f: #n)),
                 None => {
                     cx.errors.push(syn::Error::new(
@@ -520,7 +536,7 @@ impl Emit<'_> {
             Term::Jump { target, value } => {
                 let has_param = self.ir.blocks[*target].param.is_some();
                 let label = self.label();
-                let v = hidden("__value");
+                let v = hidden("__jump_value");
                 let (eval, param) = match value {
                     Some(op) if has_param => {
                         let t = self.operand(op, cx);
@@ -536,9 +552,19 @@ impl Emit<'_> {
                 quote!({ #eval #state = #next; continue #label; })
             }
             Term::Yield { value, resume } => {
-                let y = hidden("__yielded");
+                let y = hidden("__yield_value");
                 let t = self.operand(value, cx);
                 let next = self.construct(*resume, None, cx);
+                let saved = self.fields(*resume);
+                if value.effects.embedded.is_empty()
+                    && !value.effects.uses.iter().any(|l| saved.contains(l))
+                {
+                    // The value reads nothing the state takes: build it in place.
+                    return quote!({
+                        #state = #next;
+                        return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
+                    });
+                }
                 quote!({
                     let #y = #t;
                     #state = #next;
@@ -546,7 +572,7 @@ impl Emit<'_> {
                 })
             }
             Term::Return(value) => {
-                let r = hidden("__returned");
+                let r = hidden("__return_value");
                 let t = self.operand(value, cx);
                 quote!({
                     let #r = #t;

@@ -37,13 +37,13 @@ fn running_sum() {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
                 enum State<T0, T1, T2, T3, T4, T5, T6> {
                     Start { start: T0 },
-                    LoopHead1 { iter2: T1, total: T2 },
-                    AfterYield1 { iter2: T3, total: T4 },
-                    LoopExit1 { iter2: T5, total: T6 },
+                    LoopHead1 { iter: T1, total: T2 },
+                    AfterYield1 { iter: T3, total: T4 },
+                    LoopExit1 { iter: T5, total: T6 },
                     Complete,
                     Poisoned,
                 }
-                let mut __state = State::Start { start: start };
+                let mut __state = State::Start { start };
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
@@ -51,18 +51,18 @@ fn running_sum() {
                     '__dispatch: loop {
                         match ::core::mem::replace(&mut __state, State::Poisoned) {
                             #[allow(unused_mut, unused_variables)]
-                            State::Start { start: start } => {
+                            State::Start { start } => {
                                 ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
                                 {
                                     let mut total = start;
                                     {
-                                        let mut __iter2 = ::core::iter::IntoIterator::into_iter(
+                                        let mut __iter = ::core::iter::IntoIterator::into_iter(
                                             vec![1u64, 2, 3],
                                         );
                                         {
                                             __state = State::LoopHead1 {
-                                                iter2: __iter2,
-                                                total: total,
+                                                iter: __iter,
+                                                total,
                                             };
                                             continue '__dispatch;
                                         }
@@ -70,59 +70,55 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { total: mut total, iter2: mut __iter2 } => {
-                                match ::core::iter::Iterator::next(&mut __iter2) {
+                            State::LoopHead1 { mut total, iter: mut __iter } => {
+                                match ::core::iter::Iterator::next(&mut __iter) {
                                     ::core::option::Option::Some(x) => {
-                                        let __yielded = total + x;
+                                        let __yield_value = total + x;
                                         __state = State::AfterYield1 {
-                                            iter2: __iter2,
-                                            total: total,
+                                            iter: __iter,
+                                            total,
                                         };
                                         return ::core::option::Option::Some(
-                                            ::coro::CoroutineState::Yielded(__yielded),
+                                            ::coro::CoroutineState::Yielded(__yield_value),
                                         );
                                     }
                                     ::core::option::Option::None => {
                                         __state = State::LoopExit1 {
-                                            iter2: __iter2,
-                                            total: total,
+                                            iter: __iter,
+                                            total,
                                         };
                                         continue '__dispatch;
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { total: mut total, iter2: mut __iter2 } => {
+                            State::AfterYield1 { mut total, iter: mut __iter } => {
                                 {
-                                    let __init3 = {
-                                        let __resumed4 = ::coro::__private::take_arg(&mut __arg);
-                                        __resumed4
-                                    };
-                                    let got = __init3;
+                                    let got = ::coro::__private::take_arg(&mut __arg);
                                     total += got;
                                 }
                                 {
                                     __state = State::LoopHead1 {
-                                        iter2: __iter2,
-                                        total: total,
+                                        iter: __iter,
+                                        total,
                                     };
                                     continue '__dispatch;
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { total: __saved_total, iter2: __saved_iter2 } => {
-                                let __block1 = {
+                            State::LoopExit1 { total: __saved_total, iter: __saved_iter } => {
+                                let __block = {
                                     let mut total = __saved_total;
                                     {
-                                        let mut __iter2 = __saved_iter2;
+                                        let mut __iter = __saved_iter;
                                     }
                                     format!("total={total}")
                                 };
                                 {
-                                    let __returned = __block1;
+                                    let __return_value = __block;
                                     __state = State::Complete;
                                     return ::core::option::Option::Some(
-                                        ::coro::CoroutineState::Complete(__returned),
+                                        ::coro::CoroutineState::Complete(__return_value),
                                     );
                                 }
                             }
@@ -134,6 +130,410 @@ fn running_sum() {
                         }
                     }
                 })
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn countdown_iterator() {
+    check(
+        quote!(yield = u32),
+        quote! {
+            /// Counts down.
+            pub fn countdown(n: u32) {
+                let mut i = n;
+                while i > 0 {
+                    yield_!(i);
+                    i -= 1;
+                }
+            }
+        },
+        expect![[r#"
+            /// Counts down.
+            pub fn countdown(
+                n: u32,
+            ) -> impl ::coro::Coroutine<
+                (),
+                Yield = u32,
+                Return = (),
+            > + ::core::marker::Unpin + ::core::iter::Iterator<Item = u32> {
+                #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
+                enum State<T0, T1, T2> {
+                    Start { n: T0 },
+                    LoopHead1 { i: T1 },
+                    AfterYield1 { i: T2 },
+                    LoopExit1,
+                    Complete,
+                    Poisoned,
+                }
+                let mut __state = State::Start { n };
+                ::coro::Gen::new(move |
+                    __arg: (),
+                | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
+                    let mut __arg = ::core::option::Option::Some(__arg);
+                    '__dispatch: loop {
+                        match ::core::mem::replace(&mut __state, State::Poisoned) {
+                            #[allow(unused_mut, unused_variables)]
+                            State::Start { n } => {
+                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                {
+                                    let mut i = n;
+                                    {
+                                        __state = State::LoopHead1 { i };
+                                        continue '__dispatch;
+                                    }
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::LoopHead1 { mut i } => {
+                                if i > 0 {
+                                    {
+                                        {
+                                            {
+                                                let __yield_value = i;
+                                                __state = State::AfterYield1 { i };
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Yielded(__yield_value),
+                                                );
+                                            }
+                                        }
+                                    }
+                                } else {
+                                    {
+                                        __state = State::LoopExit1;
+                                        continue '__dispatch;
+                                    }
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::AfterYield1 { mut i } => {
+                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                i -= 1;
+                                {
+                                    __state = State::LoopHead1 { i };
+                                    continue '__dispatch;
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::LoopExit1 => {
+                                let __block = {};
+                                {
+                                    let __return_value = __block;
+                                    __state = State::Complete;
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
+                                }
+                            }
+                            State::Complete => {
+                                __state = State::Complete;
+                                return ::core::option::Option::None;
+                            }
+                            State::Poisoned => ::coro::__private::resumed_after_panic(),
+                        }
+                    }
+                })
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn delegation_and_branches() {
+    check(
+        quote!(yield = u8, resume = u8),
+        quote! {
+            fn outer(flag: bool) -> u8 {
+                let got = if flag { yield_from!(inner()) } else { 0 };
+                got + 1
+            }
+        },
+        expect![[r#"
+            fn outer(
+                flag: bool,
+            ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
+                #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
+                enum State<T0, T1, T2, T3> {
+                    Start { flag: T0 },
+                    Join1 { returned: T1 },
+                    AfterYieldFrom1 { delegate: T2 },
+                    Join2 { value: T3 },
+                    Complete,
+                    Poisoned,
+                }
+                let mut __state = State::Start { flag };
+                ::coro::Gen::new(move |
+                    __arg: u8,
+                | -> ::core::option::Option<::coro::CoroutineState<u8, u8>> {
+                    let mut __arg = ::core::option::Option::Some(__arg);
+                    '__dispatch: loop {
+                        match ::core::mem::replace(&mut __state, State::Poisoned) {
+                            #[allow(unused_mut, unused_variables)]
+                            State::Start { flag } => {
+                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                {
+                                    {
+                                        if flag {
+                                            {
+                                                let mut __delegate = inner();
+                                                match ::coro::Coroutine::resume(
+                                                    ::core::pin::Pin::new(&mut __delegate),
+                                                    ::coro::__private::priming_arg(),
+                                                ) {
+                                                    ::coro::CoroutineState::Yielded(__yielded) => {
+                                                        __state = State::AfterYieldFrom1 {
+                                                            delegate: __delegate,
+                                                        };
+                                                        return ::core::option::Option::Some(
+                                                            ::coro::CoroutineState::Yielded(__yielded),
+                                                        );
+                                                    }
+                                                    ::coro::CoroutineState::Complete(__complete) => {
+                                                        ::core::mem::drop(__delegate);
+                                                        {
+                                                            let __jump_value = __complete;
+                                                            __state = State::Join1 {
+                                                                returned: __jump_value,
+                                                            };
+                                                            continue '__dispatch;
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        } else {
+                                            {
+                                                let __jump_value = { 0 };
+                                                __state = State::Join2 {
+                                                    value: __jump_value,
+                                                };
+                                                continue '__dispatch;
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::Join1 { returned: __saved_returned } => {
+                                let __block_1 = {
+                                    let __returned = __saved_returned;
+                                    __returned
+                                };
+                                {
+                                    let __jump_value = __block_1;
+                                    __state = State::Join2 {
+                                        value: __jump_value,
+                                    };
+                                    continue '__dispatch;
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::AfterYieldFrom1 { delegate: mut __delegate } => {
+                                let __sent = ::coro::__private::take_arg(&mut __arg);
+                                match ::coro::Coroutine::resume(
+                                    ::core::pin::Pin::new(&mut __delegate),
+                                    __sent,
+                                ) {
+                                    ::coro::CoroutineState::Yielded(__yielded_1) => {
+                                        __state = State::AfterYieldFrom1 {
+                                            delegate: __delegate,
+                                        };
+                                        return ::core::option::Option::Some(
+                                            ::coro::CoroutineState::Yielded(__yielded_1),
+                                        );
+                                    }
+                                    ::coro::CoroutineState::Complete(__complete_1) => {
+                                        ::core::mem::drop(__delegate);
+                                        {
+                                            let __jump_value = __complete_1;
+                                            __state = State::Join1 {
+                                                returned: __jump_value,
+                                            };
+                                            continue '__dispatch;
+                                        }
+                                    }
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::Join2 { value: __saved_value } => {
+                                let __block = {
+                                    let __init = {
+                                        let __value = __saved_value;
+                                        __value
+                                    };
+                                    let got = __init;
+                                    got + 1
+                                };
+                                {
+                                    let __return_value = __block;
+                                    __state = State::Complete;
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
+                                }
+                            }
+                            State::Complete => {
+                                __state = State::Complete;
+                                return ::core::option::Option::None;
+                            }
+                            State::Poisoned => ::coro::__private::resumed_after_panic(),
+                        }
+                    }
+                })
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn method_with_question_mark() {
+    check(
+        quote!(yield = String),
+        quote! {
+            fn lines(&self) -> Result<usize, std::num::ParseIntError> {
+                let n: usize = self.count.parse()?;
+                for i in 0..n {
+                    yield_!(format!("{}-{i}", self.name));
+                }
+                Ok(n)
+            }
+        },
+        expect![[r#"
+            fn lines<'__coro0>(
+                &'__coro0 self,
+            ) -> impl ::coro::Coroutine<
+                (),
+                Yield = String,
+                Return = Result<usize, std::num::ParseIntError>,
+            > + ::core::marker::Unpin + ::core::iter::Iterator<
+                Item = String,
+            > + ::coro::__private::Captures<
+                (&'__coro0 (),),
+            > + ::coro::__private::Captures<::core::marker::PhantomData<Self>> {
+                #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
+                enum State<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> {
+                    Start { self_: T0 },
+                    LoopHead1 { iter: T1, n: T2, self_: T3 },
+                    AfterYield1 { i: T4, iter: T5, n: T6, self_: T7 },
+                    LoopExit1 { iter: T8, n: T9, self_: T10 },
+                    Complete,
+                    Poisoned,
+                }
+                let mut __state = State::Start { self_: self };
+                ::coro::Gen::new(move |
+                    __arg: (),
+                | -> ::core::option::Option<
+                    ::coro::CoroutineState<String, Result<usize, std::num::ParseIntError>>,
+                > {
+                    let mut __arg = ::core::option::Option::Some(__arg);
+                    '__dispatch: loop {
+                        match ::core::mem::replace(&mut __state, State::Poisoned) {
+                            #[allow(unused_mut, unused_variables)]
+                            State::Start { self_: __self } => {
+                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                {
+                                    let n: usize = match ::coro::__private::Try::branch(
+                                        __self.count.parse(),
+                                    ) {
+                                        ::core::ops::ControlFlow::Continue(__ok) => __ok,
+                                        ::core::ops::ControlFlow::Break(__residual) => {
+                                            let __return_value = ::coro::__private::FromResidual::from_residual(
+                                                __residual,
+                                            );
+                                            __state = State::Complete;
+                                            return ::core::option::Option::Some(
+                                                ::coro::CoroutineState::Complete(__return_value),
+                                            );
+                                        }
+                                    };
+                                    {
+                                        let mut __iter = ::core::iter::IntoIterator::into_iter(0..n);
+                                        {
+                                            __state = State::LoopHead1 {
+                                                iter: __iter,
+                                                n,
+                                                self_: __self,
+                                            };
+                                            continue '__dispatch;
+                                        }
+                                    }
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::LoopHead1 { self_: __self, n, iter: mut __iter } => {
+                                match ::core::iter::Iterator::next(&mut __iter) {
+                                    ::core::option::Option::Some(i) => {
+                                        let __yield_value = format!("{}-{i}", __self.name);
+                                        __state = State::AfterYield1 {
+                                            i,
+                                            iter: __iter,
+                                            n,
+                                            self_: __self,
+                                        };
+                                        return ::core::option::Option::Some(
+                                            ::coro::CoroutineState::Yielded(__yield_value),
+                                        );
+                                    }
+                                    ::core::option::Option::None => {
+                                        __state = State::LoopExit1 {
+                                            iter: __iter,
+                                            n,
+                                            self_: __self,
+                                        };
+                                        continue '__dispatch;
+                                    }
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::AfterYield1 { self_: __self, n, iter: mut __iter, i } => {
+                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                {
+                                    __state = State::LoopHead1 {
+                                        iter: __iter,
+                                        n,
+                                        self_: __self,
+                                    };
+                                    continue '__dispatch;
+                                }
+                            }
+                            #[allow(unused_mut, unused_variables)]
+                            State::LoopExit1 { self_: __self, n: __saved_n, iter: __saved_iter } => {
+                                let __block = {
+                                    let n = __saved_n;
+                                    {
+                                        let mut __iter = __saved_iter;
+                                    }
+                                    Ok(n)
+                                };
+                                {
+                                    let __return_value = __block;
+                                    __state = State::Complete;
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
+                                }
+                            }
+                            State::Complete => {
+                                __state = State::Complete;
+                                return ::core::option::Option::None;
+                            }
+                            State::Poisoned => ::coro::__private::resumed_after_panic(),
+                        }
+                    }
+                })
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn errors_are_spanned_compile_errors() {
+    check(
+        quote!(yield = u8, bogus),
+        quote! { fn f() {} },
+        expect![[r#"
+            ::core::compile_error! {
+                "unknown option `bogus` for #[coro::coroutine]: expected one of `yield = Type`, `resume = Type`, `clone`, `crate = path`"
             }
         "#]],
     );

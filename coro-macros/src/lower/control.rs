@@ -45,6 +45,27 @@ impl Lowerer<'_> {
         })
     }
 
+    /// `let x = yield_!(v);`: yields `v`; the next resume starts a block whose parameter is `x`.
+    pub fn lower_yield_into(&mut self, m: &ExprMacro, pat: &syn::PatIdent) {
+        let value = if m.mac.tokens.is_empty() {
+            plain(quote!(()))
+        } else {
+            match m.mac.parse_body::<Expr>() {
+                Ok(e) => match self.lower_expr(&e, Want::Value) {
+                    Some(v) => v,
+                    None => return,
+                },
+                Err(_) => return,
+            }
+        };
+        // Declared after the value is computed: `let x = yield_!(x + 1)` reads the old `x`.
+        let x = self.declare(pat.ident.clone(), pat.mutability.is_some(), false);
+        let span = m.mac.path.span();
+        let resume = self.new_block(BlockKind::AfterYield, Some(x), span);
+        self.terminate(Term::Yield { value, resume });
+        self.switch_to(resume);
+    }
+
     /// `yield_from!(c)`: resume `c` until it completes, yielding what it yields and passing
     /// every resume argument in.
     pub fn lower_yield_from(&mut self, m: &ExprMacro, want: Want) -> Option<Operand> {
@@ -138,6 +159,14 @@ impl Lowerer<'_> {
         let r_name = self.ir.locals[r].name.clone();
         let arm_code = self.ir.new_code();
         self.cursor = Some(arm_code);
+        // The delegate is done: drop it now rather than keep it in the state.
+        let mut fx = Effects::default();
+        fx.uses.insert(sub);
+        fx.moves.insert(sub);
+        self.push(Node::Stmt(Operand {
+            tokens: quote!(::core::mem::drop(#sub_name);),
+            effects: fx,
+        }));
         let value = if self.ir.blocks[join].param.is_some() {
             Some(self.local_operand(r))
         } else {

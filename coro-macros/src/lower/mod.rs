@@ -57,7 +57,6 @@ pub struct Lowerer<'a> {
     self_alias: Option<Ident>,
     counts: [usize; 6],
     fields: HashSet<String>,
-    temps: usize,
     /// The scopes and locals at the branch being lowered, for its join block.
     pending_env: Vec<ScopeId>,
     pending_visible: Vec<LocalId>,
@@ -77,7 +76,6 @@ impl<'a> Lowerer<'a> {
             self_alias,
             counts: [0; 6],
             fields: HashSet::new(),
-            temps: 0,
             pending_env: Vec::new(),
             pending_visible: Vec::new(),
         };
@@ -132,9 +130,10 @@ impl<'a> Lowerer<'a> {
     /// A new hidden temporary, e.g. `__tmp3` (mixed-site: user code cannot see it). It starts
     /// uninitialised: a `let`, a jump or a resume gives it its value.
     fn temp(&mut self, base: &str, mutable: bool) -> LocalId {
-        self.temps += 1;
-        let name = hidden(&format!("__{base}{}", self.temps));
-        let id = self.declare(name, mutable, true);
+        let id = self.declare(hidden(&format!("__{base}")), mutable, true);
+        // Named after its (unique) field: `iter: __iter`, `iter_1: __iter_1`.
+        let field = self.ir.locals[id].field.to_string();
+        self.ir.locals[id].name = hidden(&format!("__{field}"));
         self.ir.locals[id].deferred = true;
         id
     }

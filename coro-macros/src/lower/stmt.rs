@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Block, Expr, Local, Stmt};
+use syn::{Block, Expr, Local, Pat, Stmt};
 
 use super::{plain, Lowerer, Want};
 use crate::detect::{block_yields, expr_yields, yield_kind};
@@ -181,13 +181,38 @@ impl Lowerer<'_> {
             return;
         }
 
+        let Some(init) = local.init.as_ref() else {
+            return;
+        };
+
+        // `let x = yield_!(v);`: the block after the yield takes `x` itself as its parameter.
+        if let (Pat::Ident(p), Expr::Macro(m), None) = (pat, &*init.expr, &init.diverge) {
+            let direct = p.subpat.is_none()
+                && p.by_ref.is_none()
+                && yield_kind(&m.mac) == Some(crate::detect::YieldKind::Yield)
+                && m.mac.parse_body::<Expr>().is_ok_and(|v| !expr_yields(&v));
+            if direct {
+                self.lower_yield_into(m, p);
+                return;
+            }
+        }
+
         // The initialiser yields: evaluate it in a scope of its own (its temporaries end with
-        // the statement), then bind.
-        let init = local
-            .init
-            .as_ref()
-            .expect("init_yields implies an initialiser");
-        let value = if init_yields {
+        // the statement), then bind. A bare `yield_!`/`yield_from!` makes no temporaries.
+        let bare_yield = matches!(&*init.expr, Expr::Macro(m) if yield_kind(&m.mac).is_some())
+            && match &*init.expr {
+                Expr::Macro(m) => {
+                    m.mac.tokens.is_empty()
+                        || m.mac.parse_body::<Expr>().is_ok_and(|v| !expr_yields(&v))
+                }
+                _ => false,
+            };
+        let value = if init_yields && bare_yield {
+            match self.lower_expr(&init.expr, Want::Value) {
+                Some(v) => v,
+                None => return,
+            }
+        } else if init_yields {
             let result = self.temp("init", false);
             self.open_scope(Some(result));
             let v = self.lower_expr(&init.expr, Want::Value);
