@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::Type;
 
 use crate::ir::*;
@@ -594,14 +594,15 @@ impl Emit<'_> {
                     cx.names = saved;
                     arms.push((arm.pat.clone(), body));
                 }
+                let span = br.span;
                 match br.kind {
                     BranchKind::If => {
                         let (then, els) = (&arms[0].1, &arms[1].1);
-                        quote!(if #head { #then } else { #els })
+                        quote_spanned!(span=> if #head { #then } else { #els })
                     }
                     BranchKind::Match => {
                         let arms = arms.iter().map(|(p, b)| quote!(#p => { #b }));
-                        quote!(match #head { #(#arms)* })
+                        quote_spanned!(span=> match #head { #(#arms)* })
                     }
                 }
             }

@@ -112,6 +112,9 @@ pub enum Term {
 pub struct Branch {
     /// `if <cond>` or `match <scrutinee>`.
     pub kind: BranchKind,
+    /// The source keyword's span: the emitted `if`/`match` is written with it, so it is read in
+    /// the user's edition (`if let` chains need 2024).
+    pub span: Span,
     pub head: Operand,
     pub arms: Vec<Arm>,
 }

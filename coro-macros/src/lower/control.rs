@@ -185,6 +185,7 @@ impl Lowerer<'_> {
 
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: proc_macro2::Span::call_site(),
             kind: BranchKind::Match,
             head,
             arms,
@@ -296,6 +297,7 @@ impl Lowerer<'_> {
         };
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: b.op.span(),
             kind: BranchKind::If,
             head: left,
             arms,
@@ -441,6 +443,7 @@ impl Lowerer<'_> {
         self.env = saved.0;
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: i.if_token.span,
             kind: BranchKind::If,
             head,
             arms: vec![then_arm, else_arm],
@@ -525,6 +528,7 @@ impl Lowerer<'_> {
         self.env = saved.0;
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: m.match_token.span,
             kind: BranchKind::Match,
             head,
             arms,
@@ -709,6 +713,7 @@ impl Lowerer<'_> {
 
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: w.while_token.span,
             kind: BranchKind::If,
             head: head_op,
             arms: vec![body, done],
@@ -795,6 +800,7 @@ impl Lowerer<'_> {
 
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: f.for_token.span,
             kind: BranchKind::Match,
             head: next,
             arms: vec![body, done],

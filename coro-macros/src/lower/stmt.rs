@@ -299,6 +299,7 @@ impl Lowerer<'_> {
         });
         self.cursor = Some(code);
         self.terminate(Term::Branch(Branch {
+            span: proc_macro2::Span::call_site(),
             kind: BranchKind::Match,
             head: value,
             arms,
