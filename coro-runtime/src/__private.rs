@@ -15,7 +15,7 @@ pub fn resumed_after_completion() -> ! {
 #[cold]
 #[track_caller]
 pub fn resumed_after_panic() -> ! {
-    panic!("coroutine resumed after it panicked (a panic poisons a coroutine)")
+    panic!("coroutine resumed after panicking")
 }
 
 /// Takes the resume argument out of its slot. Only the arm a resume starts at calls it, once.
