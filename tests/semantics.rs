@@ -190,7 +190,10 @@ fn a_panic_propagates_drops_the_live_locals_and_poisons() {
     assert_eq!(take(), ["drop guard"]);
     let err = catch_unwind(AssertUnwindSafe(|| c.send(false))).unwrap_err();
     let msg = err.downcast_ref::<&str>().copied().unwrap_or_default();
-    assert_eq!(msg, "coroutine resumed after panicking", "the same words as rustc's coroutines");
+    assert_eq!(
+        msg, "coroutine resumed after panicking",
+        "the same words as rustc's coroutines"
+    );
     drop(c);
     assert!(take().is_empty(), "nothing is dropped twice");
 }
@@ -251,4 +254,31 @@ fn the_trait_is_implemented_for_references_boxes_and_pins() {
     let mut pinned = Box::pin(counter(7));
     assert_eq!(pinned.as_mut().resume(()), CoroutineState::Yielded(7));
     assert_eq!(pinned.send(()), CoroutineState::Yielded(8));
+}
+
+#[coro::coroutine(yield = &'static str, resume = &'static str)]
+fn temporaries() {
+    yield_!(Noisy("in yield").name());
+    log("after first");
+    let v = [Noisy("kept").name(), yield_!(Noisy("operand").name())];
+    log(format!("built {}", v.len()));
+}
+
+#[test]
+fn temporaries_live_to_the_end_of_their_statement_across_a_yield() {
+    // As with rustc's coroutines: a statement's temporaries are dropped when it ends, after the
+    // coroutine was resumed.
+    assert_eq!(
+        drive(temporaries(), ["x"; 3]),
+        [
+            "yield \"in yield\"",
+            "drop in yield",
+            "after first",
+            "yield \"operand\"",
+            "drop operand",
+            "drop kept",
+            "built 2",
+            "return ()"
+        ]
+    );
 }

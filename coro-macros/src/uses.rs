@@ -82,7 +82,7 @@ const BORROWING_MACROS: &[&str] = &[
 ];
 
 /// Methods that take `self` by value, by the standard library's naming conventions.
-fn consumes_receiver(method: &str) -> bool {
+pub fn consumes_receiver(method: &str) -> bool {
     const EXACT: &[&str] = &[
         "ok",
         "err",

@@ -29,7 +29,12 @@ impl Lowerer<'_> {
                     return None;
                 }
             };
-            self.lower_expr(&e, Want::Value)?
+            if expr_yields(&e) {
+                self.lower_expr(&e, Want::Value)?
+            } else {
+                // The value's temporaries live on past the yield, to the statement's end.
+                self.extract_temporaries(&e)
+            }
         };
         let param = match want {
             Want::Value => Some(self.temp("resumed", false)),

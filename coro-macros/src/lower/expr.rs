@@ -218,7 +218,8 @@ impl Lowerer<'_> {
                 };
                 ops.push(v);
             } else if before_a_yield && !is_place(e) {
-                let v = self.verbatim_expr(e);
+                // Its temporaries live to the end of the statement, past the yield.
+                let v = self.extract_temporaries(e);
                 ops.push(self.hoist(v, "tmp"));
             } else if is_place(e) {
                 ops.push(self.verbatim_place(e));

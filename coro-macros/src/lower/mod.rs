@@ -13,6 +13,7 @@
 mod control;
 mod expr;
 mod stmt;
+mod temps;
 
 use std::collections::HashSet;
 

@@ -190,7 +190,9 @@ impl Lowerer<'_> {
             let direct = p.subpat.is_none()
                 && p.by_ref.is_none()
                 && yield_kind(&m.mac) == Some(crate::detect::YieldKind::Yield)
-                && m.mac.parse_body::<Expr>().is_ok_and(|v| !expr_yields(&v));
+                && m.mac
+                    .parse_body::<Expr>()
+                    .is_ok_and(|v| !expr_yields(&v) && !super::temps::has_temporaries(&v));
             if direct {
                 self.lower_yield_into(m, p);
                 return;

@@ -1,0 +1,139 @@
+//! Temporaries that must outlive a yield.
+//!
+//! Rust drops the temporaries of a statement at its end: in `yield_!(Noisy::new().id())` the
+//! `Noisy` lives until the statement ends, after the coroutine is resumed. The state can only
+//! keep named locals, so such a temporary is first bound to a hidden local of the statement's
+//! scope (`let __tmp = Noisy::new(); … __tmp.id()`), which the state then keeps across the yield
+//! and drops where the statement ends.
+//!
+//! Only temporaries evaluated before anything with a side effect are extracted, so the order of
+//! evaluation never changes.
+
+use quote::ToTokens;
+use syn::Expr;
+
+use super::Lowerer;
+use crate::ir::{Effects, Node, Operand};
+
+impl Lowerer<'_> {
+    /// Rewrites `e` (which contains no yield) so that its leading temporaries are hidden locals,
+    /// and computes its effects (the user's locals it touches, and those temporaries).
+    pub fn extract_temporaries(&mut self, e: &Expr) -> Operand {
+        let mut e = e.clone();
+        let mut pure_so_far = true;
+        let mut temps = Effects::default();
+        self.extract_in(&mut e, &mut pure_so_far, &mut temps);
+        let mut op = self.verbatim_expr(&e);
+        op.effects.merge(&temps);
+        op
+    }
+
+    fn extract_in(&mut self, e: &mut Expr, pure_so_far: &mut bool, fx: &mut Effects) {
+        match e {
+            Expr::MethodCall(m) => {
+                let consumed = crate::uses::consumes_receiver(&m.method.to_string());
+                self.extract_place(&mut m.receiver, pure_so_far, fx, consumed);
+                for a in m.args.iter_mut() {
+                    self.extract_in(a, pure_so_far, fx);
+                }
+                *pure_so_far = false;
+            }
+            Expr::Field(f) => self.extract_place(&mut f.base, pure_so_far, fx, false),
+            Expr::Index(i) => {
+                self.extract_place(&mut i.expr, pure_so_far, fx, false);
+                self.extract_in(&mut i.index, pure_so_far, fx);
+            }
+            Expr::Reference(r) => self.extract_place(&mut r.expr, pure_so_far, fx, false),
+            Expr::Paren(p) => self.extract_in(&mut p.expr, pure_so_far, fx),
+            Expr::Cast(c) => self.extract_in(&mut c.expr, pure_so_far, fx),
+            Expr::Unary(u) => self.extract_in(&mut u.expr, pure_so_far, fx),
+            Expr::Binary(b) => {
+                self.extract_in(&mut b.left, pure_so_far, fx);
+                self.extract_in(&mut b.right, pure_so_far, fx);
+            }
+            Expr::Call(c) => {
+                for a in c.args.iter_mut() {
+                    self.extract_in(a, pure_so_far, fx);
+                }
+                *pure_so_far = false;
+            }
+            Expr::Tuple(t) => t
+                .elems
+                .iter_mut()
+                .for_each(|x| self.extract_in(x, pure_so_far, fx)),
+            Expr::Array(a) => a
+                .elems
+                .iter_mut()
+                .for_each(|x| self.extract_in(x, pure_so_far, fx)),
+            Expr::Path(_) | Expr::Lit(_) => {}
+            _ => *pure_so_far = false,
+        }
+    }
+
+    /// A place position holding an rvalue: the rvalue becomes a hidden local.
+    fn extract_place(
+        &mut self,
+        place: &mut Expr,
+        pure_so_far: &mut bool,
+        fx: &mut Effects,
+        consumed: bool,
+    ) {
+        if !*pure_so_far {
+            return;
+        }
+        if !is_rvalue(place) {
+            self.extract_in(place, pure_so_far, fx);
+            return;
+        }
+        // Its own leading temporaries first (`make().part().id()`).
+        let mut inner = Effects::default();
+        self.extract_in(place, pure_so_far, &mut inner);
+        *pure_so_far = true;
+        let mut op = self.verbatim_expr(place);
+        op.effects.merge(&inner);
+        let t = self.temp("tmp", true);
+        fx.uses.insert(t);
+        if consumed {
+            fx.moves.insert(t);
+        }
+        let name = self.ir.locals[t].name.clone();
+        self.push(Node::Let {
+            pat: quote::quote!(mut #name),
+            init: Some(op),
+            els: None,
+            binds: vec![t],
+        });
+        *place = syn::parse2(name.to_token_stream()).expect("an identifier is an expression");
+    }
+}
+
+/// Whether an expression starts with a temporary that [`Lowerer::extract_temporaries`] would
+/// bind to a local (`Noisy::new().id()`, `make().field`).
+pub fn has_temporaries(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => is_rvalue(&m.receiver) || has_temporaries(&m.receiver),
+        Expr::Field(f) => is_rvalue(&f.base) || has_temporaries(&f.base),
+        Expr::Index(i) => is_rvalue(&i.expr) || has_temporaries(&i.expr),
+        Expr::Reference(r) => is_rvalue(&r.expr) || has_temporaries(&r.expr),
+        Expr::Paren(p) => has_temporaries(&p.expr),
+        Expr::Cast(c) => has_temporaries(&c.expr),
+        Expr::Unary(u) => has_temporaries(&u.expr),
+        Expr::Binary(b) => has_temporaries(&b.left) || has_temporaries(&b.right),
+        Expr::Call(c) => c.args.iter().any(has_temporaries),
+        Expr::Tuple(t) => t.elems.iter().any(has_temporaries),
+        Expr::Array(a) => a.elems.iter().any(has_temporaries),
+        _ => false,
+    }
+}
+
+fn is_rvalue(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Call(_)
+            | Expr::MethodCall(_)
+            | Expr::Macro(_)
+            | Expr::Struct(_)
+            | Expr::Tuple(_)
+            | Expr::Array(_)
+    )
+}
