@@ -32,9 +32,13 @@ pub struct Emit<'a> {
 
 /// Everything that varies while one arm is written.
 struct ArmCtx {
-    /// How each local is spelled at the current point of the arm.
+    /// How each local is spelled at the current point of the arm (only those in scope).
     names: HashMap<LocalId, TokenStream>,
     errors: Vec<syn::Error>,
+    /// The block whose arm is written.
+    block: BlockId,
+    /// How many more jumps may be replaced by the code they jump to (see `inline_jump`).
+    inline_budget: usize,
 }
 
 impl Emit<'_> {
@@ -170,7 +174,7 @@ impl Emit<'_> {
             match ::core::mem::replace(&mut #state, #state_enum::Poisoned) {
                 #(#arms)*
                 #state_enum::Complete => {
-                    #state = #state_enum::Complete;
+                    #krate::__private::store(&mut #state, #state_enum::Complete);
                     return ::core::option::Option::None;
                 }
                 #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
@@ -201,9 +205,15 @@ impl Emit<'_> {
         let state_enum = &self.state_enum;
         let name = &block.name;
         let nodes = &self.ir.codes[block.code];
+        let entry = matches!(
+            block.kind,
+            BlockKind::Start | BlockKind::AfterYield | BlockKind::AfterYieldFrom
+        );
         let mut cx = ArmCtx {
             names: HashMap::new(),
             errors: Vec::new(),
+            block: b,
+            inline_budget: usize::from(entry),
         };
 
         // Scopes that close within this arm get Rust blocks of their own; the locals of the
@@ -378,6 +388,10 @@ impl Emit<'_> {
                         body.extend(self.operand(v, cx));
                     }
                 }
+                // Its locals are gone once the Rust block closes.
+                for l in &self.ir.scopes[scope].locals {
+                    cx.names.remove(l);
+                }
                 match self.ir.scopes[scope].result {
                     Some(r) => {
                         let n = &self.ir.locals[r].name;
@@ -487,6 +501,35 @@ impl Emit<'_> {
         substitute_jumps(op.tokens.clone(), &mut jump)
     }
 
+    /// Whether a jump to `target` can be replaced by the target's code: only on the path a
+    /// resume takes (once per arm, for backward jumps), and only when that changes nothing observable: exactly the
+    /// target's saved locals are alive here, under their own names, and the target's code
+    /// closes no scope it did not open.
+    fn can_inline(&self, target: BlockId, cx: &ArmCtx) -> bool {
+        // Only backward jumps (loop back-edges): the first jump to a block comes from a block
+        // created before it and stays a real transition, which fixes the variant's types
+        // before its arm reads them.
+        if cx.inline_budget == 0 || target >= cx.block {
+            return false;
+        }
+        let block = &self.ir.blocks[target];
+        let fields: HashSet<LocalId> = self.live.fields[target].iter().copied().collect();
+        let alive: HashSet<LocalId> = cx.names.keys().copied().collect();
+        if alive != fields {
+            return false;
+        }
+        let own_names = alive
+            .iter()
+            .all(|l| cx.names[l].to_string() == self.ir.locals[*l].name.to_string());
+        let closes_outer = closes_in(self.ir, block.code)
+            .iter()
+            .any(|s| block.scopes.contains(s));
+        let needs_declarations = assigned_in(self.ir, block.code)
+            .iter()
+            .any(|l| block.visible.contains(l) && !fields.contains(l));
+        own_names && !closes_outer && !needs_declarations
+    }
+
     /// `Variant { field: local, … }` for a transition to `target`.
     fn construct(
         &self,
@@ -533,6 +576,30 @@ impl Emit<'_> {
         let krate = self.krate;
         let state_enum = &self.state_enum;
         match term {
+            Term::Jump { target, value } if self.can_inline(*target, cx) => {
+                // Jump threading: continue with the target's code right here, instead of
+                // storing the state and dispatching again.
+                cx.inline_budget -= 1;
+                let block = &self.ir.blocks[*target];
+                let mut out = TokenStream::new();
+                if let (Some(p), Some(op)) = (block.param, value) {
+                    let t = self.operand(op, cx);
+                    let n = &self.ir.locals[p].name;
+                    let m = if self.ir.locals[p].mutable {
+                        quote!(mut)
+                    } else {
+                        quote!()
+                    };
+                    out.extend(quote!(let #m #n = #t;));
+                    cx.names.insert(p, n.to_token_stream());
+                } else if let Some(op) = value {
+                    let t = self.operand(op, cx);
+                    out.extend(quote!(::core::mem::drop(#t);));
+                }
+                let mut i = 0;
+                out.extend(self.seq(&self.ir.codes[block.code], &mut i, cx));
+                quote!({ #out })
+            }
             Term::Jump { target, value } => {
                 let has_param = self.ir.blocks[*target].param.is_some();
                 let label = self.label();
@@ -549,7 +616,7 @@ impl Emit<'_> {
                     None => (quote!(), None),
                 };
                 let next = self.construct(*target, param, cx);
-                quote!({ #eval #state = #next; continue #label; })
+                quote!({ #eval #krate::__private::store(&mut #state, #next); continue #label; })
             }
             Term::Yield { value, resume } => {
                 let y = hidden("__yield_value");
@@ -561,13 +628,13 @@ impl Emit<'_> {
                 {
                     // The value reads nothing the state takes: build it in place.
                     return quote!({
-                        #state = #next;
+                        #krate::__private::store(&mut #state, #next);
                         return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
                     });
                 }
                 quote!({
                     let #y = #t;
-                    #state = #next;
+                    #krate::__private::store(&mut #state, #next);
                     return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                 })
             }
@@ -576,7 +643,7 @@ impl Emit<'_> {
                 let t = self.operand(value, cx);
                 quote!({
                     let #r = #t;
-                    #state = #state_enum::Complete;
+                    #krate::__private::store(&mut #state, #state_enum::Complete);
                     return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
                 })
             }

@@ -60,10 +60,13 @@ fn running_sum() {
                                             vec![1u64, 2, 3],
                                         );
                                         {
-                                            __state = State::LoopHead1 {
-                                                iter: __iter,
-                                                total,
-                                            };
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::LoopHead1 {
+                                                    iter: __iter,
+                                                    total,
+                                                },
+                                            );
                                             continue '__dispatch;
                                         }
                                     }
@@ -74,19 +77,25 @@ fn running_sum() {
                                 match ::core::iter::Iterator::next(&mut __iter) {
                                     ::core::option::Option::Some(x) => {
                                         let __yield_value = total + x;
-                                        __state = State::AfterYield1 {
-                                            iter: __iter,
-                                            total,
-                                        };
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::AfterYield1 {
+                                                iter: __iter,
+                                                total,
+                                            },
+                                        );
                                         return ::core::option::Option::Some(
                                             ::coro::CoroutineState::Yielded(__yield_value),
                                         );
                                     }
                                     ::core::option::Option::None => {
-                                        __state = State::LoopExit1 {
-                                            iter: __iter,
-                                            total,
-                                        };
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::LoopExit1 {
+                                                iter: __iter,
+                                                total,
+                                            },
+                                        );
                                         continue '__dispatch;
                                     }
                                 }
@@ -98,11 +107,31 @@ fn running_sum() {
                                     total += got;
                                 }
                                 {
-                                    __state = State::LoopHead1 {
-                                        iter: __iter,
-                                        total,
-                                    };
-                                    continue '__dispatch;
+                                    match ::core::iter::Iterator::next(&mut __iter) {
+                                        ::core::option::Option::Some(x) => {
+                                            let __yield_value = total + x;
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::AfterYield1 {
+                                                    iter: __iter,
+                                                    total,
+                                                },
+                                            );
+                                            return ::core::option::Option::Some(
+                                                ::coro::CoroutineState::Yielded(__yield_value),
+                                            );
+                                        }
+                                        ::core::option::Option::None => {
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::LoopExit1 {
+                                                    iter: __iter,
+                                                    total,
+                                                },
+                                            );
+                                            continue '__dispatch;
+                                        }
+                                    }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
@@ -116,14 +145,14 @@ fn running_sum() {
                                 };
                                 {
                                     let __return_value = __block;
-                                    __state = State::Complete;
+                                    ::coro::__private::store(&mut __state, State::Complete);
                                     return ::core::option::Option::Some(
                                         ::coro::CoroutineState::Complete(__return_value),
                                     );
                                 }
                             }
                             State::Complete => {
-                                __state = State::Complete;
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::None;
                             }
                             State::Poisoned => ::coro::__private::resumed_after_panic(),
@@ -180,7 +209,10 @@ fn countdown_iterator() {
                                 {
                                     let mut i = n;
                                     {
-                                        __state = State::LoopHead1 { i };
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::LoopHead1 { i },
+                                        );
                                         continue '__dispatch;
                                     }
                                 }
@@ -192,7 +224,10 @@ fn countdown_iterator() {
                                         {
                                             {
                                                 let __yield_value = i;
-                                                __state = State::AfterYield1 { i };
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::AfterYield1 { i },
+                                                );
                                                 return ::core::option::Option::Some(
                                                     ::coro::CoroutineState::Yielded(__yield_value),
                                                 );
@@ -201,7 +236,7 @@ fn countdown_iterator() {
                                     }
                                 } else {
                                     {
-                                        __state = State::LoopExit1;
+                                        ::coro::__private::store(&mut __state, State::LoopExit1);
                                         continue '__dispatch;
                                     }
                                 }
@@ -211,8 +246,27 @@ fn countdown_iterator() {
                                 ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
                                 i -= 1;
                                 {
-                                    __state = State::LoopHead1 { i };
-                                    continue '__dispatch;
+                                    if i > 0 {
+                                        {
+                                            {
+                                                {
+                                                    let __yield_value = i;
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 { i },
+                                                    );
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                            }
+                                        }
+                                    } else {
+                                        {
+                                            ::coro::__private::store(&mut __state, State::LoopExit1);
+                                            continue '__dispatch;
+                                        }
+                                    }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
@@ -220,14 +274,14 @@ fn countdown_iterator() {
                                 let __block = {};
                                 {
                                     let __return_value = __block;
-                                    __state = State::Complete;
+                                    ::coro::__private::store(&mut __state, State::Complete);
                                     return ::core::option::Option::Some(
                                         ::coro::CoroutineState::Complete(__return_value),
                                     );
                                 }
                             }
                             State::Complete => {
-                                __state = State::Complete;
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::None;
                             }
                             State::Poisoned => ::coro::__private::resumed_after_panic(),
@@ -282,9 +336,12 @@ fn delegation_and_branches() {
                                                     ::coro::__private::priming_arg(),
                                                 ) {
                                                     ::coro::CoroutineState::Yielded(__yielded) => {
-                                                        __state = State::AfterYieldFrom1 {
-                                                            delegate: __delegate,
-                                                        };
+                                                        ::coro::__private::store(
+                                                            &mut __state,
+                                                            State::AfterYieldFrom1 {
+                                                                delegate: __delegate,
+                                                            },
+                                                        );
                                                         return ::core::option::Option::Some(
                                                             ::coro::CoroutineState::Yielded(__yielded),
                                                         );
@@ -293,9 +350,12 @@ fn delegation_and_branches() {
                                                         ::core::mem::drop(__delegate);
                                                         {
                                                             let __jump_value = __complete;
-                                                            __state = State::Join1 {
-                                                                returned: __jump_value,
-                                                            };
+                                                            ::coro::__private::store(
+                                                                &mut __state,
+                                                                State::Join1 {
+                                                                    returned: __jump_value,
+                                                                },
+                                                            );
                                                             continue '__dispatch;
                                                         }
                                                     }
@@ -304,9 +364,12 @@ fn delegation_and_branches() {
                                         } else {
                                             {
                                                 let __jump_value = { 0 };
-                                                __state = State::Join2 {
-                                                    value: __jump_value,
-                                                };
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::Join2 {
+                                                        value: __jump_value,
+                                                    },
+                                                );
                                                 continue '__dispatch;
                                             }
                                         }
@@ -321,9 +384,12 @@ fn delegation_and_branches() {
                                 };
                                 {
                                     let __jump_value = __block_1;
-                                    __state = State::Join2 {
-                                        value: __jump_value,
-                                    };
+                                    ::coro::__private::store(
+                                        &mut __state,
+                                        State::Join2 {
+                                            value: __jump_value,
+                                        },
+                                    );
                                     continue '__dispatch;
                                 }
                             }
@@ -335,9 +401,12 @@ fn delegation_and_branches() {
                                     __sent,
                                 ) {
                                     ::coro::CoroutineState::Yielded(__yielded_1) => {
-                                        __state = State::AfterYieldFrom1 {
-                                            delegate: __delegate,
-                                        };
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::AfterYieldFrom1 {
+                                                delegate: __delegate,
+                                            },
+                                        );
                                         return ::core::option::Option::Some(
                                             ::coro::CoroutineState::Yielded(__yielded_1),
                                         );
@@ -346,9 +415,12 @@ fn delegation_and_branches() {
                                         ::core::mem::drop(__delegate);
                                         {
                                             let __jump_value = __complete_1;
-                                            __state = State::Join1 {
-                                                returned: __jump_value,
-                                            };
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::Join1 {
+                                                    returned: __jump_value,
+                                                },
+                                            );
                                             continue '__dispatch;
                                         }
                                     }
@@ -366,14 +438,14 @@ fn delegation_and_branches() {
                                 };
                                 {
                                     let __return_value = __block;
-                                    __state = State::Complete;
+                                    ::coro::__private::store(&mut __state, State::Complete);
                                     return ::core::option::Option::Some(
                                         ::coro::CoroutineState::Complete(__return_value),
                                     );
                                 }
                             }
                             State::Complete => {
-                                __state = State::Complete;
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::None;
                             }
                             State::Poisoned => ::coro::__private::resumed_after_panic(),
@@ -440,7 +512,7 @@ fn method_with_question_mark() {
                                             let __return_value = ::coro::__private::FromResidual::from_residual(
                                                 __residual,
                                             );
-                                            __state = State::Complete;
+                                            ::coro::__private::store(&mut __state, State::Complete);
                                             return ::core::option::Option::Some(
                                                 ::coro::CoroutineState::Complete(__return_value),
                                             );
@@ -449,11 +521,14 @@ fn method_with_question_mark() {
                                     {
                                         let mut __iter = ::core::iter::IntoIterator::into_iter(0..n);
                                         {
-                                            __state = State::LoopHead1 {
-                                                iter: __iter,
-                                                n,
-                                                self_: __self,
-                                            };
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::LoopHead1 {
+                                                    iter: __iter,
+                                                    n,
+                                                    self_: __self,
+                                                },
+                                            );
                                             continue '__dispatch;
                                         }
                                     }
@@ -464,22 +539,28 @@ fn method_with_question_mark() {
                                 match ::core::iter::Iterator::next(&mut __iter) {
                                     ::core::option::Option::Some(i) => {
                                         let __yield_value = format!("{}-{i}", __self.name);
-                                        __state = State::AfterYield1 {
-                                            i,
-                                            iter: __iter,
-                                            n,
-                                            self_: __self,
-                                        };
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::AfterYield1 {
+                                                i,
+                                                iter: __iter,
+                                                n,
+                                                self_: __self,
+                                            },
+                                        );
                                         return ::core::option::Option::Some(
                                             ::coro::CoroutineState::Yielded(__yield_value),
                                         );
                                     }
                                     ::core::option::Option::None => {
-                                        __state = State::LoopExit1 {
-                                            iter: __iter,
-                                            n,
-                                            self_: __self,
-                                        };
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::LoopExit1 {
+                                                iter: __iter,
+                                                n,
+                                                self_: __self,
+                                            },
+                                        );
                                         continue '__dispatch;
                                     }
                                 }
@@ -488,11 +569,14 @@ fn method_with_question_mark() {
                             State::AfterYield1 { self_: __self, n, iter: mut __iter, i } => {
                                 ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
                                 {
-                                    __state = State::LoopHead1 {
-                                        iter: __iter,
-                                        n,
-                                        self_: __self,
-                                    };
+                                    ::coro::__private::store(
+                                        &mut __state,
+                                        State::LoopHead1 {
+                                            iter: __iter,
+                                            n,
+                                            self_: __self,
+                                        },
+                                    );
                                     continue '__dispatch;
                                 }
                             }
@@ -507,14 +591,14 @@ fn method_with_question_mark() {
                                 };
                                 {
                                     let __return_value = __block;
-                                    __state = State::Complete;
+                                    ::coro::__private::store(&mut __state, State::Complete);
                                     return ::core::option::Option::Some(
                                         ::coro::CoroutineState::Complete(__return_value),
                                     );
                                 }
                             }
                             State::Complete => {
-                                __state = State::Complete;
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::None;
                             }
                             State::Poisoned => ::coro::__private::resumed_after_panic(),

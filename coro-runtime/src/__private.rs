@@ -18,6 +18,14 @@ pub fn resumed_after_panic() -> ! {
     panic!("coroutine resumed after panicking")
 }
 
+/// Writes the next state. The slot always holds `Poisoned` here (each step starts by taking
+/// the state out), so the old value is forgotten rather than dropped: that saves the drop check
+/// an assignment would make on every transition.
+#[inline(always)]
+pub fn store<S>(slot: &mut S, next: S) {
+    core::mem::forget(core::mem::replace(slot, next));
+}
+
 /// Takes the resume argument out of its slot. Only the arm a resume starts at calls it, once.
 #[inline(always)]
 pub fn take_arg<A>(slot: &mut Option<A>) -> A {
