@@ -67,11 +67,17 @@ impl Emit<'_> {
                 .any(|t| matches!(t, Term::Jump { .. }))
     }
 
+    /// Whether the resume argument needs a slot: the dispatch loops, and its type may not be
+    /// `Copy` (moving a `Copy` value inside the loop is fine).
+    fn arg_needs_slot(&self) -> bool {
+        self.has_jumps() && !surely_copy(self.resume_ty)
+    }
+
     /// The resume argument, moved out of the closure's parameter (or of its slot when the
     /// dispatch loops).
     fn take_arg(&self) -> TokenStream {
         let arg = self.arg();
-        if self.has_jumps() {
+        if self.arg_needs_slot() {
             let krate = self.krate;
             quote!(#krate::__private::take_arg(&mut #arg))
         } else {
@@ -184,8 +190,13 @@ impl Emit<'_> {
             // The arms a resume starts at take the argument out of its slot: moving it directly
             // inside the loop would not compile for a resume type that is not `Copy`.
             let label = self.label();
+            let slot = if self.arg_needs_slot() {
+                quote!(let mut #arg = ::core::option::Option::Some(#arg);)
+            } else {
+                quote!()
+            };
             quote! {
-                let mut #arg = ::core::option::Option::Some(#arg);
+                #slot
                 #label: loop { #dispatch }
             }
         } else {
@@ -674,6 +685,38 @@ impl Emit<'_> {
                 }
             }
         }
+    }
+}
+
+/// Whether a type is `Copy` by its spelling alone: `()`, primitives, shared references, and
+/// tuples and arrays of those.
+fn surely_copy(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(t) => t.elems.iter().all(surely_copy),
+        Type::Array(a) => surely_copy(&a.elem),
+        Type::Paren(p) => surely_copy(&p.elem),
+        Type::Reference(r) => r.mutability.is_none(),
+        Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "u8" | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "i8"
+                    | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "f32"
+                    | "f64"
+                    | "bool"
+                    | "char"
+            )
+        }),
+        _ => false,
     }
 }
 

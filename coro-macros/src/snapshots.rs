@@ -47,12 +47,11 @@ fn running_sum() {
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
-                    let mut __arg = ::core::option::Option::Some(__arg);
                     '__dispatch: loop {
                         match ::core::mem::replace(&mut __state, State::Poisoned) {
                             #[allow(unused_mut, unused_variables)]
                             State::Start { start } => {
-                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                ::core::mem::drop(__arg);
                                 {
                                     let mut total = start;
                                     {
@@ -103,7 +102,7 @@ fn running_sum() {
                             #[allow(unused_mut, unused_variables)]
                             State::AfterYield1 { mut total, iter: mut __iter } => {
                                 {
-                                    let got = ::coro::__private::take_arg(&mut __arg);
+                                    let got = __arg;
                                     total += got;
                                 }
                                 {
@@ -200,12 +199,11 @@ fn countdown_iterator() {
                 ::coro::Gen::new(move |
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
-                    let mut __arg = ::core::option::Option::Some(__arg);
                     '__dispatch: loop {
                         match ::core::mem::replace(&mut __state, State::Poisoned) {
                             #[allow(unused_mut, unused_variables)]
                             State::Start { n } => {
-                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                ::core::mem::drop(__arg);
                                 {
                                     let mut i = n;
                                     {
@@ -243,7 +241,7 @@ fn countdown_iterator() {
                             }
                             #[allow(unused_mut, unused_variables)]
                             State::AfterYield1 { mut i } => {
-                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                ::core::mem::drop(__arg);
                                 i -= 1;
                                 {
                                     if i > 0 {
@@ -320,12 +318,11 @@ fn delegation_and_branches() {
                 ::coro::Gen::new(move |
                     __arg: u8,
                 | -> ::core::option::Option<::coro::CoroutineState<u8, u8>> {
-                    let mut __arg = ::core::option::Option::Some(__arg);
                     '__dispatch: loop {
                         match ::core::mem::replace(&mut __state, State::Poisoned) {
                             #[allow(unused_mut, unused_variables)]
                             State::Start { flag } => {
-                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                ::core::mem::drop(__arg);
                                 {
                                     {
                                         if flag {
@@ -395,7 +392,7 @@ fn delegation_and_branches() {
                             }
                             #[allow(unused_mut, unused_variables)]
                             State::AfterYieldFrom1 { delegate: mut __delegate } => {
-                                let __sent = ::coro::__private::take_arg(&mut __arg);
+                                let __sent = __arg;
                                 match ::coro::Coroutine::resume(
                                     ::core::pin::Pin::new(&mut __delegate),
                                     __sent,
@@ -497,12 +494,11 @@ fn method_with_question_mark() {
                 | -> ::core::option::Option<
                     ::coro::CoroutineState<String, Result<usize, std::num::ParseIntError>>,
                 > {
-                    let mut __arg = ::core::option::Option::Some(__arg);
                     '__dispatch: loop {
                         match ::core::mem::replace(&mut __state, State::Poisoned) {
                             #[allow(unused_mut, unused_variables)]
                             State::Start { self_: __self } => {
-                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                ::core::mem::drop(__arg);
                                 {
                                     let n: usize = match ::coro::__private::Try::branch(
                                         __self.count.parse(),
@@ -567,7 +563,7 @@ fn method_with_question_mark() {
                             }
                             #[allow(unused_mut, unused_variables)]
                             State::AfterYield1 { self_: __self, n, iter: mut __iter, i } => {
-                                ::core::mem::drop(::coro::__private::take_arg(&mut __arg));
+                                ::core::mem::drop(__arg);
                                 {
                                     ::coro::__private::store(
                                         &mut __state,
