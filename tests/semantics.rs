@@ -282,3 +282,37 @@ fn temporaries_live_to_the_end_of_their_statement_across_a_yield() {
         ]
     );
 }
+
+#[coro::coroutine(yield = &'static str)]
+fn nested_shadow() {
+    let x = Noisy("outer");
+    {
+        let x = Noisy("inner");
+        yield_!(x.name());
+        log("inner scope ends");
+    }
+    yield_!(x.name());
+    for i in 0..2 {
+        let x = i;
+        yield_!(if x == 0 { "zero" } else { "one" });
+    }
+    log(format!("still {}", x.name()));
+}
+
+#[test]
+fn a_shadowed_outer_local_survives_the_inner_scope() {
+    assert_eq!(
+        run(nested_shadow()),
+        [
+            "yield \"inner\"",
+            "inner scope ends",
+            "drop inner",
+            "yield \"outer\"",
+            "yield \"zero\"",
+            "yield \"one\"",
+            "still outer",
+            "drop outer",
+            "return ()"
+        ]
+    );
+}

@@ -37,8 +37,11 @@ struct ArmCtx {
     errors: Vec<syn::Error>,
     /// The block whose arm is written.
     block: BlockId,
-    /// How many more jumps may be replaced by the code they jump to (see `inline_jump`).
+    /// How many more jumps may be replaced by the code they jump to (see `can_inline`).
     inline_budget: usize,
+    /// Shadowed locals declared (uninitialised) under their own name, to be assigned when the
+    /// shadowing binding's scope closes.
+    reexposed: HashSet<LocalId>,
 }
 
 impl Emit<'_> {
@@ -225,6 +228,7 @@ impl Emit<'_> {
             errors: Vec::new(),
             block: b,
             inline_budget: usize::from(entry),
+            reexposed: HashSet::new(),
         };
 
         // Scopes that close within this arm get Rust blocks of their own; the locals of the
@@ -245,9 +249,30 @@ impl Emit<'_> {
             newest.insert(self.ir.locals[l].name.to_string(), l);
         }
 
+        // A shadowed local whose shadower's scope closes in this arm becomes reachable again
+        // there: it is declared under its own name in its place (uninitialised) and assigned
+        // from its hidden name when the shadower's scope closes, so the drop order stays the
+        // source's.
+        let mut reexposed: HashSet<LocalId> = HashSet::new();
+        for &l in &fields {
+            let local = &self.ir.locals[l];
+            let Some(&shadower) = newest.get(&local.name.to_string()) else {
+                continue;
+            };
+            let inner = self.ir.locals[shadower].scope;
+            if shadower != l
+                && inner != local.scope
+                && block.scopes[first_closing..].contains(&inner)
+            {
+                reexposed.insert(l);
+            }
+        }
+        let flat_by_let = !reexposed.is_empty();
+
         // Bound in declaration order, so that whatever Rust drops at the end of the arm is dropped
         // latest first, as at the end of the source's scopes.
         let mut pattern = Vec::new();
+        let mut flat_bindings = Vec::new();
         let mut nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
         for &l in fields.iter().rev() {
             let local = &self.ir.locals[l];
@@ -260,22 +285,28 @@ impl Emit<'_> {
                 local.name.to_token_stream()
             };
             let m = if local.mutable { quote!(mut) } else { quote!() };
-            if in_nested {
+            if in_nested || flat_by_let {
                 let temp = hidden(&format!("__saved_{field}"));
                 pattern.push(quote!(#field: #temp));
-                nested_bindings
-                    .entry(local.scope)
-                    .or_default()
-                    .push(quote!(let #m #spelled = #temp;));
-            } else {
-                if *field == spelled.to_string() {
-                    pattern.push(quote!(#m #field));
-                } else {
-                    pattern.push(quote!(#field: #m #spelled));
+                let mut lets = TokenStream::new();
+                if reexposed.contains(&l) {
+                    let n = &local.name;
+                    lets.extend(quote!(let #m #n;));
                 }
+                lets.extend(quote!(let #m #spelled = #temp;));
+                if in_nested {
+                    nested_bindings.entry(local.scope).or_default().push(lets);
+                } else {
+                    flat_bindings.push(lets);
+                }
+            } else if *field == spelled.to_string() {
+                pattern.push(quote!(#m #field));
+            } else {
+                pattern.push(quote!(#field: #m #spelled));
             }
             cx.names.insert(l, spelled);
         }
+        cx.reexposed = reexposed;
 
         // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here.
         let assigned = assigned_in(self.ir, block.code);
@@ -311,6 +342,7 @@ impl Emit<'_> {
 
         let mut index = 0;
         let mut body = TokenStream::new();
+        body.extend(flat_bindings);
         for s in &block.scopes[..first_closing] {
             if let Some(d) = deferred_decls.get(s) {
                 body.extend(d.iter().cloned());
@@ -403,7 +435,8 @@ impl Emit<'_> {
                 for l in &self.ir.scopes[scope].locals {
                     cx.names.remove(l);
                 }
-                match self.ir.scopes[scope].result {
+                let after = self.reexpose(cx);
+                let block = match self.ir.scopes[scope].result {
                     Some(r) => {
                         let n = &self.ir.locals[r].name;
                         cx.names.insert(r, n.to_token_stream());
@@ -412,7 +445,8 @@ impl Emit<'_> {
                     // A scope that declares nothing needs no block of its own.
                     None if self.ir.scopes[scope].locals.is_empty() => body,
                     None => quote!({ #body }),
-                }
+                };
+                quote!(#block #after)
             }
             _ => quote!({ #body }),
         }
@@ -495,6 +529,39 @@ impl Emit<'_> {
                     out.extend(self.term(t, cx));
                 }
             }
+        }
+        out
+    }
+
+    /// Locals kept under a hidden name while shadowed get their own name back once nothing
+    /// alive shadows them.
+    fn reexpose(&self, cx: &mut ArmCtx) -> TokenStream {
+        let mut out = TokenStream::new();
+        let hidden_ones: Vec<LocalId> = cx
+            .names
+            .iter()
+            .filter(|(l, n)| n.to_string() != self.ir.locals[**l].name.to_string())
+            .map(|(l, _)| *l)
+            .collect();
+        for l in hidden_ones {
+            let local = &self.ir.locals[l];
+            let user = local.name.to_string();
+            let still_shadowed = cx
+                .names
+                .iter()
+                .any(|(other, n)| *other != l && n.to_string() == user);
+            if still_shadowed {
+                continue;
+            }
+            let alias = cx.names[&l].clone();
+            let n = &local.name;
+            if cx.reexposed.remove(&l) {
+                out.extend(quote!(#n = #alias;));
+            } else {
+                let m = if local.mutable { quote!(mut) } else { quote!() };
+                out.extend(quote!(let #m #n = #alias;));
+            }
+            cx.names.insert(l, n.to_token_stream());
         }
         out
     }
