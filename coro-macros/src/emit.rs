@@ -540,7 +540,7 @@ impl Emit<'_> {
         let hidden_ones: Vec<LocalId> = cx
             .names
             .iter()
-            .filter(|(l, n)| n.to_string() != self.ir.locals[**l].name.to_string())
+            .filter(|(l, n)| self.ir.locals[**l].name != n.to_string())
             .map(|(l, _)| *l)
             .collect();
         for l in hidden_ones {
@@ -598,7 +598,7 @@ impl Emit<'_> {
         }
         let own_names = alive
             .iter()
-            .all(|l| cx.names[l].to_string() == self.ir.locals[*l].name.to_string());
+            .all(|l| self.ir.locals[*l].name == cx.names[l].to_string());
         let closes_outer = closes_in(self.ir, block.code)
             .iter()
             .any(|s| block.scopes.contains(s));
