@@ -316,3 +316,44 @@ fn a_shadowed_outer_local_survives_the_inner_scope() {
         ]
     );
 }
+
+impl Noisy {
+    fn items(&self) -> Vec<u8> {
+        vec![1, 2]
+    }
+}
+
+#[coro::coroutine(yield = &'static str)]
+fn scrutinee_temporaries() {
+    match Noisy("scrutinee").name() {
+        "scrutinee" => {
+            yield_!("in arm");
+            log("arm ends");
+        }
+        _ => {}
+    }
+    log("after match");
+    for i in Noisy("iterable").items() {
+        yield_!(if i == 1 { "one" } else { "two" });
+    }
+    log("after for");
+}
+
+#[test]
+fn match_and_for_temporaries_live_to_the_end_of_the_construct() {
+    // The same trace as rustc's coroutines give for this body.
+    assert_eq!(
+        run(scrutinee_temporaries()),
+        [
+            "yield \"in arm\"",
+            "arm ends",
+            "drop scrutinee",
+            "after match",
+            "yield \"one\"",
+            "yield \"two\"",
+            "drop iterable",
+            "after for",
+            "return ()"
+        ]
+    );
+}

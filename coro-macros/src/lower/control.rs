@@ -462,11 +462,28 @@ impl Lowerer<'_> {
     }
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {
-        let pats: Vec<&syn::Pat> = m.arms.iter().map(|a| &a.pat).collect();
+        if !expr_yields(&m.expr) && super::temps::has_temporaries(&m.expr) {
+            // The scrutinee's temporaries live to the end of the `match`, past its yields: they
+            // become locals of a scope around it.
+            let result = match want {
+                Want::Value => Some(self.temp("value", false)),
+                Want::Discard => None,
+            };
+            self.open_scope(result);
+            let head = self.extract_temporaries(&m.expr);
+            let v = self.lower_match_on(m, head, want);
+            if !self.alive() {
+                self.env.pop();
+                return None;
+            }
+            self.close_scope(if want == Want::Value { v } else { None });
+            return Some(match result {
+                Some(r) => self.local_operand(r),
+                None => plain(quote!(())),
+            });
+        }
         let head = if expr_yields(&m.expr) {
-            let v = self.lower_expr(&m.expr, Want::Value)?;
-            let _ = pats;
-            v
+            self.lower_expr(&m.expr, Want::Value)?
         } else {
             let by_value = m.arms.iter().any(|a| crate::names::binds_by_value(&a.pat));
             if by_value {
@@ -475,6 +492,11 @@ impl Lowerer<'_> {
                 self.verbatim_place(&m.expr)
             }
         };
+        self.lower_match_on(m, head, want)
+    }
+
+    /// The arms of a `match` whose scrutinee is already lowered.
+    fn lower_match_on(&mut self, m: &syn::ExprMatch, head: Operand, want: Want) -> Option<Operand> {
         let result = match want {
             Want::Value => Some(self.temp("value", false)),
             Want::Discard => None,
@@ -735,8 +757,18 @@ impl Lowerer<'_> {
         } else {
             self.borrowed_local(&f.expr)
         };
-        let iterable = self.lower_expr(&f.expr, Want::Value)?;
+        let extract = !expr_yields(&f.expr) && super::temps::has_temporaries(&f.expr);
+        let iterable = if extract {
+            None
+        } else {
+            Some(self.lower_expr(&f.expr, Want::Value)?)
+        };
         self.open_scope(None);
+        // The iterable's temporaries live as long as the loop (`for` is a `match` on it).
+        let iterable = match iterable {
+            Some(i) => i,
+            None => self.extract_temporaries(&f.expr),
+        };
         let iter = self.temp("iter", true);
         self.ir.locals[iter].borrows = borrowed;
         self.ir.locals[iter].span = f.expr.span();
