@@ -244,3 +244,69 @@ fn user_names_that_match_generated_ones_do_not_clash() {
     assert_eq!(c.send(0), CoroutineState::Yielded(2));
     assert_eq!(c.send(10), CoroutineState::Complete(11));
 }
+
+trait Source {
+    fn base(&self) -> u32;
+
+    /// A provided trait method can be a coroutine too.
+    #[coro::coroutine(yield = u32)]
+    fn emit_twice(&self) -> &'static str {
+        yield_!(self.base());
+        yield_!(self.base() + 1);
+        "done"
+    }
+}
+
+struct Five;
+
+impl Source for Five {
+    fn base(&self) -> u32 {
+        5
+    }
+}
+
+#[test]
+fn provided_trait_methods() {
+    assert_eq!(Five.emit_twice().collect::<Vec<_>>(), [5, 6]);
+}
+
+#[coro::coroutine(yield = u8)]
+fn returns_impl_trait(n: u8) -> impl std::fmt::Display {
+    yield_!(n);
+    format!("n={n}")
+}
+
+#[test]
+fn an_impl_trait_return_type() {
+    let mut c = returns_impl_trait(3);
+    assert!(matches!(c.send(()), CoroutineState::Yielded(3)));
+    match c.send(()) {
+        CoroutineState::Complete(d) => assert_eq!(d.to_string(), "n=3"),
+        CoroutineState::Yielded(_) => panic!("expected completion"),
+    }
+}
+
+struct Builder {
+    parts: Vec<String>,
+}
+
+impl Builder {
+    #[coro::coroutine(yield = usize)]
+    fn grow(mut self, extra: Vec<&'static str>) -> Self {
+        for e in extra {
+            self.parts.push(e.to_string());
+            yield_!(self.parts.len());
+        }
+        self
+    }
+}
+
+#[test]
+fn returning_self_from_a_by_value_receiver() {
+    let mut it = Builder { parts: vec![] }.grow(vec!["a", "b"]).yields();
+    assert_eq!(it.by_ref().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        it.into_return_value().map(|b| b.parts),
+        Some(vec!["a".to_string(), "b".to_string()])
+    );
+}
