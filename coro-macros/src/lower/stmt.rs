@@ -205,7 +205,9 @@ impl Lowerer<'_> {
             && match &*init.expr {
                 Expr::Macro(m) => {
                     m.mac.tokens.is_empty()
-                        || m.mac.parse_body::<Expr>().is_ok_and(|v| !expr_yields(&v))
+                        || m.mac
+                            .parse_body::<Expr>()
+                            .is_ok_and(|v| !expr_yields(&v) && !super::temps::has_temporaries(&v))
                 }
                 _ => false,
             };

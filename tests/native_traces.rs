@@ -1,0 +1,366 @@
+//! Bodies whose traces were recorded from rustc's own coroutine transform (nightly
+//! `#![feature(coroutines)]`, the same body with `yield` for `yield_!`): the macro must give the
+//! same yields, resumes, drops, panics and returns. The systematic version of this check is the
+//! `coro-difftest` crate.
+
+mod common;
+use common::{log, take};
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use coro::{Coroutine, CoroutineExt, CoroutineState};
+
+struct N(&'static str);
+
+impl Drop for N {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+/// Resumes with `args` (the first primes), stopping early at `stop` to drop a suspended
+/// coroutine, and records what happens.
+fn scenario<C: Coroutine<u8, Yield = u8, Return = u8> + Unpin>(
+    mut c: C,
+    args: &[u8],
+    stop: usize,
+) -> Vec<String> {
+    for (k, a) in args.iter().enumerate() {
+        if k == stop {
+            log("dropping");
+            break;
+        }
+        match catch_unwind(AssertUnwindSafe(|| c.send(*a))) {
+            Ok(CoroutineState::Yielded(y)) => log(format!("yield {y}")),
+            Ok(CoroutineState::Complete(v)) => {
+                log(format!("return {v}"));
+                break;
+            }
+            Err(_) => {
+                log("panicked");
+                break;
+            }
+        }
+    }
+    drop(c);
+    take()
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn loops_scopes_and_panics() -> u8 {
+    let a = N("a");
+    let mut v = vec![N("v1")];
+    for i in 0..3u8 {
+        let b = N("b");
+        if i == 1 {
+            continue;
+        }
+        let r = yield_!(i);
+        log(format!("resumed {r}"));
+        if r == 9 {
+            break;
+        }
+        v.push(N("pushed"));
+    }
+    let c = N("c");
+    {
+        let d = N("d");
+        let x = yield_!(10);
+        if x == 7 {
+            panic!("boom");
+        }
+        log(format!("{} {}", d.0, x));
+    }
+    let total = v.len() as u8 + yield_!(11);
+    log(format!("{} {} {}", a.0, c.0, total));
+    total
+}
+
+#[test]
+fn loops_scopes_and_panics_match_rustc() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 1, 2, 3, 4, 5, 6],
+            99,
+            &[
+                "yield 0",
+                "resumed 1",
+                "drop b",
+                "drop b",
+                "yield 2",
+                "resumed 2",
+                "drop b",
+                "yield 10",
+                "d 3",
+                "drop d",
+                "yield 11",
+                "a c 7",
+                "drop c",
+                "drop v1",
+                "drop pushed",
+                "drop pushed",
+                "drop a",
+                "return 7",
+            ],
+        ),
+        (
+            &[0, 9, 5, 5, 5],
+            99,
+            &[
+                "yield 0",
+                "resumed 9",
+                "drop b",
+                "yield 10",
+                "d 5",
+                "drop d",
+                "yield 11",
+                "a c 6",
+                "drop c",
+                "drop v1",
+                "drop a",
+                "return 6",
+            ],
+        ),
+        (
+            &[0, 1, 7, 1],
+            99,
+            &[
+                "yield 0",
+                "resumed 1",
+                "drop b",
+                "drop b",
+                "yield 2",
+                "resumed 7",
+                "drop b",
+                "yield 10",
+                "d 1",
+                "drop d",
+                "yield 11",
+                "drop c",
+                "drop v1",
+                "drop pushed",
+                "drop pushed",
+                "drop a",
+            ],
+        ),
+        (
+            &[0, 1, 2],
+            2,
+            &[
+                "yield 0",
+                "resumed 1",
+                "drop b",
+                "drop b",
+                "yield 2",
+                "dropping",
+                "drop b",
+                "drop v1",
+                "drop pushed",
+                "drop a",
+            ],
+        ),
+        (
+            &[0, 1, 2, 3],
+            3,
+            &[
+                "yield 0",
+                "resumed 1",
+                "drop b",
+                "drop b",
+                "yield 2",
+                "resumed 2",
+                "drop b",
+                "yield 10",
+                "dropping",
+                "drop d",
+                "drop c",
+                "drop v1",
+                "drop pushed",
+                "drop pushed",
+                "drop a",
+            ],
+        ),
+        (
+            &[0, 4, 4, 4],
+            4,
+            &[
+                "yield 0",
+                "resumed 4",
+                "drop b",
+                "drop b",
+                "yield 2",
+                "resumed 4",
+                "drop b",
+                "yield 10",
+                "d 4",
+                "drop d",
+                "yield 11",
+                "drop c",
+                "drop v1",
+                "drop pushed",
+                "drop pushed",
+                "drop a",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(loops_scopes_and_panics(), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn matches_shadowing_and_temporaries() -> u8 {
+    let x = N("x1");
+    let mut stack = vec![1u8, 2, 3];
+    'outer: while let Some(top) = stack.pop() {
+        let x = N("x2");
+        match yield_!(top) {
+            0 => continue,
+            5 => break 'outer,
+            k if k > 100 => return k,
+            k => {
+                let t = N("arm");
+                let s = yield_!(k + N("tmp").0.len() as u8);
+                if s == 3 {
+                    let _moved = t;
+                }
+                log(format!("arm got {s} {}", x.0));
+            }
+        }
+    }
+    let y = {
+        let inner = N("inner");
+        (yield_!(inner.0.len() as u8)) + 1
+    };
+    let r: Result<u8, u8> = if y > 50 { Err(y) } else { Ok(y) };
+    let z = match r {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    log(format!("end {} {}", x.0, z));
+    z
+}
+
+#[test]
+fn matches_shadowing_and_temporaries_match_rustc() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+            99,
+            &[
+                "yield 3",
+                "yield 4",
+                "drop tmp",
+                "arm got 2 x2",
+                "drop arm",
+                "drop x2",
+                "yield 2",
+                "yield 6",
+                "drop tmp",
+                "arm got 4 x2",
+                "drop arm",
+                "drop x2",
+                "yield 1",
+                "drop x2",
+                "yield 5",
+                "drop inner",
+                "end x1 7",
+                "drop x1",
+                "return 7",
+            ],
+        ),
+        (
+            &[0, 0, 0, 0, 9, 1],
+            99,
+            &[
+                "yield 3",
+                "drop x2",
+                "yield 2",
+                "drop x2",
+                "yield 1",
+                "drop x2",
+                "yield 5",
+                "drop inner",
+                "end x1 10",
+                "drop x1",
+                "return 10",
+            ],
+        ),
+        (
+            &[0, 5, 5, 5],
+            99,
+            &[
+                "yield 3",
+                "drop x2",
+                "yield 5",
+                "drop inner",
+                "end x1 6",
+                "drop x1",
+                "return 6",
+            ],
+        ),
+        (
+            &[0, 200],
+            99,
+            &["yield 3", "drop x2", "drop x1", "return 200"],
+        ),
+        (
+            &[0, 4, 3, 4, 4, 60],
+            99,
+            &[
+                "yield 3",
+                "yield 7",
+                "drop tmp",
+                "drop arm",
+                "arm got 3 x2",
+                "drop x2",
+                "yield 2",
+                "yield 7",
+                "drop tmp",
+                "arm got 4 x2",
+                "drop arm",
+                "drop x2",
+                "yield 1",
+                "yield 63",
+                "drop tmp",
+                "drop arm",
+                "drop x2",
+                "drop x1",
+            ],
+        ),
+        (
+            &[0, 4, 3, 4],
+            3,
+            &[
+                "yield 3",
+                "yield 7",
+                "drop tmp",
+                "drop arm",
+                "arm got 3 x2",
+                "drop x2",
+                "yield 2",
+                "dropping",
+                "drop x2",
+                "drop x1",
+            ],
+        ),
+        (
+            &[0, 4, 4],
+            2,
+            &[
+                "yield 3", "yield 7", "dropping", "drop tmp", "drop arm", "drop x2", "drop x1",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(matches_shadowing_and_temporaries(), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}
