@@ -364,3 +364,193 @@ fn matches_shadowing_and_temporaries_match_rustc() {
         );
     }
 }
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn sub(n: N) -> u8 {
+    let local = N("sub-local");
+    let got = yield_!(50);
+    let got2 = yield_!(got + 1);
+    log(format!("sub done {} {}", n.0, local.0));
+    got + got2
+}
+
+/// The native form delegates with a hand-written loop that primes with `Default::default()` and
+/// passes each resume argument in, which is what `yield_from!` does.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn delegation_labels_and_short_circuits() -> u8 {
+    let keep = N("keep");
+    let sub_total = yield_from!(sub(N("arg")));
+    log(format!("sub returned {sub_total}"));
+    let label_value = 'blk: {
+        let inner = N("blk");
+        if yield_!(1) > 5 {
+            break 'blk 100;
+        }
+        log(format!("{}", inner.0));
+        7
+    };
+    let parts = [label_value, yield_!(2) * 2, sub_total];
+    let checked: Result<u8, u8> = if parts[1] > 50 {
+        Err(parts[1])
+    } else {
+        Ok(parts[1])
+    };
+    let c = match checked {
+        Ok(c) => c,
+        Err(e) => {
+            log("early");
+            return e;
+        }
+    };
+    let both = c > 3 && yield_!(3) > 1;
+    log(format!("both={both} {}", keep.0));
+    parts[0] + parts[2] + c
+}
+
+#[test]
+fn delegation_labels_and_short_circuits_match_rustc() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 1, 2, 3, 4, 5, 6, 7],
+            99,
+            &[
+                "yield 50",
+                "yield 2",
+                "sub done arg sub-local",
+                "drop sub-local",
+                "drop arg",
+                "sub returned 3",
+                "yield 1",
+                "blk",
+                "drop blk",
+                "yield 2",
+                "yield 3",
+                "both=true keep",
+                "drop keep",
+                "return 18",
+            ],
+        ),
+        (
+            &[0, 1, 1, 9, 1, 1],
+            99,
+            &[
+                "yield 50",
+                "yield 2",
+                "sub done arg sub-local",
+                "drop sub-local",
+                "drop arg",
+                "sub returned 2",
+                "yield 1",
+                "drop blk",
+                "yield 2",
+                "both=false keep",
+                "drop keep",
+                "return 104",
+            ],
+        ),
+        (
+            &[0, 1, 1, 3, 60, 1],
+            99,
+            &[
+                "yield 50",
+                "yield 2",
+                "sub done arg sub-local",
+                "drop sub-local",
+                "drop arg",
+                "sub returned 2",
+                "yield 1",
+                "blk",
+                "drop blk",
+                "yield 2",
+                "early",
+                "drop keep",
+                "return 120",
+            ],
+        ),
+        (
+            &[0, 1, 1, 3, 4, 0],
+            99,
+            &[
+                "yield 50",
+                "yield 2",
+                "sub done arg sub-local",
+                "drop sub-local",
+                "drop arg",
+                "sub returned 2",
+                "yield 1",
+                "blk",
+                "drop blk",
+                "yield 2",
+                "yield 3",
+                "both=false keep",
+                "drop keep",
+                "return 17",
+            ],
+        ),
+        (
+            &[0, 1],
+            1,
+            &[
+                "yield 50",
+                "dropping",
+                "drop sub-local",
+                "drop arg",
+                "drop keep",
+            ],
+        ),
+        (
+            &[0, 1, 1],
+            2,
+            &[
+                "yield 50",
+                "yield 2",
+                "dropping",
+                "drop sub-local",
+                "drop arg",
+                "drop keep",
+            ],
+        ),
+        (
+            &[0, 1, 1, 3],
+            3,
+            &[
+                "yield 50",
+                "yield 2",
+                "sub done arg sub-local",
+                "drop sub-local",
+                "drop arg",
+                "sub returned 2",
+                "yield 1",
+                "dropping",
+                "drop blk",
+                "drop keep",
+            ],
+        ),
+        (
+            &[0, 1, 1, 3, 4, 5],
+            5,
+            &[
+                "yield 50",
+                "yield 2",
+                "sub done arg sub-local",
+                "drop sub-local",
+                "drop arg",
+                "sub returned 2",
+                "yield 1",
+                "blk",
+                "drop blk",
+                "yield 2",
+                "yield 3",
+                "dropping",
+                "drop keep",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(delegation_labels_and_short_circuits(), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}
