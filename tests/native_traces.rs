@@ -386,7 +386,7 @@ fn delegation_labels_and_short_circuits() -> u8 {
         if yield_!(1) > 5 {
             break 'blk 100;
         }
-        log(format!("{}", inner.0));
+        log(inner.0);
         7
     };
     let parts = [label_value, yield_!(2) * 2, sub_total];

@@ -10,6 +10,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::Type;
 
+use crate::deref::{deref, Shape};
 use crate::ir::*;
 use crate::liveness::Liveness;
 use crate::names::hidden;
@@ -42,6 +43,20 @@ struct ArmCtx {
     /// Shadowed locals declared (uninitialised) under their own name, to be assigned when the
     /// shadowing binding's scope closes.
     reexposed: HashSet<LocalId>,
+    /// Set when the arm reads its variant's fields in place.
+    in_place: Option<InPlace>,
+    /// An in-place rewrite failed: the arm is written again, moving its fields out.
+    failed: bool,
+}
+
+/// An arm that leaves its variant's fields where they are: each is a `&mut` binding into the
+/// state, read as `(*x)`. Fields move only when the coroutine moves to another variant.
+#[derive(Clone)]
+struct InPlace {
+    /// The user-visible names of the fields.
+    names: HashSet<String>,
+    /// The fields, in declaration order.
+    fields: Vec<LocalId>,
 }
 
 impl Emit<'_> {
@@ -179,14 +194,28 @@ impl Emit<'_> {
         let y = self.yield_ty;
         let a = self.resume_ty;
         let r = &self.return_ty;
-        let dispatch = quote! {
-            match ::core::mem::replace(&mut #state, #state_enum::Poisoned) {
-                #(#arms)*
-                #state_enum::Complete => {
-                    #krate::__private::store(&mut #state, #state_enum::Complete);
-                    return ::core::option::Option::None;
+        let disarm = self.disarm();
+        let dispatch = if self.any_in_place() {
+            quote! {
+                match &mut #state {
+                    #(#arms)*
+                    #state_enum::Complete => {
+                        #disarm
+                        return ::core::option::Option::None;
+                    }
+                    #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
                 }
-                #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
+            }
+        } else {
+            quote! {
+                match ::core::mem::replace(&mut #state, #state_enum::Poisoned) {
+                    #(#arms)*
+                    #state_enum::Complete => {
+                        #krate::__private::store(&mut #state, #state_enum::Complete);
+                        return ::core::option::Option::None;
+                    }
+                    #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
+                }
             }
         };
         let body = if self.has_jumps() {
@@ -205,6 +234,26 @@ impl Emit<'_> {
         } else {
             dispatch
         };
+        // Arms that keep their fields in place leave the state as it is while they run. A panic
+        // there must still drop the coroutine's live locals as it unwinds (as rustc's
+        // coroutines do) and poison it: the step runs under `catch_unwind`, and a panic replaces
+        // the state with `Poisoned` (dropping what it held) before unwinding on.
+        let body = if self.any_in_place() {
+            let result = hidden("__step");
+            let payload = hidden("__panic");
+            quote! {
+                let #result = #krate::__private::catch_unwind(#krate::__private::AssertUnwindSafe(|| { #body }));
+                match #result {
+                    ::core::result::Result::Ok(r) => r,
+                    ::core::result::Result::Err(#payload) => {
+                        #state = #state_enum::Poisoned;
+                        #krate::__private::resume_unwind(#payload)
+                    }
+                }
+            }
+        } else {
+            body
+        };
         let closure = quote! {
             #krate::Gen::new(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
                 #body
@@ -215,6 +264,71 @@ impl Emit<'_> {
 
     /// The match arm of one block.
     fn arm(&self, b: BlockId) -> (TokenStream, Vec<syn::Error>) {
+        if self.in_place_eligible(b) {
+            let (arm, errors, failed) = self.arm_in(b, true);
+            if !failed {
+                return (arm, errors);
+            }
+        }
+        let (arm, errors, _) = self.arm_in(b, false);
+        (arm, errors)
+    }
+
+    /// Whether an arm may read its fields in place: none of them is moved out, dropped at a
+    /// scope's end, or shadowed in this arm (those need to be owned by the arm).
+    fn in_place_eligible(&self, b: BlockId) -> bool {
+        let block = &self.ir.blocks[b];
+        let fields = self.fields(b);
+        if fields.is_empty() || block.kind == BlockKind::Start {
+            return false;
+        }
+        let closing = closes_in(self.ir, block.code);
+        let moved = moves_in(self.ir, block.code);
+        let mut names = HashSet::new();
+        for &l in block.visible.iter().chain(block.param.iter()) {
+            if !names.insert(self.ir.locals[l].name.to_string()) {
+                return false; // a shadowed name
+            }
+        }
+        // A field's name bound again in this arm would make `x` ambiguous for the rewrite.
+        let rebound = bound_names_in(self.ir, block.code);
+        let owned_elsewhere = |code: CodeId| {
+            let (moved, rebound) = (moves_in(self.ir, code), bound_names_in(self.ir, code));
+            fields.iter().any(|l| {
+                let local = &self.ir.locals[*l];
+                (moved.contains(l) && !local.copy) || rebound.contains(&local.name.to_string())
+            })
+        };
+        let keeps_fields = fields.iter().all(|l| {
+            let local = &self.ir.locals[*l];
+            (!moved.contains(l) || local.copy)
+                && !closing.contains(&local.scope)
+                && !rebound.contains(&local.name.to_string())
+        });
+        // It only pays when the resume comes back to this same variant (a loop around a yield):
+        // leaving for another variant moves the fields out anyway.
+        let comes_back = yields_to(self.ir, block.code, b)
+            || jump_targets(self.ir, block.code).into_iter().any(|t| {
+                t < b
+                    && yields_to(self.ir, self.ir.blocks[t].code, b)
+                    && !owned_elsewhere(self.ir.blocks[t].code)
+            });
+        keeps_fields && comes_back
+    }
+
+    /// Whether any arm may read its fields in place (the step then keeps a poison flag, since
+    /// the state is not replaced by `Poisoned` while such an arm runs).
+    fn any_in_place(&self) -> bool {
+        (0..self.ir.blocks.len()).any(|b| self.in_place_eligible(b))
+    }
+
+    /// What every normal exit from the step runs first (nothing, now that a panic is caught
+    /// around the whole step).
+    fn disarm(&self) -> TokenStream {
+        quote!()
+    }
+
+    fn arm_in(&self, b: BlockId, in_place: bool) -> (TokenStream, Vec<syn::Error>, bool) {
         let block = &self.ir.blocks[b];
         let state_enum = &self.state_enum;
         let name = &block.name;
@@ -229,6 +343,8 @@ impl Emit<'_> {
             block: b,
             inline_budget: usize::from(entry),
             reexposed: HashSet::new(),
+            in_place: None,
+            failed: false,
         };
 
         // Scopes that close within this arm get Rust blocks of their own; the locals of the
@@ -274,7 +390,25 @@ impl Emit<'_> {
         let mut pattern = Vec::new();
         let mut flat_bindings = Vec::new();
         let mut nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
-        for &l in fields.iter().rev() {
+        if in_place {
+            let mut names = HashSet::new();
+            for &l in fields.iter().rev() {
+                let local = &self.ir.locals[l];
+                let (field, n) = (&local.field, &local.name);
+                if field == n {
+                    pattern.push(quote!(#field));
+                } else {
+                    pattern.push(quote!(#field: #n));
+                }
+                names.insert(n.to_string());
+                cx.names.insert(l, n.to_token_stream());
+            }
+            cx.in_place = Some(InPlace {
+                names,
+                fields: fields.iter().rev().copied().collect(),
+            });
+        }
+        for &l in fields.iter().rev().filter(|_| !in_place) {
             let local = &self.ir.locals[l];
             let field = &local.field;
             let shadowed = newest.get(&local.name.to_string()) != Some(&l);
@@ -369,11 +503,27 @@ impl Emit<'_> {
         } else {
             quote!(#state_enum::#name { #(#pattern,)* })
         };
-        let arm = quote! {
-            #[allow(unused_mut, unused_variables)]
-            #pattern => { #body }
+        let arm = if in_place || !self.any_in_place() {
+            // In place: the pattern binds `&mut` fields of `&mut state`. Without any arm in
+            // place, the whole state is matched by value (`match mem::replace(…)`).
+            quote! {
+                #[allow(unused_mut, unused_variables)]
+                #pattern => { #body }
+            }
+        } else {
+            // Take the variant out, leaving `Poisoned`, and own its fields.
+            let state = self.state();
+            quote! {
+                #[allow(unused_mut, unused_variables)]
+                #state_enum::#name { .. } => {
+                    let #pattern = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+                        ::core::unreachable!()
+                    };
+                    #body
+                }
+            }
         };
-        (arm, cx.errors)
+        (arm, cx.errors, cx.failed)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -428,7 +578,7 @@ impl Emit<'_> {
                 *index += 1;
                 if let Some(v) = value {
                     if v.tokens.to_string().replace(' ', "") != "()" {
-                        body.extend(self.operand(v, cx));
+                        body.extend(self.operand(v, Shape::Expr, cx));
                     }
                 }
                 // Its locals are gone once the Rust block closes.
@@ -465,7 +615,7 @@ impl Emit<'_> {
                 }
                 Node::Stmt(op) => {
                     *index += 1;
-                    out.extend(self.operand(op, cx));
+                    out.extend(self.operand(op, Shape::Stmt, cx));
                 }
                 Node::Let {
                     pat,
@@ -475,11 +625,11 @@ impl Emit<'_> {
                 } => {
                     *index += 1;
                     let init = init.as_ref().map(|i| {
-                        let t = self.operand(i, cx);
+                        let t = self.operand(i, Shape::Expr, cx);
                         quote!(= #t)
                     });
                     let els = els.as_ref().map(|e| {
-                        let t = self.operand(e, cx);
+                        let t = self.operand(e, Shape::Expr, cx);
                         quote!(else { #t })
                     });
                     // A new binding that shadows a tracked local: keep the old one reachable
@@ -571,12 +721,46 @@ impl Emit<'_> {
         self.live.fields.iter().any(|f| f.contains(&l))
     }
 
-    fn operand(&self, op: &Operand, cx: &mut ArmCtx) -> TokenStream {
+    fn operand(&self, op: &Operand, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
+        let tokens = match &cx.in_place {
+            Some(ip) => match deref(&op.tokens, shape, &ip.names) {
+                Some(t) => t,
+                None => {
+                    cx.failed = true;
+                    op.tokens.clone()
+                }
+            },
+            None => op.tokens.clone(),
+        };
         if op.effects.embedded.is_empty() {
-            return op.tokens.clone();
+            return tokens;
         }
         let mut jump = |n: usize| self.term(&self.ir.embedded[n], cx);
-        substitute_jumps(op.tokens.clone(), &mut jump)
+        substitute_jumps(tokens, &mut jump)
+    }
+
+    /// Leaving an in-place arm for another variant: move its fields out of the state (which
+    /// becomes `Poisoned` until the next state is stored), under hidden names the next state is
+    /// built from. Nothing to do in an arm that owns its fields.
+    fn leave_in_place(&self, cx: &mut ArmCtx) -> TokenStream {
+        let Some(ip) = cx.in_place.clone() else {
+            return quote!();
+        };
+        let state = self.state();
+        let state_enum = &self.state_enum;
+        let name = &self.ir.blocks[cx.block].name;
+        let bindings = ip.fields.iter().map(|l| {
+            let f = &self.ir.locals[*l].field;
+            let moved = hidden(&format!("__moved_{f}"));
+            cx.names.insert(*l, moved.to_token_stream());
+            quote!(#f: #moved)
+        });
+        let bindings: Vec<TokenStream> = bindings.collect();
+        quote! {
+            let #state_enum::#name { #(#bindings,)* } = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+                ::core::unreachable!()
+            };
+        }
     }
 
     /// Whether a jump to `target` can be replaced by the target's code: only on the path a
@@ -602,6 +786,18 @@ impl Emit<'_> {
         let closes_outer = closes_in(self.ir, block.code)
             .iter()
             .any(|s| block.scopes.contains(s));
+        if let Some(ip) = &cx.in_place {
+            let moved = moves_in(self.ir, block.code);
+            let rebound = bound_names_in(self.ir, block.code);
+            if ip
+                .fields
+                .iter()
+                .any(|l| moved.contains(l) && !self.ir.locals[*l].copy)
+                || ip.names.iter().any(|n| rebound.contains(n))
+            {
+                return false;
+            }
+        }
         let needs_declarations = assigned_in(self.ir, block.code)
             .iter()
             .any(|l| block.visible.contains(l) && !fields.contains(l));
@@ -661,7 +857,7 @@ impl Emit<'_> {
                 let block = &self.ir.blocks[*target];
                 let mut out = TokenStream::new();
                 if let (Some(p), Some(op)) = (block.param, value) {
-                    let t = self.operand(op, cx);
+                    let t = self.operand(op, Shape::Expr, cx);
                     let n = &self.ir.locals[p].name;
                     let m = if self.ir.locals[p].mutable {
                         quote!(mut)
@@ -671,7 +867,7 @@ impl Emit<'_> {
                     out.extend(quote!(let #m #n = #t;));
                     cx.names.insert(p, n.to_token_stream());
                 } else if let Some(op) = value {
-                    let t = self.operand(op, cx);
+                    let t = self.operand(op, Shape::Expr, cx);
                     out.extend(quote!(::core::mem::drop(#t);));
                 }
                 let mut i = 0;
@@ -684,21 +880,49 @@ impl Emit<'_> {
                 let v = hidden("__jump_value");
                 let (eval, param) = match value {
                     Some(op) if has_param => {
-                        let t = self.operand(op, cx);
+                        let t = self.operand(op, Shape::Expr, cx);
                         (quote!(let #v = #t;), Some(v.to_token_stream()))
                     }
                     Some(op) => {
-                        let t = self.operand(op, cx);
+                        let t = self.operand(op, Shape::Expr, cx);
                         (quote!(::core::mem::drop(#t);), None)
                     }
                     None => (quote!(), None),
                 };
+                if cx.in_place.is_some() && *target == cx.block && !has_param {
+                    return quote!({ #eval continue #label; });
+                }
+                let saved = cx.names.clone();
+                let leave = self.leave_in_place(cx);
                 let next = self.construct(*target, param, cx);
-                quote!({ #eval #krate::__private::store(&mut #state, #next); continue #label; })
+                cx.names = saved;
+                quote!({ #eval #leave #krate::__private::store(&mut #state, #next); continue #label; })
             }
             Term::Yield { value, resume } => {
                 let y = hidden("__yield_value");
-                let t = self.operand(value, cx);
+                let t = self.operand(value, Shape::Expr, cx);
+                let disarm = self.disarm();
+                if cx.in_place.is_some() {
+                    if *resume == cx.block {
+                        // Resumed where it is: the fields are already in place.
+                        return quote!({
+                            let #y = #t;
+                            #disarm
+                            return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                        });
+                    }
+                    let saved = cx.names.clone();
+                    let leave = self.leave_in_place(cx);
+                    let next = self.construct(*resume, None, cx);
+                    cx.names = saved;
+                    return quote!({
+                        let #y = #t;
+                        #leave
+                        #krate::__private::store(&mut #state, #next);
+                        #disarm
+                        return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                    });
+                }
                 let next = self.construct(*resume, None, cx);
                 let saved = self.fields(*resume);
                 if value.effects.embedded.is_empty()
@@ -707,26 +931,47 @@ impl Emit<'_> {
                     // The value reads nothing the state takes: build it in place.
                     return quote!({
                         #krate::__private::store(&mut #state, #next);
+                        #disarm
                         return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
                     });
                 }
                 quote!({
                     let #y = #t;
                     #krate::__private::store(&mut #state, #next);
+                    #disarm
                     return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                 })
             }
             Term::Return(value) => {
                 let r = hidden("__return_value");
-                let t = self.operand(value, cx);
+                let t = self.operand(value, Shape::Expr, cx);
+                let disarm = self.disarm();
+                if cx.in_place.is_some() {
+                    // Overwriting the variant drops the locals it still holds, innermost first.
+                    return quote!({
+                        let #r = #t;
+                        #state = #state_enum::Complete;
+                        #disarm
+                        return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
+                    });
+                }
                 quote!({
                     let #r = #t;
                     #krate::__private::store(&mut #state, #state_enum::Complete);
+                    #disarm
                     return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
                 })
             }
             Term::Branch(br) => {
-                let head = self.operand(&br.head, cx);
+                let head = self.operand(
+                    &br.head,
+                    if br.kind == BranchKind::If {
+                        Shape::IfHead
+                    } else {
+                        Shape::Expr
+                    },
+                    cx,
+                );
                 let mut arms = Vec::new();
                 for arm in &br.arms {
                     let saved = cx.names.clone();
@@ -737,7 +982,15 @@ impl Emit<'_> {
                     let code = &self.ir.codes[arm.code];
                     let body = self.seq(code, &mut i, cx);
                     cx.names = saved;
-                    arms.push((arm.pat.clone(), body));
+                    let pat = &arm.pat;
+                    let pat = match &arm.guard {
+                        Some(g) => {
+                            let g = self.operand(g, Shape::Expr, cx);
+                            quote!(#pat if #g)
+                        }
+                        None => pat.clone(),
+                    };
+                    arms.push((pat, body));
                 }
                 let span = br.span;
                 match br.kind {
@@ -803,6 +1056,82 @@ fn closes_in(ir: &Ir, code: CodeId) -> HashSet<ScopeId> {
             _ => {}
         }
     }
+    out
+}
+
+/// Whether this code yields with `block` as the place to resume.
+fn yields_to(ir: &Ir, code: CodeId, block: BlockId) -> bool {
+    ir.codes[code].iter().any(|node| match node {
+        Node::Term(Term::Yield { resume, .. }) => *resume == block,
+        Node::Term(Term::Branch(br)) => br.arms.iter().any(|a| yields_to(ir, a.code, block)),
+        _ => false,
+    })
+}
+
+/// The blocks this code jumps to (not counting jumps embedded in verbatim code).
+fn jump_targets(ir: &Ir, code: CodeId) -> Vec<BlockId> {
+    let mut out = Vec::new();
+    for node in &ir.codes[code] {
+        match node {
+            Node::Term(Term::Jump { target, .. }) => out.push(*target),
+            Node::Term(Term::Branch(br)) => {
+                for a in &br.arms {
+                    out.extend(jump_targets(ir, a.code));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names bound by `let`s and branch patterns in this code.
+fn bound_names_in(ir: &Ir, code: CodeId) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for node in &ir.codes[code] {
+        match node {
+            Node::Let { binds, .. } => {
+                out.extend(binds.iter().map(|l| ir.locals[*l].name.to_string()))
+            }
+            Node::Term(Term::Branch(br)) => {
+                for arm in &br.arms {
+                    out.extend(arm.binds.iter().map(|l| ir.locals[*l].name.to_string()));
+                    out.extend(bound_names_in(ir, arm.code));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Locals possibly moved somewhere in this code (its embedded exits included).
+fn moves_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
+    let mut out = HashSet::new();
+    let mut nested = HashSet::new();
+    let mut add = |op: &Operand| out.extend(op.effects.moves.iter().copied());
+    for node in &ir.codes[code] {
+        match node {
+            Node::Stmt(op) => add(op),
+            Node::Let { init, els, .. } => {
+                init.iter().chain(els.iter()).for_each(&mut add);
+            }
+            Node::Close(_, Some(v)) => add(v),
+            Node::Close(_, None) | Node::Open(_) => {}
+            Node::Term(t) => match t {
+                Term::Jump { value: Some(v), .. } | Term::Return(v) => add(v),
+                Term::Jump { value: None, .. } => {}
+                Term::Yield { value, .. } => add(value),
+                Term::Branch(br) => {
+                    add(&br.head);
+                    for arm in &br.arms {
+                        nested.extend(moves_in(ir, arm.code));
+                    }
+                }
+            },
+        }
+    }
+    out.extend(nested);
     out
 }
 

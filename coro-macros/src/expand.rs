@@ -22,6 +22,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     for p in &prepared.params {
         let l = lower.declare(p.name.clone(), p.mutable, false);
         lower.ir.locals[l].owned = p.owned;
+        lower.ir.locals[l].copy = p.copy;
         start_values.push((l, p.outer.clone()));
     }
     lower.start();

@@ -34,6 +34,8 @@ pub struct Local {
     pub hidden: bool,
     /// Known to own its value (not a reference), so `x.iter()` borrows the local itself.
     pub owned: bool,
+    /// Known to be `Copy` (a number, `bool` or `char`): using it by value does not move it.
+    pub copy: bool,
 }
 
 /// A lexical scope of the user's program that the lowering split across blocks.
@@ -128,8 +130,10 @@ pub enum BranchKind {
 }
 
 pub struct Arm {
-    /// The pattern and guard of a match arm (empty for `if`).
+    /// The pattern of a match arm (empty for `if`).
     pub pat: TokenStream,
+    /// A match arm's guard (its effects are counted in the branch's head).
+    pub guard: Option<Operand>,
     /// Locals bound by the pattern (or by `let` in an `if` condition).
     pub binds: Vec<LocalId>,
     pub code: CodeId,

@@ -8,6 +8,7 @@
 
 mod args;
 mod check;
+mod deref;
 mod detect;
 mod emit;
 mod expand;

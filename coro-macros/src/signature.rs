@@ -18,6 +18,8 @@ pub struct Param {
     pub name: Ident,
     /// Declared as an owned value: `self`, `String`, `Vec<T>`… (not a reference).
     pub owned: bool,
+    /// Declared with a primitive type (`u64`, `bool`…), so `Copy`.
+    pub copy: bool,
     /// The expression that moves it into the start state, in the outer fn.
     pub outer: TokenStream,
     pub mutable: bool,
@@ -122,6 +124,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                     outer: quote!(self),
                     mutable,
                     owned: r.reference.is_none() && r.colon_token.is_none(),
+                    copy: false,
                 });
             }
             FnArg::Typed(t) => match &mut *t.pat {
@@ -132,6 +135,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         outer: p.ident.to_token_stream(),
                         mutable,
                         owned: owned_type(&t.ty),
+                        copy: crate::lower::primitive_type(&t.ty),
                     });
                 }
                 pat => {
@@ -144,6 +148,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         outer: name.to_token_stream(),
                         mutable: false,
                         owned: false,
+                        copy: false,
                     });
                 }
             },

@@ -26,6 +26,10 @@ pub fn store<S>(slot: &mut S, next: S) {
     core::mem::forget(core::mem::replace(slot, next));
 }
 
+/// A step whose arms keep locals in the state runs under `catch_unwind`, to drop them and
+/// poison the coroutine when it panics.
+pub use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+
 /// Takes the resume argument out of its slot. Only the arm a resume starts at calls it, once.
 #[inline(always)]
 pub fn take_arg<A>(slot: &mut Option<A>) -> A {

@@ -154,6 +154,7 @@ impl Lowerer<'_> {
         self.terminate(Term::Yield { value, resume });
         self.env.pop();
         arms.push(Arm {
+            guard: None,
             pat: quote!(#krate::CoroutineState::Yielded(#y_name)),
             binds: vec![y],
             code: arm_code,
@@ -183,6 +184,7 @@ impl Lowerer<'_> {
         });
         self.env.pop();
         arms.push(Arm {
+            guard: None,
             pat: quote!(#krate::CoroutineState::Complete(#r_name)),
             binds: vec![r],
             code: arm_code,
@@ -286,11 +288,13 @@ impl Lowerer<'_> {
         self.env.pop();
 
         let run = Arm {
+            guard: None,
             pat: quote!(),
             binds: vec![],
             code: run_code,
         };
         let skip = Arm {
+            guard: None,
             pat: quote!(),
             binds: vec![],
             code: skip_code,
@@ -410,6 +414,7 @@ impl Lowerer<'_> {
         }
         self.env.pop();
         let then_arm = Arm {
+            guard: None,
             pat: quote!(),
             binds,
             code: then_code,
@@ -440,6 +445,7 @@ impl Lowerer<'_> {
         }
         self.env.pop();
         let else_arm = Arm {
+            guard: None,
             pat: quote!(),
             binds: vec![],
             code: else_code,
@@ -511,6 +517,7 @@ impl Lowerer<'_> {
         let code = self.cursor.expect("alive");
         let mut join = None;
         let span = m.match_token.span;
+        let mut guard_effects = Effects::default();
         let mut arms = Vec::new();
         for arm in &m.arms {
             self.env = saved.0.clone();
@@ -542,18 +549,24 @@ impl Lowerer<'_> {
             }
             self.env.pop();
             let pat = &arm.pat;
-            let pat = match guard {
-                Some(g) => quote!(#pat if #g),
-                None => quote!(#pat),
-            };
+            if let Some(g) = &guard {
+                guard_effects.merge(&g.effects);
+            }
             arms.push(Arm {
-                pat,
+                guard,
+                pat: quote!(#pat),
                 binds,
                 code: arm_code,
             });
         }
         self.env = saved.0;
         self.cursor = Some(code);
+        // Guards run before their arm's bindings: what they read is read at the branch.
+        let mut head = head;
+        head.effects.uses.extend(guard_effects.uses.iter().copied());
+        head.effects
+            .moves
+            .extend(guard_effects.moves.iter().copied());
         self.terminate(Term::Branch(Branch {
             span: m.match_token.span,
             kind: BranchKind::Match,
@@ -718,6 +731,7 @@ impl Lowerer<'_> {
         }
         self.env = env.clone();
         let body = Arm {
+            guard: None,
             pat: quote!(),
             binds,
             code: body_code,
@@ -733,6 +747,7 @@ impl Lowerer<'_> {
         });
         self.env = env;
         let done = Arm {
+            guard: None,
             pat: quote!(),
             binds: vec![],
             code: done_code,
@@ -806,6 +821,10 @@ impl Lowerer<'_> {
         let body_code = self.ir.new_code();
         self.cursor = Some(body_code);
         let binds = self.bind_pattern(&f.pat, false);
+        // `for i in a..b`: ranges only iterate over integers and chars.
+        if let ([single], Expr::Range(_)) = (binds.as_slice(), &*f.expr) {
+            self.ir.locals[*single].copy = true;
+        }
         if self.lower_block(&f.body, Want::Discard).is_some() && self.alive() {
             self.terminate(Term::Jump {
                 target: head,
@@ -815,6 +834,7 @@ impl Lowerer<'_> {
         self.env = env.clone();
         let pat = &f.pat;
         let body = Arm {
+            guard: None,
             pat: quote!(::core::option::Option::Some(#pat)),
             binds,
             code: body_code,
@@ -830,6 +850,7 @@ impl Lowerer<'_> {
         });
         self.env = env;
         let done = Arm {
+            guard: None,
             pat: quote!(::core::option::Option::None),
             binds: vec![],
             code: done_code,

@@ -15,6 +15,8 @@ mod expr;
 mod stmt;
 mod temps;
 
+pub use stmt::primitive_type;
+
 use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
@@ -123,6 +125,7 @@ impl<'a> Lowerer<'a> {
             deferred: false,
             hidden: is_hidden,
             owned: false,
+            copy: false,
         });
         self.ir.scopes[scope].locals.push(id);
         id
