@@ -554,3 +554,76 @@ fn delegation_labels_and_short_circuits_match_rustc() {
         );
     }
 }
+
+/// A loop whose resume comes back to the same state, so the macro keeps its locals in place;
+/// returning, breaking and panicking from it must drop the arm's own locals before the older ones.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn in_place_loop_exits() -> u8 {
+    let a = N("a");
+    let mut n = 0u8;
+    loop {
+        let r = yield_!(n);
+        let t = N("t");
+        if r == 9 {
+            return n;
+        }
+        if r == 8 {
+            break;
+        }
+        if r == 7 {
+            panic!("seven");
+        }
+        n += r;
+        log(format!("{} {}", a.0, t.0));
+    }
+    let z = N("z");
+    n + z.0.len() as u8
+}
+
+#[test]
+fn in_place_loop_exits_match_rustc() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 1, 2, 9],
+            99,
+            &[
+                "yield 0", "a t", "drop t", "yield 1", "a t", "drop t", "yield 3", "drop t",
+                "drop a", "return 3",
+            ],
+        ),
+        (
+            &[0, 1, 8],
+            99,
+            &[
+                "yield 0", "a t", "drop t", "yield 1", "drop t", "drop z", "drop a", "return 2",
+            ],
+        ),
+        (
+            &[0, 1, 7, 1],
+            99,
+            &[
+                "yield 0", "a t", "drop t", "yield 1", "drop t", "drop a", "panicked",
+            ],
+        ),
+        (
+            &[0, 1, 2],
+            2,
+            &["yield 0", "a t", "drop t", "yield 1", "dropping", "drop a"],
+        ),
+        (
+            &[0, 3, 3, 3, 9],
+            99,
+            &[
+                "yield 0", "a t", "drop t", "yield 3", "a t", "drop t", "yield 6", "a t", "drop t",
+                "yield 9", "drop t", "drop a", "return 9",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(in_place_loop_exits(), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}

@@ -72,6 +72,10 @@ impl Emit<'_> {
         syn::Lifetime::new("'__dispatch", Span::mixed_site())
     }
 
+    fn finish_label(&self) -> syn::Lifetime {
+        syn::Lifetime::new("'__finish", Span::mixed_site())
+    }
+
     fn has_jumps(&self) -> bool {
         self.ir
             .codes
@@ -238,6 +242,18 @@ impl Emit<'_> {
         // there must still drop the coroutine's live locals as it unwinds (as rustc's
         // coroutines do) and poison it: the step runs under `catch_unwind`, and a panic replaces
         // the state with `Poisoned` (dropping what it held) before unwinding on.
+        let body = if self.any_in_place() {
+            // An in-place arm completes by breaking out with the return value: its own locals
+            // are dropped on the way out, then the variant (with the older locals) is replaced.
+            let (finish, done) = (self.finish_label(), hidden("__completed"));
+            quote! {
+                let #done = #finish: { #body };
+                #state = #state_enum::Complete;
+                return ::core::option::Option::Some(#krate::CoroutineState::Complete(#done));
+            }
+        } else {
+            body
+        };
         let body = if self.any_in_place() {
             let result = hidden("__step");
             let payload = hidden("__panic");
@@ -742,10 +758,21 @@ impl Emit<'_> {
     /// Leaving an in-place arm for another variant: move its fields out of the state (which
     /// becomes `Poisoned` until the next state is stored), under hidden names the next state is
     /// built from. Nothing to do in an arm that owns its fields.
-    fn leave_in_place(&self, cx: &mut ArmCtx) -> TokenStream {
+    fn leave_in_place(&self, target: Option<BlockId>, cx: &mut ArmCtx) -> TokenStream {
         let Some(ip) = cx.in_place.clone() else {
             return quote!();
         };
+        // Fields the next state does not keep are dropped here; if locals the arm declared are
+        // still alive, they would be dropped after them, out of the source's order: give up on
+        // in place for this arm.
+        let kept: HashSet<LocalId> = target
+            .map(|t| self.fields(t).into_iter().collect())
+            .unwrap_or_default();
+        let leftover = ip.fields.iter().any(|l| !kept.contains(l));
+        let stack_alive = cx.names.keys().any(|l| !ip.fields.contains(l));
+        if leftover && stack_alive {
+            cx.failed = true;
+        }
         let state = self.state();
         let state_enum = &self.state_enum;
         let name = &self.ir.blocks[cx.block].name;
@@ -893,7 +920,7 @@ impl Emit<'_> {
                     return quote!({ #eval continue #label; });
                 }
                 let saved = cx.names.clone();
-                let leave = self.leave_in_place(cx);
+                let leave = self.leave_in_place(Some(*target), cx);
                 let next = self.construct(*target, param, cx);
                 cx.names = saved;
                 quote!({ #eval #leave #krate::__private::store(&mut #state, #next); continue #label; })
@@ -912,7 +939,7 @@ impl Emit<'_> {
                         });
                     }
                     let saved = cx.names.clone();
-                    let leave = self.leave_in_place(cx);
+                    let leave = self.leave_in_place(Some(*resume), cx);
                     let next = self.construct(*resume, None, cx);
                     cx.names = saved;
                     return quote!({
@@ -947,12 +974,12 @@ impl Emit<'_> {
                 let t = self.operand(value, Shape::Expr, cx);
                 let disarm = self.disarm();
                 if cx.in_place.is_some() {
-                    // Overwriting the variant drops the locals it still holds, innermost first.
+                    // Leave the arm first, so the locals it declared are dropped before the ones
+                    // the variant holds (newest first); the step then overwrites the variant.
+                    let finish = self.finish_label();
                     return quote!({
                         let #r = #t;
-                        #state = #state_enum::Complete;
-                        #disarm
-                        return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
+                        break #finish #r;
                     });
                 }
                 quote!({
