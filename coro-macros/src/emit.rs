@@ -29,6 +29,8 @@ pub struct Emit<'a> {
     pub clone: bool,
     /// `field: expr` pairs that build the start state, in the outer fn.
     pub start_values: Vec<(LocalId, TokenStream)>,
+    /// Set when an in-place arm completes through the `'__finish` label.
+    pub finish_used: std::cell::Cell<bool>,
 }
 
 /// Everything that varies while one arm is written.
@@ -242,7 +244,7 @@ impl Emit<'_> {
         // there must still drop the coroutine's live locals as it unwinds (as rustc's
         // coroutines do) and poison it: the step runs under `catch_unwind`, and a panic replaces
         // the state with `Poisoned` (dropping what it held) before unwinding on.
-        let body = if self.any_in_place() {
+        let body = if self.finish_used.get() {
             // An in-place arm completes by breaking out with the return value: its own locals
             // are dropped on the way out, then the variant (with the older locals) is replaced.
             let (finish, done) = (self.finish_label(), hidden("__completed"));
@@ -977,6 +979,7 @@ impl Emit<'_> {
                     // Leave the arm first, so the locals it declared are dropped before the ones
                     // the variant holds (newest first); the step then overwrites the variant.
                     let finish = self.finish_label();
+                    self.finish_used.set(true);
                     return quote!({
                         let #r = #t;
                         break #finish #r;

@@ -62,6 +62,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         return_ty,
         clone: args.clone,
         start_values,
+        finish_used: Default::default(),
     };
     let (setup, closure) = emit.emit()?;
 
