@@ -306,11 +306,11 @@ fn delegation_and_branches() {
                 flag: bool,
             ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3> {
+                enum State<T0, T1, T2, T3, T4> {
                     Start { flag: T0 },
-                    Join1 { returned: T1 },
-                    AfterYieldFrom1 { delegate: T2 },
-                    Join2 { value: T3 },
+                    Join1 { returned: T1, delegate: T2 },
+                    AfterYieldFrom1 { delegate: T3 },
+                    Join2 { value: T4 },
                     Complete,
                     Poisoned,
                 }
@@ -318,134 +318,154 @@ fn delegation_and_branches() {
                 ::coro::Gen::new(move |
                     __arg: u8,
                 | -> ::core::option::Option<::coro::CoroutineState<u8, u8>> {
-                    '__dispatch: loop {
-                        match ::core::mem::replace(&mut __state, State::Poisoned) {
-                            #[allow(unused_mut, unused_variables)]
-                            State::Start { flag } => {
-                                ::core::mem::drop(__arg);
-                                {
-                                    {
-                                        if flag {
+                    let __step = ::coro::__private::catch_unwind(
+                        ::coro::__private::AssertUnwindSafe(|| {
+                            '__dispatch: loop {
+                                match &mut __state {
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::Start { .. } => {
+                                        let State::Start { flag } = ::core::mem::replace(
+                                            &mut __state,
+                                            State::Poisoned,
+                                        ) else { ::core::unreachable!() };
+                                        ::core::mem::drop(__arg);
+                                        {
                                             {
-                                                let mut __delegate = inner();
-                                                match ::coro::Coroutine::resume(
-                                                    ::core::pin::Pin::new(&mut __delegate),
-                                                    ::coro::__private::priming_arg(),
-                                                ) {
-                                                    ::coro::CoroutineState::Yielded(__yielded) => {
+                                                if flag {
+                                                    {
+                                                        let mut __delegate = inner();
+                                                        match ::coro::Coroutine::resume(
+                                                            ::core::pin::Pin::new(&mut __delegate),
+                                                            ::coro::__private::priming_arg(),
+                                                        ) {
+                                                            ::coro::CoroutineState::Yielded(__yielded) => {
+                                                                ::coro::__private::store(
+                                                                    &mut __state,
+                                                                    State::AfterYieldFrom1 {
+                                                                        delegate: __delegate,
+                                                                    },
+                                                                );
+                                                                return ::core::option::Option::Some(
+                                                                    ::coro::CoroutineState::Yielded(__yielded),
+                                                                );
+                                                            }
+                                                            ::coro::CoroutineState::Complete(__complete) => {
+                                                                let __jump_value = __complete;
+                                                                ::coro::__private::store(
+                                                                    &mut __state,
+                                                                    State::Join1 {
+                                                                        returned: __jump_value,
+                                                                        delegate: __delegate,
+                                                                    },
+                                                                );
+                                                                continue '__dispatch;
+                                                            }
+                                                        }
+                                                    }
+                                                } else {
+                                                    {
+                                                        let __jump_value = { 0 };
                                                         ::coro::__private::store(
                                                             &mut __state,
-                                                            State::AfterYieldFrom1 {
-                                                                delegate: __delegate,
+                                                            State::Join2 {
+                                                                value: __jump_value,
                                                             },
                                                         );
-                                                        return ::core::option::Option::Some(
-                                                            ::coro::CoroutineState::Yielded(__yielded),
-                                                        );
-                                                    }
-                                                    ::coro::CoroutineState::Complete(__complete) => {
-                                                        ::core::mem::drop(__delegate);
-                                                        {
-                                                            let __jump_value = __complete;
-                                                            ::coro::__private::store(
-                                                                &mut __state,
-                                                                State::Join1 {
-                                                                    returned: __jump_value,
-                                                                },
-                                                            );
-                                                            continue '__dispatch;
-                                                        }
+                                                        continue '__dispatch;
                                                     }
                                                 }
                                             }
-                                        } else {
-                                            {
-                                                let __jump_value = { 0 };
+                                        }
+                                    }
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::Join1 { .. } => {
+                                        let State::Join1 {
+                                            delegate: __saved_delegate,
+                                            returned: __saved_returned,
+                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
+                                            ::core::unreachable!()
+                                        };
+                                        let __block_1 = {
+                                            let mut __delegate = __saved_delegate;
+                                            let __returned = __saved_returned;
+                                            __returned
+                                        };
+                                        {
+                                            let __jump_value = __block_1;
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::Join2 {
+                                                    value: __jump_value,
+                                                },
+                                            );
+                                            continue '__dispatch;
+                                        }
+                                    }
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::AfterYieldFrom1 { delegate: __delegate } => {
+                                        let __sent = __arg;
+                                        match ::coro::Coroutine::resume(
+                                            ::core::pin::Pin::new(&mut (*__delegate)),
+                                            __sent,
+                                        ) {
+                                            ::coro::CoroutineState::Yielded(__yielded_1) => {
+                                                let __yield_value = __yielded_1;
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Yielded(__yield_value),
+                                                );
+                                            }
+                                            ::coro::CoroutineState::Complete(__complete_1) => {
+                                                let __jump_value = __complete_1;
+                                                let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
+                                                    &mut __state,
+                                                    State::Poisoned,
+                                                ) else { ::core::unreachable!() };
                                                 ::coro::__private::store(
                                                     &mut __state,
-                                                    State::Join2 {
-                                                        value: __jump_value,
+                                                    State::Join1 {
+                                                        returned: __jump_value,
+                                                        delegate: __moved_delegate,
                                                     },
                                                 );
                                                 continue '__dispatch;
                                             }
                                         }
                                     }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::Join1 { returned: __saved_returned } => {
-                                let __block_1 = {
-                                    let __returned = __saved_returned;
-                                    __returned
-                                };
-                                {
-                                    let __jump_value = __block_1;
-                                    ::coro::__private::store(
-                                        &mut __state,
-                                        State::Join2 {
-                                            value: __jump_value,
-                                        },
-                                    );
-                                    continue '__dispatch;
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::AfterYieldFrom1 { delegate: mut __delegate } => {
-                                let __sent = __arg;
-                                match ::coro::Coroutine::resume(
-                                    ::core::pin::Pin::new(&mut __delegate),
-                                    __sent,
-                                ) {
-                                    ::coro::CoroutineState::Yielded(__yielded_1) => {
-                                        ::coro::__private::store(
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::Join2 { .. } => {
+                                        let State::Join2 { value: __saved_value } = ::core::mem::replace(
                                             &mut __state,
-                                            State::AfterYieldFrom1 {
-                                                delegate: __delegate,
-                                            },
-                                        );
-                                        return ::core::option::Option::Some(
-                                            ::coro::CoroutineState::Yielded(__yielded_1),
-                                        );
-                                    }
-                                    ::coro::CoroutineState::Complete(__complete_1) => {
-                                        ::core::mem::drop(__delegate);
+                                            State::Poisoned,
+                                        ) else { ::core::unreachable!() };
+                                        let __block = {
+                                            let __init = {
+                                                let __value = __saved_value;
+                                                __value
+                                            };
+                                            let got = __init;
+                                            got + 1
+                                        };
                                         {
-                                            let __jump_value = __complete_1;
-                                            ::coro::__private::store(
-                                                &mut __state,
-                                                State::Join1 {
-                                                    returned: __jump_value,
-                                                },
+                                            let __return_value = __block;
+                                            ::coro::__private::store(&mut __state, State::Complete);
+                                            return ::core::option::Option::Some(
+                                                ::coro::CoroutineState::Complete(__return_value),
                                             );
-                                            continue '__dispatch;
                                         }
                                     }
+                                    State::Complete => {
+                                        return ::core::option::Option::None;
+                                    }
+                                    State::Poisoned => ::coro::__private::resumed_after_panic(),
                                 }
                             }
-                            #[allow(unused_mut, unused_variables)]
-                            State::Join2 { value: __saved_value } => {
-                                let __block = {
-                                    let __init = {
-                                        let __value = __saved_value;
-                                        __value
-                                    };
-                                    let got = __init;
-                                    got + 1
-                                };
-                                {
-                                    let __return_value = __block;
-                                    ::coro::__private::store(&mut __state, State::Complete);
-                                    return ::core::option::Option::Some(
-                                        ::coro::CoroutineState::Complete(__return_value),
-                                    );
-                                }
-                            }
-                            State::Complete => {
-                                ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::None;
-                            }
-                            State::Poisoned => ::coro::__private::resumed_after_panic(),
+                        }),
+                    );
+                    match __step {
+                        ::core::result::Result::Ok(r) => r,
+                        ::core::result::Result::Err(__panic) => {
+                            __state = State::Poisoned;
+                            ::coro::__private::resume_unwind(__panic)
                         }
                     }
                 })

@@ -165,14 +165,8 @@ impl Lowerer<'_> {
         let r_name = self.ir.locals[r].name.clone();
         let arm_code = self.ir.new_code();
         self.cursor = Some(arm_code);
-        // The delegate is done: drop it now rather than keep it in the state.
-        let mut fx = Effects::default();
-        fx.uses.insert(sub);
-        fx.moves.insert(sub);
-        self.push(Node::Stmt(Operand {
-            tokens: quote!(::core::mem::drop(#sub_name);),
-            effects: fx,
-        }));
+        // The delegate, done, lives on to the end of its statement (its temporary scope), like a
+        // temporary: the delegating arm then never moves it, and can keep it in place.
         let value = if self.ir.blocks[join].param.is_some() {
             Some(self.local_operand(r))
         } else {

@@ -206,7 +206,7 @@ impl Lowerer<'_> {
 
         // The initialiser yields: evaluate it in a scope of its own (its temporaries end with
         // the statement), then bind. A bare `yield_!`/`yield_from!` makes no temporaries.
-        let bare_yield = matches!(&*init.expr, Expr::Macro(m) if yield_kind(&m.mac).is_some())
+        let bare_yield = matches!(&*init.expr, Expr::Macro(m) if yield_kind(&m.mac) == Some(crate::detect::YieldKind::Yield))
             && match &*init.expr {
                 Expr::Macro(m) => {
                     m.mac.tokens.is_empty()
