@@ -45,6 +45,9 @@ struct ArmCtx {
     /// Shadowed locals declared (uninitialised) under their own name, to be assigned when the
     /// shadowing binding's scope closes.
     reexposed: HashSet<LocalId>,
+    /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
+    /// reachable again when the shadower's scope closes.
+    hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
@@ -361,6 +364,7 @@ impl Emit<'_> {
             block: b,
             inline_budget: usize::from(entry),
             reexposed: HashSet::new(),
+            hidden_by: Vec::new(),
             in_place: None,
             failed: false,
         };
@@ -599,9 +603,18 @@ impl Emit<'_> {
                         body.extend(self.operand(v, Shape::Expr, cx));
                     }
                 }
-                // Its locals are gone once the Rust block closes.
+                // Its locals are gone once the Rust block closes; what they shadowed is back.
                 for l in &self.ir.scopes[scope].locals {
                     cx.names.remove(l);
+                }
+                let closed = &self.ir.scopes[scope].locals;
+                let (back, still): (Vec<_>, Vec<_>) = cx
+                    .hidden_by
+                    .drain(..)
+                    .partition(|(_, shadower, _)| closed.contains(shadower));
+                cx.hidden_by = still;
+                for (old, _, spelled) in back {
+                    cx.names.insert(old, spelled);
                 }
                 let after = self.reexpose(cx);
                 let block = match self.ir.scopes[scope].result {
@@ -663,14 +676,20 @@ impl Emit<'_> {
                             .map(|(l, _)| *l)
                             .collect();
                         for old in shadowed {
-                            if self.may_be_saved_later(old) {
+                            let same_scope = self.ir.locals[old].scope == self.ir.locals[b].scope;
+                            if same_scope && self.may_be_saved_later(old) {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
                                 let current = cx.names[&old].clone();
                                 aliases.extend(quote!(let #alias = #current;));
                                 cx.names.insert(old, alias.into_token_stream());
                             } else {
-                                cx.names.remove(&old);
+                                // Shadowed by an inner scope: unreachable by name until that
+                                // scope closes (Rust's own scoping brings it back then).
+                                let current = cx.names.remove(&old);
+                                if let Some(n) = current {
+                                    cx.hidden_by.push((old, b, n));
+                                }
                             }
                         }
                     }

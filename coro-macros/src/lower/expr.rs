@@ -77,6 +77,7 @@ impl Lowerer<'_> {
             }
             Expr::Field(f) => {
                 let v = self.lower_expr(&f.base, Want::Value)?;
+                let v = self.keep_temporary(v, &f.base, false);
                 let member = &f.member;
                 Some(self.derived(quote!(#v.#member), &[&v]))
             }
@@ -91,7 +92,16 @@ impl Lowerer<'_> {
             Expr::MethodCall(m) => {
                 let mut items: Vec<&Expr> = vec![&m.receiver];
                 items.extend(m.args.iter());
-                let ops = self.lower_operands(&items)?;
+                let mut ops = self.lower_operands(&items)?;
+                if expr_yields(&m.receiver) {
+                    // A temporary receiver lives to the end of the statement, past later yields.
+                    let method = m.method.to_string();
+                    ops[0] = self.keep_temporary(
+                        ops[0].clone(),
+                        &m.receiver,
+                        crate::uses::consumes_receiver(&method),
+                    );
+                }
                 let (recv, args) = ops.split_first().expect("receiver");
                 let method = &m.method;
                 let turbofish = &m.turbofish;
@@ -173,8 +183,15 @@ impl Lowerer<'_> {
                 }
                 let v = self.hoist_if_needed(v);
                 let left = self.verbatim_place(&a.left);
-                let mut op = self.derived(quote!(#left = #v), &[&left, &v]);
-                op.effects.assigns.extend(assigned_local(&a.left, self));
+                let op = match assigned_local(&a.left, self) {
+                    // `x = v` overwrites `x` without reading it.
+                    Some(x) => {
+                        let mut op = self.derived(quote!(#left = #v), &[&v]);
+                        op.effects.assigns.insert(x);
+                        op
+                    }
+                    None => self.derived(quote!(#left = #v), &[&left, &v]),
+                };
                 self.push(Node::Stmt(Operand {
                     tokens: quote!(#op;),
                     effects: op.effects,
@@ -230,6 +247,31 @@ impl Lowerer<'_> {
         Some(ops)
     }
 
+    /// An rvalue in a place position (`make(yield_!(x)).id()`): Rust keeps it to the end of the
+    /// statement, so it becomes a hidden local of the statement's scope. A consumed one moves.
+    fn keep_temporary(&mut self, v: Operand, source: &Expr, consumed: bool) -> Operand {
+        let rvalue = matches!(
+            peel(source),
+            Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_)
+        );
+        if !rvalue || is_simple_tokens(&v.tokens) {
+            return v;
+        }
+        let t = self.temp("tmp", true);
+        let name = self.ir.locals[t].name.clone();
+        self.push(Node::Let {
+            pat: quote!(mut #name),
+            init: Some(v),
+            els: None,
+            binds: vec![t],
+        });
+        let mut op = self.local_operand(t);
+        if !consumed {
+            op.effects.moves.remove(&t);
+        }
+        op
+    }
+
     /// Temporaries and block parameters are already computed; anything else is stored now.
     fn hoist_if_needed(&mut self, v: Operand) -> Operand {
         if is_simple_tokens(&v.tokens) {
@@ -276,6 +318,14 @@ impl Lowerer<'_> {
                 Some(self.derived(quote!((#l #op #r)), &[l, r]))
             }
         }
+    }
+}
+
+fn peel(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => peel(&p.expr),
+        Expr::Group(g) => peel(&g.expr),
+        other => other,
     }
 }
 
