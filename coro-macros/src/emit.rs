@@ -675,9 +675,21 @@ impl Emit<'_> {
                             .filter(|(l, n)| **l != b && n.to_string() == name)
                             .map(|(l, _)| *l)
                             .collect();
+                        // Moving the old binding to a hidden name is only safe if it is not
+                        // needed under its own name again in this arm: it is shadowed in its
+                        // own scope, or the arm leaves before the shadowing scope closes.
+                        let scope = self.ir.locals[b].scope;
+                        let leaves_first = nodes[*index..]
+                            .iter()
+                            .find_map(|n| match n {
+                                Node::Close(s, _) if *s == scope => Some(false),
+                                Node::Term(_) => Some(true),
+                                _ => None,
+                            })
+                            .unwrap_or(true);
                         for old in shadowed {
-                            let same_scope = self.ir.locals[old].scope == self.ir.locals[b].scope;
-                            if same_scope && self.may_be_saved_later(old) {
+                            let same_scope = self.ir.locals[old].scope == scope;
+                            if (same_scope || leaves_first) && self.may_be_saved_later(old) {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
                                 let current = cx.names[&old].clone();
