@@ -269,6 +269,18 @@ pub fn rename_self_tokens(tokens: TokenStream, alias: &Ident) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// The indices of the `__coro_jump!(n)` placeholders in `tokens` (a `return` whose value holds
+/// a `?`, say).
+pub fn placeholders_in(tokens: &TokenStream) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut record = |n: usize| {
+        found.push(n);
+        TokenStream::new()
+    };
+    substitute_jumps(tokens.clone(), &mut record);
+    found
+}
+
 /// Replaces every `__coro_jump!(n)` in `tokens` with `jump(n)`.
 pub fn substitute_jumps(
     tokens: TokenStream,

@@ -301,12 +301,12 @@ impl<'a> Lowerer<'a> {
     ) -> Operand {
         for exit in exits {
             let term = match exit {
-                Exit::Return(v) => Term::Return(plain(v)),
+                Exit::Return(v) => Term::Return(with_placeholders(v)),
                 Exit::Break { target, value } => {
                     let exit = self.loop_exit(target);
                     let wants = self.loops[target].wants_value;
                     let value = match value {
-                        Some(v) => Some(plain(v)),
+                        Some(v) => Some(with_placeholders(v)),
                         None if wants => Some(plain(quote::quote!(()))),
                         None => None,
                     };
@@ -393,6 +393,13 @@ fn field_base(name: &str) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// An operand of generated tokens that may hold placeholders of other exits (`return x?`).
+fn with_placeholders(tokens: TokenStream) -> Operand {
+    let mut op = plain(tokens);
+    op.effects.embedded = crate::rewrite::placeholders_in(&op.tokens);
+    op
 }
 
 /// An operand with no tracked effects (generated code, or code whose effects are counted
