@@ -45,6 +45,9 @@ struct ArmCtx {
     /// Shadowed locals declared (uninitialised) under their own name, to be assigned when the
     /// shadowing binding's scope closes.
     reexposed: HashSet<LocalId>,
+    /// Locals bound under a hidden name at the arm's start because a binding of an inner scope
+    /// shadows them: they get their name back when that scope closes.
+    reexpose_at: HashMap<LocalId, ScopeId>,
     /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
     /// reachable again when the shadower's scope closes.
     hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
@@ -364,6 +367,7 @@ impl Emit<'_> {
             block: b,
             inline_budget: usize::from(entry),
             reexposed: HashSet::new(),
+            reexpose_at: HashMap::new(),
             hidden_by: Vec::new(),
             in_place: None,
             failed: false,
@@ -463,6 +467,17 @@ impl Emit<'_> {
             cx.names.insert(l, spelled);
         }
         cx.reexposed = reexposed;
+        // Every field bound under a hidden name because an inner-scope binding shadows it gets
+        // its name back when that binding's scope closes in this arm.
+        for &l in &fields {
+            let local = &self.ir.locals[l];
+            if let Some(&shadower) = newest.get(&local.name.to_string()) {
+                let inner = self.ir.locals[shadower].scope;
+                if shadower != l && inner != local.scope {
+                    cx.reexpose_at.insert(l, inner);
+                }
+            }
+        }
 
         // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here.
         let assigned = assigned_in(self.ir, block.code);
@@ -616,7 +631,7 @@ impl Emit<'_> {
                 for (old, _, spelled) in back {
                     cx.names.insert(old, spelled);
                 }
-                let after = self.reexpose(cx);
+                let after = self.reexpose(scope, cx);
                 let block = match self.ir.scopes[scope].result {
                     Some(r) => {
                         let n = &self.ir.locals[r].name;
@@ -734,25 +749,20 @@ impl Emit<'_> {
 
     /// Locals kept under a hidden name while shadowed get their own name back once nothing
     /// alive shadows them.
-    fn reexpose(&self, cx: &mut ArmCtx) -> TokenStream {
+    fn reexpose(&self, closed: ScopeId, cx: &mut ArmCtx) -> TokenStream {
         let mut out = TokenStream::new();
-        let hidden_ones: Vec<LocalId> = cx
-            .names
+        let due: Vec<LocalId> = cx
+            .reexpose_at
             .iter()
-            .filter(|(l, n)| self.ir.locals[**l].name != n.to_string())
+            .filter(|(_, s)| **s == closed)
             .map(|(l, _)| *l)
             .collect();
-        for l in hidden_ones {
-            let local = &self.ir.locals[l];
-            let user = local.name.to_string();
-            let still_shadowed = cx
-                .names
-                .iter()
-                .any(|(other, n)| *other != l && n.to_string() == user);
-            if still_shadowed {
+        for l in due {
+            cx.reexpose_at.remove(&l);
+            let Some(alias) = cx.names.get(&l).cloned() else {
                 continue;
-            }
-            let alias = cx.names[&l].clone();
+            };
+            let local = &self.ir.locals[l];
             let n = &local.name;
             if cx.reexposed.remove(&l) {
                 out.extend(quote!(#n = #alias;));
