@@ -357,3 +357,28 @@ fn match_and_for_temporaries_live_to_the_end_of_the_construct() {
         ]
     );
 }
+
+fn explode(n: u8) -> u8 {
+    if n == 2 {
+        panic!("explode");
+    }
+    n
+}
+
+#[coro::coroutine(yield = u8)]
+fn panics_in_yield_value() {
+    yield_!(explode(1));
+    yield_!(explode(2));
+}
+
+#[test]
+fn a_panic_while_computing_a_yielded_value_poisons() {
+    let mut c = panics_in_yield_value();
+    assert_eq!(c.send(()), CoroutineState::Yielded(1));
+    assert!(catch_unwind(AssertUnwindSafe(|| c.send(()))).is_err());
+    let err = catch_unwind(AssertUnwindSafe(|| c.send(()))).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>(),
+        Some(&"coroutine resumed after panicking")
+    );
+}

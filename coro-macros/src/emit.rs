@@ -997,8 +997,11 @@ impl Emit<'_> {
                 let saved = self.fields(*resume);
                 if value.effects.embedded.is_empty()
                     && !value.effects.uses.iter().any(|l| saved.contains(l))
+                    && cannot_panic(&t)
                 {
-                    // The value reads nothing the state takes: build it in place.
+                    // The value is a plain name or literal the state does not take: no need for
+                    // a temporary (a value that may panic is computed before the state is
+                    // stored, so that a panic leaves the coroutine poisoned).
                     return quote!({
                         #krate::__private::store(&mut #state, #next);
                         #disarm
@@ -1077,6 +1080,18 @@ impl Emit<'_> {
             }
         }
     }
+}
+
+/// A single identifier or literal: evaluating it cannot panic.
+fn cannot_panic(t: &TokenStream) -> bool {
+    let mut it = t.clone().into_iter();
+    matches!(
+        (it.next(), it.next()),
+        (
+            Some(proc_macro2::TokenTree::Ident(_) | proc_macro2::TokenTree::Literal(_)),
+            None
+        )
+    )
 }
 
 /// Whether a type is `Copy` by its spelling alone: `()`, primitives, shared references, and
