@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use coro::CoroutineExt;
 
 #[coro::coroutine(yield = i32, resume = i32)]
 fn lets_and_shadowing() -> i32 {
@@ -517,4 +518,41 @@ fn branches_without_yields_inside_split_constructs_still_run() {
             "return [\"not positive\", \"k=7\"]"
         ]
     );
+}
+
+fn consume_len(s: String) -> usize {
+    s.len()
+}
+
+#[coro::coroutine(yield = u8)]
+fn shadow_moved_param(item: String) -> usize {
+    let n = consume_len(item);
+    let item = n + 1;
+    yield_!(0);
+    item
+}
+
+#[coro::coroutine(yield = u8)]
+fn grow(s: String) -> String {
+    yield_!(1);
+    s + "b"
+}
+
+#[coro::coroutine(yield = u8)]
+fn reassign_from_delegate() -> usize {
+    let mut s = String::from("a");
+    s = yield_from!(grow(s));
+    s = yield_from!(grow(s));
+    s.len()
+}
+
+#[test]
+fn moved_then_shadowed_and_reassigned_from_a_delegate() {
+    // Reported by the runtime's author: both failed to compile ("use of moved value").
+    let mut it = shadow_moved_param("abc".into()).yields();
+    assert_eq!(it.by_ref().collect::<Vec<_>>(), [0]);
+    assert_eq!(it.return_value(), Some(&4));
+    let mut it = reassign_from_delegate().yields();
+    assert_eq!(it.by_ref().collect::<Vec<_>>(), [1, 1]);
+    assert_eq!(it.return_value(), Some(&3));
 }

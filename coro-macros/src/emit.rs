@@ -51,6 +51,8 @@ struct ArmCtx {
     /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
     /// reachable again when the shadower's scope closes.
     hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
+    /// The code list being written (to look up analysis results by node).
+    code: CodeId,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
@@ -369,6 +371,7 @@ impl Emit<'_> {
             reexposed: HashSet::new(),
             reexpose_at: HashMap::new(),
             hidden_by: Vec::new(),
+            code: block.code,
             in_place: None,
             failed: false,
         };
@@ -702,9 +705,19 @@ impl Emit<'_> {
                                 _ => None,
                             })
                             .unwrap_or(true);
+                        let moved_here = self
+                            .live
+                            .moved_before_let
+                            .get(&(cx.code, *index - 1))
+                            .cloned()
+                            .unwrap_or_default();
                         for old in shadowed {
                             let same_scope = self.ir.locals[old].scope == scope;
-                            if (same_scope || leaves_first) && self.may_be_saved_later(old) {
+                            // A local already moved out has nothing left to keep.
+                            if (same_scope || leaves_first)
+                                && self.may_be_saved_later(old)
+                                && !moved_here.contains(&old)
+                            {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
                                 let current = cx.names[&old].clone();
@@ -941,7 +954,9 @@ impl Emit<'_> {
                     out.extend(quote!(::core::mem::drop(#t);));
                 }
                 let mut i = 0;
+                let outer_code = std::mem::replace(&mut cx.code, block.code);
                 out.extend(self.seq(&self.ir.codes[block.code], &mut i, cx));
+                cx.code = outer_code;
                 quote!({ #out })
             }
             Term::Jump { target, value } => {
@@ -1054,7 +1069,9 @@ impl Emit<'_> {
                     }
                     let mut i = 0;
                     let code = &self.ir.codes[arm.code];
+                    let outer_code = std::mem::replace(&mut cx.code, arm.code);
                     let body = self.seq(code, &mut i, cx);
+                    cx.code = outer_code;
                     cx.names = saved;
                     let pat = &arm.pat;
                     let pat = match &arm.guard {

@@ -19,6 +19,8 @@ pub type Set = BTreeSet<LocalId>;
 pub struct Liveness {
     /// The saved locals of each block, in declaration order.
     pub fields: Vec<Vec<LocalId>>,
+    /// For each `Let` node (code, index): the locals that may be moved out just before it.
+    pub moved_before_let: std::collections::HashMap<(CodeId, usize), Set>,
 }
 
 pub fn analyse(ir: &Ir) -> Liveness {
@@ -98,8 +100,10 @@ pub fn analyse(ir: &Ir) -> Liveness {
                 .collect()
         })
         .collect();
-    let _ = moved_before_let;
-    Liveness { fields }
+    Liveness {
+        fields,
+        moved_before_let,
+    }
 }
 
 fn embedded_live(ir: &Ir, fx: &Effects, live_in: &[Set], live: &mut Set) {
