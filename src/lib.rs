@@ -48,6 +48,8 @@
 #![warn(missing_docs)]
 
 pub use coro_macros::coroutine;
+pub use coro_runtime::rt;
+pub use coro_runtime::rt::run;
 pub use coro_runtime::{Coroutine, CoroutineExt, CoroutineState, Gen, Iter};
 
 #[doc(hidden)]

@@ -20,7 +20,8 @@ pub struct Args {
     pub krate: Path,
 }
 
-const KNOWN: &str = "expected one of `yield = Type`, `resume = Type`, `clone`, `crate = path`";
+const KNOWN: &str =
+    "expected one of `yield = Type`, `resume = Type`, `task`, `clone`, `crate = path`";
 
 enum Entry {
     Typed(Ident, Type),
@@ -61,11 +62,11 @@ impl Parse for Entry {
                 };
                 Ok(Entry::Crate(key, path))
             }
-            "clone" => {
+            "clone" | "task" => {
                 if input.peek(Token![=]) {
                     return Err(syn::Error::new(
                         key.span(),
-                        "`clone` is a flag and takes no value: write `clone`",
+                        format!("`{key}` is a flag and takes no value: write `{key}`"),
                     ));
                 }
                 Ok(Entry::Flag(key))
@@ -90,6 +91,7 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
         krate: syn::parse_quote!(::coro),
     };
     let mut seen: Vec<String> = Vec::new();
+    let mut task = None;
     for entry in entries {
         let key = match &entry {
             Entry::Typed(k, _) | Entry::Crate(k, _) | Entry::Flag(k) => k.clone(),
@@ -109,8 +111,22 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
                 args.resume_given = true;
             }
             Entry::Crate(_, path) => args.krate = path,
-            Entry::Flag(_) => args.clone = true,
+            Entry::Flag(_) if name == "clone" => args.clone = true,
+            Entry::Flag(_) => task = Some(key),
         }
+    }
+    if let Some(key) = task {
+        // A task of the runtime's loop: it yields requests and is resumed with replies.
+        if let Some(clash) = seen.iter().find(|s| *s == "yield" || *s == "resume") {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`task` sets the yield and resume types itself: remove `{clash} = …`"),
+            ));
+        }
+        let krate = &args.krate;
+        args.yield_ty = syn::parse_quote!(#krate::rt::Request);
+        args.resume_ty = syn::parse_quote!(#krate::rt::Reply);
+        args.resume_given = true;
     }
     Ok(args)
 }
@@ -154,10 +170,19 @@ mod tests {
     }
 
     #[test]
+    fn task_means_the_runtime_request_and_reply() {
+        let a = parse(quote!(task, crate = crate)).unwrap();
+        let (y, r) = (&a.yield_ty, &a.resume_ty);
+        assert_eq!(quote!(#y).to_string(), "crate :: rt :: Request");
+        assert_eq!(quote!(#r).to_string(), "crate :: rt :: Reply");
+    }
+
+    #[test]
     fn rejects_bad_options() {
         assert!(err(quote!(yeild = u8)).contains("unknown option `yeild`"));
         assert!(err(quote!(yield)).contains("write `yield = Type`"));
         assert!(err(quote!(clone = true)).contains("takes no value"));
+        assert!(err(quote!(task, yield = u8)).contains("remove `yield = …`"));
         assert!(err(quote!(yield = u8, yield = u8)).contains("given twice"));
     }
 }

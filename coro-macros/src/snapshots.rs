@@ -633,7 +633,7 @@ fn errors_are_spanned_compile_errors() {
         quote! { fn f() {} },
         expect![[r#"
             ::core::compile_error! {
-                "unknown option `bogus` for #[coro::coroutine]: expected one of `yield = Type`, `resume = Type`, `clone`, `crate = path`"
+                "unknown option `bogus` for #[coro::coroutine]: expected one of `yield = Type`, `resume = Type`, `task`, `clone`, `crate = path`"
             }
         "#]],
     );

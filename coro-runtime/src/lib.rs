@@ -27,6 +27,7 @@ mod coroutine;
 mod ext;
 mod gen;
 mod iter;
+pub mod rt;
 
 pub use coroutine::{Coroutine, CoroutineState};
 pub use ext::CoroutineExt;

@@ -1,0 +1,160 @@
+//! `Builder`: a loop's configuration (clock, debug mode, strict mode, diagnostics sink).
+
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::clock::Clock;
+use super::loop_::{Config, Inner, Sink};
+use super::{Diagnostic, Loop};
+
+/// asyncio's `slow_callback_duration`.
+const DEFAULT_SLOW_STEP: Duration = Duration::from_millis(100);
+
+/// Configures a [`Loop`]: clock, debug mode, strict mode, where diagnostics go.
+///
+/// Debug mode is on by default when the environment variable `CORO_DEBUG` is set to anything
+/// but `0` or the empty string (asyncio's `PYTHONASYNCIODEBUG`).
+///
+/// ```
+/// use coro::rt::Loop;
+/// use std::time::Duration;
+///
+/// let lp = Loop::builder()
+///     .virtual_clock()
+///     .debug(true)
+///     .slow_step_threshold(Duration::from_millis(50))
+///     .strict(true)
+///     .build();
+/// assert!(lp.has_virtual_clock());
+/// ```
+pub struct Builder {
+    virtual_clock: bool,
+    debug: bool,
+    slow_step: Duration,
+    strict: bool,
+    sink: Option<Sink>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        let debug = std::env::var_os("CORO_DEBUG").is_some_and(|v| !v.is_empty() && v != "0");
+        Builder {
+            virtual_clock: false,
+            debug,
+            slow_step: DEFAULT_SLOW_STEP,
+            strict: false,
+            sink: None,
+        }
+    }
+}
+
+impl Builder {
+    /// Use a virtual clock: it starts at zero, stands still while anything is ready, and jumps
+    /// to the next deadline when every task waits on a timer, so long sleeps take no time.
+    ///
+    /// ```
+    /// use coro::rt::{self, Loop};
+    /// use std::time::Duration;
+    ///
+    /// let lp = Loop::builder().virtual_clock().build();
+    /// lp.run_until_complete(rt::sleep(Duration::from_secs(3600)));
+    /// assert_eq!(lp.time(), rt::Instant::from_secs(3600));
+    /// ```
+    pub fn virtual_clock(mut self) -> Builder {
+        self.virtual_clock = true;
+        self
+    }
+
+    /// Debug mode: report every step that holds the loop longer than the threshold
+    /// ([`Diagnostic::SlowStep`]).
+    ///
+    /// ```
+    /// use coro::rt::Loop;
+    /// let lp = Loop::builder().debug(false).build();
+    /// # drop(lp);
+    /// ```
+    pub fn debug(mut self, on: bool) -> Builder {
+        self.debug = on;
+        self
+    }
+
+    /// The slow-step threshold of debug mode (100 ms by default, as in asyncio).
+    ///
+    /// ```
+    /// use coro::rt::Loop;
+    /// use std::time::Duration;
+    /// let lp = Loop::builder().debug(true).slow_step_threshold(Duration::from_millis(10)).build();
+    /// # drop(lp);
+    /// ```
+    pub fn slow_step_threshold(mut self, threshold: Duration) -> Builder {
+        self.slow_step = threshold;
+        self
+    }
+
+    /// Strict mode, for tests: a panic nobody joins, or a panicking callback, makes the run
+    /// (`run_until_complete`/`run_forever`) panic at the end of the iteration where it is found.
+    ///
+    /// ```should_panic
+    /// use coro::rt::{self, Loop, Reply, Request};
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn oops() {
+    ///     panic!("oops");
+    /// }
+    ///
+    /// let lp = Loop::builder().strict(true).build();
+    /// drop(lp.spawn(oops()));
+    /// lp.run_until_complete(rt::yield_now()); // panics: "coro (strict mode): …"
+    /// ```
+    pub fn strict(mut self, on: bool) -> Builder {
+        self.strict = on;
+        self
+    }
+
+    /// Where diagnostics go (stderr by default).
+    ///
+    /// ```
+    /// use coro::rt::Loop;
+    /// let lp = Loop::builder().on_diagnostic(|d| eprintln!("[my app] {d}")).build();
+    /// # drop(lp);
+    /// ```
+    pub fn on_diagnostic(mut self, sink: impl Fn(&Diagnostic) + 'static) -> Builder {
+        self.sink = Some(Rc::new(sink));
+        self
+    }
+
+    /// Makes the loop.
+    ///
+    /// ```
+    /// let lp = coro::rt::Loop::builder().build();
+    /// assert!(!lp.is_running());
+    /// ```
+    pub fn build(self) -> Loop {
+        let sink = self
+            .sink
+            .unwrap_or_else(|| Rc::new(|d: &Diagnostic| eprintln!("{d}")));
+        let clock = if self.virtual_clock {
+            Clock::virtual_()
+        } else {
+            Clock::real()
+        };
+        let config = Config {
+            slow_step: self.debug.then_some(self.slow_step),
+            strict: self.strict,
+            sink,
+        };
+        Loop::from_inner(Inner::new(clock, config))
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("virtual_clock", &self.virtual_clock)
+            .field("debug", &self.debug)
+            .field("slow_step", &self.slow_step)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
+    }
+}

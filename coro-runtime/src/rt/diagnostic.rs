@@ -1,0 +1,183 @@
+//! What the loop reports about its tasks: slow steps, panics nobody joined, and dumps.
+
+use std::fmt;
+use std::panic::Location;
+use std::time::Duration;
+
+use super::{Instant, Park, TaskId};
+
+/// Something the loop reports (to stderr, or to the sink set with
+/// [`Builder::on_diagnostic`](super::Builder::on_diagnostic)).
+///
+/// ```
+/// use coro::rt::{self, Diagnostic, Loop, Reply, Request};
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// #[coro::coroutine(task)]
+/// fn oops() {
+///     panic!("oops");
+/// }
+///
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let sink = seen.clone();
+/// let lp = Loop::builder()
+///     .on_diagnostic(move |d| sink.borrow_mut().push(d.to_string()))
+///     .build();
+/// # std::panic::set_hook(Box::new(|_| {}));
+/// drop(lp.spawn(oops())); // detached: nobody will ever join it
+/// lp.run_until_complete(rt::yield_now());
+/// assert!(seen.borrow()[0].starts_with("coro: Task-1 panicked and nobody joined it: oops"));
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Diagnostic {
+    /// One step of a task held the loop longer than the debug threshold (asyncio's
+    /// `slow_callback_duration`).
+    SlowStep {
+        /// The task.
+        task: TaskId,
+        /// Its name.
+        name: String,
+        /// Where it was spawned.
+        spawned_at: &'static Location<'static>,
+        /// How long the step took, on the loop's clock.
+        took: Duration,
+        /// The loop's time when the step began.
+        at: Instant,
+    },
+    /// A task panicked and its panic was never retrieved by a join (asyncio's "Task exception
+    /// was never retrieved"); reported when the last handle to it goes away.
+    UnretrievedPanic {
+        /// The task.
+        task: TaskId,
+        /// Its name.
+        name: String,
+        /// Where it was spawned.
+        spawned_at: &'static Location<'static>,
+        /// The panic's message.
+        message: String,
+    },
+    /// A callback (`call_soon`, `call_later`, `call_at`) panicked; the loop went on.
+    CallbackPanicked {
+        /// The panic's message.
+        message: String,
+    },
+    /// A destructor panicked while a cancelled task's locals were dropped; the loop went on.
+    DropPanicked {
+        /// The task.
+        task: TaskId,
+        /// Its name.
+        name: String,
+        /// The panic's message.
+        message: String,
+    },
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Diagnostic::SlowStep {
+                name,
+                spawned_at,
+                took,
+                at,
+                ..
+            } => write!(
+                f,
+                "coro: {name} (spawned at {spawned_at}) held the loop for {:.3}s in one step, at loop time {:.3}s",
+                took.as_secs_f64(),
+                at.as_secs_f64()
+            ),
+            Diagnostic::UnretrievedPanic {
+                name,
+                spawned_at,
+                message,
+                ..
+            } => write!(
+                f,
+                "coro: {name} panicked and nobody joined it: {message} (spawned at {spawned_at})"
+            ),
+            Diagnostic::CallbackPanicked { message } => {
+                write!(f, "coro: a callback panicked: {message}")
+            }
+            Diagnostic::DropPanicked { name, message, .. } => write!(
+                f,
+                "coro: a destructor panicked while {name} was cancelled: {message}"
+            ),
+        }
+    }
+}
+
+/// What one live task is doing, as [`Handle::tasks`](super::Handle::tasks) and
+/// [`Handle::dump`](super::Handle::dump) report it.
+///
+/// ```
+/// use coro::rt::{self, Loop, TaskStatus};
+/// use std::time::Duration;
+///
+/// let lp = Loop::with_virtual_clock();
+/// let h = lp.spawn_named("sleeper", rt::sleep(Duration::from_secs(10)));
+/// lp.run_until_complete(rt::yield_now());
+/// let info = &lp.tasks()[0];
+/// assert_eq!(info.name, "sleeper");
+/// match info.status {
+///     TaskStatus::Waiting(park) => assert_eq!(park.on, "sleep"),
+///     _ => unreachable!(),
+/// }
+/// # drop(h);
+/// ```
+#[derive(Clone, Debug)]
+pub struct TaskInfo {
+    /// The task.
+    pub id: TaskId,
+    /// Its name.
+    pub name: String,
+    /// Where it was spawned.
+    pub spawned_at: &'static Location<'static>,
+    /// What it is doing.
+    pub status: TaskStatus,
+}
+
+/// Whether a live task is ready, running, or waiting (and on what).
+///
+/// ```
+/// use coro::rt::TaskStatus;
+/// assert_eq!(TaskStatus::Ready.to_string(), "ready");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// In the ready queue.
+    Ready,
+    /// Being stepped (the task that asked for the dump).
+    Running,
+    /// Parked.
+    Waiting(Park),
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskStatus::Ready => f.write_str("ready"),
+            TaskStatus::Running => f.write_str("running"),
+            TaskStatus::Waiting(park) => {
+                write!(f, "waiting on {}", park.on)?;
+                if let Some(deadline) = park.deadline {
+                    write!(f, " until {deadline}")?;
+                }
+                write!(f, " at {}", park.at)
+            }
+        }
+    }
+}
+
+impl fmt::Display for TaskInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} (spawned at {}): {}",
+            self.id, self.name, self.spawned_at, self.status
+        )
+    }
+}

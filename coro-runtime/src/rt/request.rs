@@ -1,0 +1,171 @@
+//! What a task says to the loop when it suspends (`Request`), what the loop answers when it
+//! resumes the task (`Reply`), and `Awaitable`, the name for a coroutine that speaks both.
+
+use core::panic::Location;
+
+use crate::Coroutine;
+
+use super::Instant;
+
+/// What a task asks of the loop when it suspends: the value a task coroutine yields (Beazley's
+/// "trap", asyncio's bare `yield` of a future).
+///
+/// You rarely build one yourself: the runtime's awaitables ([`sleep`](super::sleep),
+/// [`Queue::get`](super::Queue::get), [`JoinHandle::join`](super::JoinHandle::join)…) yield
+/// them for you through `yield_from!`. A custom awaitable parks with [`Request::park`] after
+/// giving a [`Waker`](super::Waker) to whoever will wake it.
+///
+/// ```
+/// use coro::rt::{self, Reply, Request};
+///
+/// #[coro::coroutine(task)]
+/// fn twice() -> u32 {
+///     yield_!(Request::YieldNow); // let the others run; resumed with Reply::Ready
+///     yield_!(Request::YieldNow);
+///     2
+/// }
+///
+/// assert_eq!(rt::run(twice()), 2);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Request {
+    /// Go to the back of the ready queue (asyncio's `sleep(0)`); resumed with
+    /// [`Reply::Ready`].
+    YieldNow,
+    /// Sleep until a [`Waker`](super::Waker) for this task is woken (resumed with
+    /// [`Reply::Woken`]) or, if there is a deadline, until the clock reaches it (resumed with
+    /// [`Reply::Deadline`]), whichever comes first. Wake-ups may be spurious: an awaitable
+    /// re-checks what it waits for when it is resumed.
+    Park(Park),
+}
+
+/// The details of a [`Request::Park`]: until when, on what, and from where (for
+/// [`Handle::dump`](super::Handle::dump)).
+///
+/// ```
+/// use coro::rt::{Instant, Park};
+///
+/// let p = Park::new(Some(Instant::from_secs(1)), "my event");
+/// assert_eq!(p.on, "my event");
+/// assert_eq!(p.at.line(), line!() - 2);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Park {
+    /// When the loop resumes the task even if nobody woke it; `None` waits for a wake-up only.
+    pub deadline: Option<Instant>,
+    /// What the task waits on, for humans: `"sleep"`, `"Queue::get"`, `"join Task-3"`…
+    pub on: &'static str,
+    /// Where the wait was written in the user's code.
+    pub at: &'static Location<'static>,
+}
+
+impl Park {
+    /// A park until `deadline` (or until woken), waiting `on` something, written at the
+    /// caller's location.
+    ///
+    /// ```
+    /// use coro::rt::Park;
+    /// let p = Park::new(None, "forever");
+    /// assert_eq!(p.deadline, None);
+    /// ```
+    #[track_caller]
+    pub fn new(deadline: Option<Instant>, on: &'static str) -> Park {
+        Park::at(deadline, on, Location::caller())
+    }
+
+    /// A park whose location is given: awaitables record their caller's location when they are
+    /// created (`#[track_caller]`) and report it here.
+    ///
+    /// ```
+    /// use coro::rt::Park;
+    /// use std::panic::Location;
+    /// let here = Location::caller();
+    /// assert_eq!(Park::at(None, "x", here).at, here);
+    /// ```
+    pub fn at(deadline: Option<Instant>, on: &'static str, at: &'static Location<'static>) -> Park {
+        Park { deadline, on, at }
+    }
+}
+
+impl Request {
+    /// `Request::Park` until `deadline` or a wake-up, waiting `on` something, located at the
+    /// caller.
+    ///
+    /// ```
+    /// use coro::rt::{Request, Waker};
+    ///
+    /// #[coro::coroutine(yield = coro::rt::Request, resume = coro::rt::Reply)]
+    /// fn park_until_woken() {
+    ///     let waker = Waker::current();
+    ///     coro::rt::Handle::current().call_soon(move || waker.wake());
+    ///     yield_!(Request::park(None, "a callback"));
+    /// }
+    ///
+    /// coro::rt::run(park_until_woken());
+    /// ```
+    #[track_caller]
+    pub fn park(deadline: Option<Instant>, on: &'static str) -> Request {
+        Request::Park(Park::at(deadline, on, Location::caller()))
+    }
+}
+
+/// The loop's answer when it resumes a task: the resume argument of a task coroutine.
+///
+/// Its default, [`Reply::Start`], is what `yield_from!` primes a delegate with; a body never
+/// sees its first resume argument.
+///
+/// ```
+/// use coro::rt::Reply;
+/// assert_eq!(Reply::default(), Reply::Start);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reply {
+    /// The first resume of a task or a delegate.
+    #[default]
+    Start,
+    /// After [`Request::YieldNow`]: the task's turn came again.
+    Ready,
+    /// After [`Request::Park`]: a [`Waker`](super::Waker) woke the task (perhaps spuriously).
+    Woken,
+    /// After [`Request::Park`]: the park's deadline passed.
+    Deadline,
+}
+
+/// A coroutine the loop can run: it yields [`Request`]s, is resumed with [`Reply`]s, and is
+/// `Unpin` (everything `#[coro::coroutine]` makes is). Every task and every awaitable is one.
+///
+/// Name it in signatures as `impl Awaitable<Return = T>`; declare one with
+/// `#[coro::coroutine(task)]` (see the crate docs for the
+/// shorter form).
+///
+/// ```
+/// use coro::rt::{self, Awaitable, Reply, Request};
+/// use std::time::Duration;
+///
+/// #[coro::coroutine(task)]
+/// fn nap(ms: u64) -> u64 {
+///     yield_from!(rt::sleep(Duration::from_millis(ms)));
+///     ms
+/// }
+///
+/// fn naps() -> Vec<Box<dyn Awaitable<Return = u64>>> {
+///     vec![Box::new(nap(1)), Box::new(nap(2))]
+/// }
+///
+/// #[coro::coroutine(task)]
+/// fn main_task() -> u64 {
+///     let mut total = 0;
+///     for n in naps() {
+///         total += yield_from!(n);
+///     }
+///     total
+/// }
+///
+/// assert_eq!(rt::Loop::with_virtual_clock().run_until_complete(main_task()), 3);
+/// ```
+pub trait Awaitable: Coroutine<Reply, Yield = Request> + Unpin {}
+
+impl<C> Awaitable for C where C: Coroutine<Reply, Yield = Request> + Unpin + ?Sized {}
