@@ -190,7 +190,7 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set]) -> Set {
 fn embedded_moved(ir: &Ir, fx: &Effects, moved: &Set, out: &mut Vec<(BlockId, Set)>) {
     for &e in &fx.embedded {
         let mut m = moved.clone();
-        m.extend(fx.moves.iter().copied());
+        m.extend(fx.moves.iter().copied().filter(|l| !ir.locals[*l].copy));
         match &ir.embedded[e] {
             Term::Jump { target, .. } => out.push((*target, m)),
             Term::Yield { resume, .. } => out.push((*resume, m)),
@@ -212,7 +212,13 @@ fn moved_code(
             Node::Close(scope, value) => {
                 if let Some(v) = value {
                     embedded_moved(ir, &v.effects, &moved, out);
-                    moved.extend(v.effects.moves.iter().copied());
+                    moved.extend(
+                        v.effects
+                            .moves
+                            .iter()
+                            .copied()
+                            .filter(|l| !ir.locals[*l].copy),
+                    );
                 }
                 if let Some(r) = ir.scopes[*scope].result {
                     moved.remove(&r);
@@ -220,7 +226,13 @@ fn moved_code(
             }
             Node::Stmt(op) => {
                 embedded_moved(ir, &op.effects, &moved, out);
-                moved.extend(op.effects.moves.iter().copied());
+                moved.extend(
+                    op.effects
+                        .moves
+                        .iter()
+                        .copied()
+                        .filter(|l| !ir.locals[*l].copy),
+                );
                 for a in &op.effects.assigns {
                     moved.remove(a);
                 }
@@ -231,7 +243,13 @@ fn moved_code(
                 before_let.insert((code, i), moved.clone());
                 for op in init.iter().chain(els.iter()) {
                     embedded_moved(ir, &op.effects, &moved, out);
-                    moved.extend(op.effects.moves.iter().copied());
+                    moved.extend(
+                        op.effects
+                            .moves
+                            .iter()
+                            .copied()
+                            .filter(|l| !ir.locals[*l].copy),
+                    );
                 }
                 for b in binds {
                     if init.is_some() {
@@ -245,20 +263,40 @@ fn moved_code(
                 Term::Jump { target, value } => {
                     if let Some(v) = value {
                         embedded_moved(ir, &v.effects, &moved, out);
-                        moved.extend(v.effects.moves.iter().copied());
+                        moved.extend(
+                            v.effects
+                                .moves
+                                .iter()
+                                .copied()
+                                .filter(|l| !ir.locals[*l].copy),
+                        );
                     }
                     out.push((*target, moved.clone()));
                 }
                 Term::Yield { value, resume } => {
                     embedded_moved(ir, &value.effects, &moved, out);
-                    moved.extend(value.effects.moves.iter().copied());
+                    moved.extend(
+                        value
+                            .effects
+                            .moves
+                            .iter()
+                            .copied()
+                            .filter(|l| !ir.locals[*l].copy),
+                    );
                     out.push((*resume, moved.clone()));
                 }
                 Term::Return(v) => embedded_moved(ir, &v.effects, &moved, out),
                 Term::Branch(br) => {
                     embedded_moved(ir, &br.head.effects, &moved, out);
                     let mut m = moved.clone();
-                    m.extend(br.head.effects.moves.iter().copied());
+                    m.extend(
+                        br.head
+                            .effects
+                            .moves
+                            .iter()
+                            .copied()
+                            .filter(|l| !ir.locals[*l].copy),
+                    );
                     for arm in &br.arms {
                         let mut am = m.clone();
                         for b in &arm.binds {

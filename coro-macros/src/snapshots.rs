@@ -35,11 +35,11 @@ fn running_sum() {
                 start: u64,
             ) -> impl ::coro::Coroutine<u64, Yield = u64, Return = String> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5, T6> {
+                enum State<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9> {
                     Start { start: T0 },
-                    LoopHead1 { iter: T1, total: T2 },
-                    AfterYield1 { iter: T3, total: T4 },
-                    LoopExit1 { iter: T5, total: T6 },
+                    LoopHead1 { iter: T1, total: T2, start: T3 },
+                    AfterYield1 { iter: T4, total: T5, start: T6 },
+                    LoopExit1 { iter: T7, total: T8, start: T9 },
                     Complete,
                     Poisoned,
                 }
@@ -64,6 +64,7 @@ fn running_sum() {
                                                 State::LoopHead1 {
                                                     iter: __iter,
                                                     total,
+                                                    start,
                                                 },
                                             );
                                             continue '__dispatch;
@@ -72,7 +73,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { mut total, iter: mut __iter } => {
+                            State::LoopHead1 { start, mut total, iter: mut __iter } => {
                                 match ::core::iter::Iterator::next(&mut __iter) {
                                     ::core::option::Option::Some(x) => {
                                         let __yield_value = total + x;
@@ -81,6 +82,7 @@ fn running_sum() {
                                             State::AfterYield1 {
                                                 iter: __iter,
                                                 total,
+                                                start,
                                             },
                                         );
                                         return ::core::option::Option::Some(
@@ -93,6 +95,7 @@ fn running_sum() {
                                             State::LoopExit1 {
                                                 iter: __iter,
                                                 total,
+                                                start,
                                             },
                                         );
                                         continue '__dispatch;
@@ -100,7 +103,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { mut total, iter: mut __iter } => {
+                            State::AfterYield1 { start, mut total, iter: mut __iter } => {
                                 {
                                     let got = __arg;
                                     total += got;
@@ -114,6 +117,7 @@ fn running_sum() {
                                                 State::AfterYield1 {
                                                     iter: __iter,
                                                     total,
+                                                    start,
                                                 },
                                             );
                                             return ::core::option::Option::Some(
@@ -126,6 +130,7 @@ fn running_sum() {
                                                 State::LoopExit1 {
                                                     iter: __iter,
                                                     total,
+                                                    start,
                                                 },
                                             );
                                             continue '__dispatch;
@@ -134,7 +139,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { total: __saved_total, iter: __saved_iter } => {
+                            State::LoopExit1 { start, total: __saved_total, iter: __saved_iter } => {
                                 let __block = {
                                     let mut total = __saved_total;
                                     {
@@ -187,11 +192,11 @@ fn countdown_iterator() {
                 Return = (),
             > + ::core::marker::Unpin + ::core::iter::Iterator<Item = u32> {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2> {
+                enum State<T0, T1, T2, T3, T4, T5> {
                     Start { n: T0 },
-                    LoopHead1 { i: T1 },
-                    AfterYield1 { i: T2 },
-                    LoopExit1,
+                    LoopHead1 { i: T1, n: T2 },
+                    AfterYield1 { i: T3, n: T4 },
+                    LoopExit1 { n: T5 },
                     Complete,
                     Poisoned,
                 }
@@ -209,14 +214,14 @@ fn countdown_iterator() {
                                     {
                                         ::coro::__private::store(
                                             &mut __state,
-                                            State::LoopHead1 { i },
+                                            State::LoopHead1 { i, n },
                                         );
                                         continue '__dispatch;
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { mut i } => {
+                            State::LoopHead1 { n, mut i } => {
                                 if i > 0 {
                                     {
                                         {
@@ -224,7 +229,7 @@ fn countdown_iterator() {
                                                 let __yield_value = i;
                                                 ::coro::__private::store(
                                                     &mut __state,
-                                                    State::AfterYield1 { i },
+                                                    State::AfterYield1 { i, n },
                                                 );
                                                 return ::core::option::Option::Some(
                                                     ::coro::CoroutineState::Yielded(__yield_value),
@@ -234,13 +239,16 @@ fn countdown_iterator() {
                                     }
                                 } else {
                                     {
-                                        ::coro::__private::store(&mut __state, State::LoopExit1);
+                                        ::coro::__private::store(
+                                            &mut __state,
+                                            State::LoopExit1 { n },
+                                        );
                                         continue '__dispatch;
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { mut i } => {
+                            State::AfterYield1 { n, mut i } => {
                                 ::core::mem::drop(__arg);
                                 i -= 1;
                                 {
@@ -251,7 +259,7 @@ fn countdown_iterator() {
                                                     let __yield_value = i;
                                                     ::coro::__private::store(
                                                         &mut __state,
-                                                        State::AfterYield1 { i },
+                                                        State::AfterYield1 { i, n },
                                                     );
                                                     return ::core::option::Option::Some(
                                                         ::coro::CoroutineState::Yielded(__yield_value),
@@ -261,14 +269,17 @@ fn countdown_iterator() {
                                         }
                                     } else {
                                         {
-                                            ::coro::__private::store(&mut __state, State::LoopExit1);
+                                            ::coro::__private::store(
+                                                &mut __state,
+                                                State::LoopExit1 { n },
+                                            );
                                             continue '__dispatch;
                                         }
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 => {
+                            State::LoopExit1 { n } => {
                                 let __block = {};
                                 {
                                     let __return_value = __block;
@@ -306,11 +317,11 @@ fn delegation_and_branches() {
                 flag: bool,
             ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4> {
+                enum State<T0, T1, T2, T3, T4, T5, T6, T7> {
                     Start { flag: T0 },
-                    Join1 { returned: T1, delegate: T2 },
-                    AfterYieldFrom1 { delegate: T3 },
-                    Join2 { value: T4 },
+                    Join1 { returned: T1, delegate: T2, flag: T3 },
+                    AfterYieldFrom1 { delegate: T4, flag: T5 },
+                    Join2 { value: T6, flag: T7 },
                     Complete,
                     Poisoned,
                 }
@@ -343,6 +354,7 @@ fn delegation_and_branches() {
                                                                     &mut __state,
                                                                     State::AfterYieldFrom1 {
                                                                         delegate: __delegate,
+                                                                        flag,
                                                                     },
                                                                 );
                                                                 return ::core::option::Option::Some(
@@ -356,6 +368,7 @@ fn delegation_and_branches() {
                                                                     State::Join1 {
                                                                         returned: __jump_value,
                                                                         delegate: __delegate,
+                                                                        flag,
                                                                     },
                                                                 );
                                                                 continue '__dispatch;
@@ -369,6 +382,7 @@ fn delegation_and_branches() {
                                                             &mut __state,
                                                             State::Join2 {
                                                                 value: __jump_value,
+                                                                flag,
                                                             },
                                                         );
                                                         continue '__dispatch;
@@ -380,6 +394,7 @@ fn delegation_and_branches() {
                                     #[allow(unused_mut, unused_variables)]
                                     State::Join1 { .. } => {
                                         let State::Join1 {
+                                            flag,
                                             delegate: __saved_delegate,
                                             returned: __saved_returned,
                                         } = ::core::mem::replace(&mut __state, State::Poisoned) else {
@@ -396,13 +411,14 @@ fn delegation_and_branches() {
                                                 &mut __state,
                                                 State::Join2 {
                                                     value: __jump_value,
+                                                    flag,
                                                 },
                                             );
                                             continue '__dispatch;
                                         }
                                     }
                                     #[allow(unused_mut, unused_variables)]
-                                    State::AfterYieldFrom1 { delegate: __delegate } => {
+                                    State::AfterYieldFrom1 { flag, delegate: __delegate } => {
                                         let __sent = __arg;
                                         match ::coro::Coroutine::resume(
                                             ::core::pin::Pin::new(&mut (*__delegate)),
@@ -416,15 +432,17 @@ fn delegation_and_branches() {
                                             }
                                             ::coro::CoroutineState::Complete(__complete_1) => {
                                                 let __jump_value = __complete_1;
-                                                let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
-                                                    &mut __state,
-                                                    State::Poisoned,
-                                                ) else { ::core::unreachable!() };
+                                                let State::AfterYieldFrom1 {
+                                                    flag: __moved_flag,
+                                                    delegate: __moved_delegate,
+                                                } = ::core::mem::replace(&mut __state, State::Poisoned)
+                                                else { ::core::unreachable!() };
                                                 ::coro::__private::store(
                                                     &mut __state,
                                                     State::Join1 {
                                                         returned: __jump_value,
                                                         delegate: __moved_delegate,
+                                                        flag: __moved_flag,
                                                     },
                                                 );
                                                 continue '__dispatch;
@@ -433,7 +451,7 @@ fn delegation_and_branches() {
                                     }
                                     #[allow(unused_mut, unused_variables)]
                                     State::Join2 { .. } => {
-                                        let State::Join2 { value: __saved_value } = ::core::mem::replace(
+                                        let State::Join2 { flag, value: __saved_value } = ::core::mem::replace(
                                             &mut __state,
                                             State::Poisoned,
                                         ) else { ::core::unreachable!() };
