@@ -51,6 +51,9 @@ pub struct Scope {
 pub struct Effects {
     /// Locals read (or borrowed).
     pub uses: BTreeSet<LocalId>,
+    /// Of `uses`, those read before the code assigns them (what liveness sees); `None` when
+    /// that is all of `uses`.
+    pub exposed: Option<BTreeSet<LocalId>>,
     /// Locals possibly moved out (by-value uses whose type we cannot see).
     pub moves: BTreeSet<LocalId>,
     /// Locals overwritten as a whole (`x = …`).
@@ -61,7 +64,24 @@ pub struct Effects {
 }
 
 impl Effects {
+    /// The locals liveness counts as read: those read before being assigned.
+    pub fn read(&self) -> &BTreeSet<LocalId> {
+        self.exposed.as_ref().unwrap_or(&self.uses)
+    }
+
     pub fn merge(&mut self, other: &Effects) {
+        if self.exposed.is_some() || other.exposed.is_some() {
+            let mut e = self.exposed.take().unwrap_or_else(|| self.uses.clone());
+            e.extend(
+                other
+                    .exposed
+                    .as_ref()
+                    .unwrap_or(&other.uses)
+                    .iter()
+                    .copied(),
+            );
+            self.exposed = Some(e);
+        }
         self.uses.extend(other.uses.iter().copied());
         self.moves.extend(other.moves.iter().copied());
         self.assigns.extend(other.assigns.iter().copied());

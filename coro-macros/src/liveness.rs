@@ -158,7 +158,7 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set]) -> Set {
                 for a in &op.effects.assigns {
                     live.remove(a);
                 }
-                live.extend(op.effects.uses.iter().copied());
+                live.extend(op.effects.read().iter().copied());
                 embedded_live(ir, &op.effects, live_in, &mut live);
             }
             Node::Let {

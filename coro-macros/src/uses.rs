@@ -26,7 +26,11 @@ enum Ctx {
 pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
     let mut c = Collector {
         resolve,
-        fx: Effects::default(),
+        fx: Effects {
+            exposed: Some(BTreeSet::new()),
+            ..Effects::default()
+        },
+        assigned: BTreeSet::new(),
     };
     c.expr(expr, Ctx::Value);
     c.fx
@@ -36,7 +40,11 @@ pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
 pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
     let mut c = Collector {
         resolve,
-        fx: Effects::default(),
+        fx: Effects {
+            exposed: Some(BTreeSet::new()),
+            ..Effects::default()
+        },
+        assigned: BTreeSet::new(),
     };
     c.stmt(stmt);
     c.fx
@@ -47,7 +55,11 @@ pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
 pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
     let mut c = Collector {
         resolve,
-        fx: Effects::default(),
+        fx: Effects {
+            exposed: Some(BTreeSet::new()),
+            ..Effects::default()
+        },
+        assigned: BTreeSet::new(),
     };
     c.expr(expr, Ctx::Place);
     c.fx
@@ -148,12 +160,18 @@ pub fn consumes_receiver(method: &str) -> bool {
 struct Collector<'a> {
     resolve: &'a dyn Fn(&str) -> Option<LocalId>,
     fx: Effects,
+    /// Locals assigned earlier on the path being walked: a use of them here reads the new
+    /// value, not the one the code started with.
+    assigned: BTreeSet<LocalId>,
 }
 
 impl Collector<'_> {
     fn name(&mut self, name: &str, ctx: Ctx) {
         if let Some(id) = (self.resolve)(name) {
             self.fx.uses.insert(id);
+            if !self.assigned.contains(&id) {
+                self.fx.exposed.get_or_insert_with(BTreeSet::new).insert(id);
+            }
             if ctx == Ctx::Value {
                 self.fx.moves.insert(id);
             }
@@ -230,6 +248,7 @@ impl Collector<'_> {
                 match Self::single_ident(&a.left).and_then(|n| (self.resolve)(&n)) {
                     Some(id) => {
                         self.fx.assigns.insert(id);
+                        self.assigned.insert(id);
                     }
                     None => self.expr(&a.left, Place),
                 }
@@ -269,6 +288,7 @@ impl Collector<'_> {
                     let mut inner = Collector {
                         resolve: self.resolve,
                         fx: Effects::default(),
+                        assigned: BTreeSet::new(),
                     };
                     inner.expr(&c.body, Place);
                     self.fx.moves.extend(inner.fx.uses.iter().copied());
@@ -284,6 +304,7 @@ impl Collector<'_> {
                 let mut inner = Collector {
                     resolve: self.resolve,
                     fx: Effects::default(),
+                    assigned: BTreeSet::new(),
                 };
                 inner.block(&b.block);
                 if b.capture.is_some() {
@@ -293,31 +314,49 @@ impl Collector<'_> {
             }
             Expr::If(i) => {
                 self.expr(&i.cond, Value);
+                let before = self.assigned.clone();
                 self.block(&i.then_branch);
+                self.assigned = before.clone();
                 if let Some((_, e)) = &i.else_branch {
                     self.expr(e, Value);
                 }
+                self.assigned = before;
             }
             Expr::Let(l) => self.scrutinee(&l.expr, &[&l.pat]),
             Expr::Match(m) => {
                 let pats: Vec<&Pat> = m.arms.iter().map(|a| &a.pat).collect();
                 self.scrutinee(&m.expr, &pats);
+                let before = self.assigned.clone();
                 for arm in &m.arms {
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Value);
                     }
                     self.expr(&arm.body, Value);
+                    self.assigned = before.clone();
                 }
             }
             Expr::While(w) => {
+                // A loop body may run again before an assignment in it: nothing in it is
+                // known assigned, before or after.
+                let before = self.assigned.clone();
+                self.assigned.clear();
                 self.expr(&w.cond, Value);
                 self.block(&w.body);
+                self.assigned = before;
             }
             Expr::ForLoop(f) => {
                 self.expr(&f.expr, Value);
+                let before = self.assigned.clone();
+                self.assigned.clear();
                 self.block(&f.body);
+                self.assigned = before;
             }
-            Expr::Loop(l) => self.block(&l.body),
+            Expr::Loop(l) => {
+                let before = self.assigned.clone();
+                self.assigned.clear();
+                self.block(&l.body);
+                self.assigned = before;
+            }
             Expr::Return(r) => {
                 if let Some(e) = &r.expr {
                     self.expr(e, Value)
@@ -423,6 +462,7 @@ impl Collector<'_> {
 }
 
 use quote::ToTokens;
+use std::collections::BTreeSet;
 
 /// The identifiers a format string captures: `"{x} {y:?} {{z}}"` gives `x`, `y`.
 pub fn inline_format_args(s: &str) -> Vec<String> {
@@ -504,6 +544,20 @@ mod tests {
             fx("println!(\"{a} {{b}} {s:?}\", v);"),
             (vec![0, 2, 3], vec![], vec![])
         );
+    }
+
+    #[test]
+    fn a_use_after_an_assignment_reads_the_new_value() {
+        let names = ["a", "b", "s", "v", "x"];
+        let resolve = |n: &str| names.iter().position(|m| *m == n);
+        let stmt: Stmt = syn::parse_str("if c { x = f(); g(x, a); } else { g(x, b); }").unwrap();
+        let f = of_stmt(&stmt, &resolve);
+        // `x` is read before any assignment on the else path only: still exposed.
+        assert_eq!(f.read().iter().copied().collect::<Vec<_>>(), [0, 1, 4]);
+        let stmt: Stmt = syn::parse_str("{ x = f(); g(x, a); }").unwrap();
+        let f = of_stmt(&stmt, &resolve);
+        assert_eq!(f.read().iter().copied().collect::<Vec<_>>(), [0]);
+        assert!(f.assigns.contains(&4));
     }
 
     #[test]
