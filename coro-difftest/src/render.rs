@@ -1,0 +1,219 @@
+//! Rendering a [`Program`] in the `#[coro::coroutine]` form and in rustc's native form.
+
+use crate::ast::*;
+
+/// Which of the two forms to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `#[coro::coroutine]` fns with `yield_!` / `yield_from!` (stable).
+    Coro,
+    /// Nightly `#[coroutine]` closures with `yield`, delegation written out by hand.
+    Native,
+}
+
+const IND: &str = "    ";
+
+fn fill(tmpl: &str, kids: &[Node], form: Form, indent: usize) -> String {
+    let mut out = String::new();
+    let mut chars = tmpl.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '@' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            let mut n = 0usize;
+            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                n = n * 10 + d as usize;
+                chars.next();
+            }
+            out.push_str(&node(&kids[n], form, indent));
+        } else if c == '\n' {
+            out.push('\n');
+            out.push_str(&IND.repeat(indent));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn node(n: &Node, form: Form, indent: usize) -> String {
+    match n {
+        Node::E(e) => expr(e, form, indent),
+        Node::B(b) => block(b, form, indent),
+    }
+}
+
+/// Renders an expression.
+pub fn expr(e: &Expr, form: Form, indent: usize) -> String {
+    match &e.kind {
+        ExprKind::T(t, kids) => fill(t, kids, form, indent),
+        ExprKind::Yield(v) => match form {
+            Form::Coro => format!("yield_!({})", expr(v, form, indent)),
+            Form::Native => format!("(yield {})", expr(v, form, indent)),
+        },
+        ExprKind::YieldFrom(sub, arg) => {
+            let call = format!("sub{sub}({})", expr(arg, form, indent));
+            match form {
+                Form::Coro => format!("yield_from!({call})"),
+                Form::Native => {
+                    let i1 = IND.repeat(indent + 1);
+                    let i2 = IND.repeat(indent + 2);
+                    let i3 = IND.repeat(indent + 3);
+                    let i0 = IND.repeat(indent);
+                    format!(
+                        "{{\n{i1}let mut __d = {call};\n{i1}let mut __a: i64 = ::core::default::Default::default();\n{i1}loop {{\n{i2}match ::core::pin::Pin::new(&mut __d).resume(__a) {{\n{i3}CoroutineState::Yielded(__y) => __a = yield __y,\n{i3}CoroutineState::Complete(__r) => break __r,\n{i2}}}\n{i1}}}\n{i0}}}"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// Renders a block at an indentation level (its braces at `indent`).
+pub fn block(b: &Block, form: Form, indent: usize) -> String {
+    let mut out = String::from("{\n");
+    body_lines(b, form, indent + 1, &mut out);
+    out.push_str(&IND.repeat(indent));
+    out.push('}');
+    out
+}
+
+fn body_lines(b: &Block, form: Form, indent: usize, out: &mut String) {
+    for s in &b.stmts {
+        out.push_str(&IND.repeat(indent));
+        out.push_str(&fill(&s.tmpl, &s.kids, form, indent));
+        out.push('\n');
+    }
+    if let Some(t) = &b.tail {
+        out.push_str(&IND.repeat(indent));
+        out.push_str(&expr(t, form, indent));
+        out.push('\n');
+    }
+}
+
+/// Renders one coroutine fn.
+pub fn co_fn(f: &CoFn, form: Form) -> String {
+    let params = f
+        .params
+        .iter()
+        .map(|(n, t)| format!("{n}: {}", t.rust()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = String::new();
+    match form {
+        Form::Coro => {
+            out.push_str("#[coro::coroutine(yield = i64, resume = i64)]\n");
+            out.push_str(&format!("pub fn {}({params}) -> {} {{\n", f.name, f.ret));
+            body_lines(&f.body, form, 1, &mut out);
+            out.push_str("}\n");
+        }
+        Form::Native => {
+            out.push_str(&format!(
+                "pub fn {}({params}) -> impl Coroutine<i64, Yield = i64, Return = {}> + Unpin {{\n",
+                f.name, f.ret
+            ));
+            out.push_str(&format!(
+                "    #[coroutine]\n    move |_arg0: i64| -> {} {{\n",
+                f.ret
+            ));
+            for (n, _) in &f.params {
+                out.push_str(&format!("        let {n} = {n};\n"));
+            }
+            body_lines(&f.body, form, 2, &mut out);
+            out.push_str("    }\n}\n");
+        }
+    }
+    out
+}
+
+/// Which sub-coroutines a program uses (directly or through other subs).
+pub fn used_subs(p: &Program) -> Vec<usize> {
+    fn expr(e: &Expr, out: &mut Vec<usize>) {
+        match &e.kind {
+            ExprKind::T(_, kids) => kids.iter().for_each(|k| node(k, out)),
+            ExprKind::Yield(v) => expr(v, out),
+            ExprKind::YieldFrom(s, a) => {
+                if !out.contains(s) {
+                    out.push(*s);
+                }
+                expr(a, out);
+            }
+        }
+    }
+    fn node(n: &Node, out: &mut Vec<usize>) {
+        match n {
+            Node::E(e) => expr(e, out),
+            Node::B(b) => block(b, out),
+        }
+    }
+    fn block(b: &Block, out: &mut Vec<usize>) {
+        for s in &b.stmts {
+            s.kids.iter().for_each(|k| node(k, out));
+        }
+        if let Some(t) = &b.tail {
+            expr(t, out);
+        }
+    }
+    let mut out = Vec::new();
+    block(&p.main.body, &mut out);
+    let mut i = 0;
+    while i < out.len() {
+        if let Some(s) = p.subs.get(out[i]) {
+            block(&s.body, &mut out);
+        }
+        i += 1;
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Renders a program as a module of the generated crate: the coroutines and `pub fn run()`,
+/// which drives the main one and returns its trace.
+pub fn module(p: &Program, form: Form) -> String {
+    let mut out = String::from("#![allow(warnings)]\nuse crate::prelude::*;\n\n");
+    for s in used_subs(p) {
+        if let Some(f) = p.subs.get(s) {
+            out.push_str(&co_fn(f, form));
+            out.push('\n');
+        }
+    }
+    out.push_str(&co_fn(&p.main, form));
+    out.push_str(&format!(
+        "\npub fn run() -> String {{\n    drive(|| {}({}), &{:?}, {})\n}}\n",
+        p.main.name, p.call_args, p.resumes, p.stop
+    ));
+    out
+}
+
+/// The program as a reader sees it: the `#[coro::coroutine]` form, with the driver's
+/// settings in a comment.
+pub fn show(p: &Program) -> String {
+    let mut out = format!(
+        "// seed {}; driver: resumes {:?}, drops the coroutine after {} resumes\n",
+        p.seed, p.resumes, p.stop
+    );
+    out.push_str(&pretty(&module(p, Form::Coro)));
+    out
+}
+
+/// Formats Rust source with `rustfmt` when it is installed; returns it unchanged otherwise.
+pub fn pretty(src: &str) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return src.to_string();
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(src.as_bytes());
+    }
+    match child.wait_with_output() {
+        Ok(out) if out.status.success() && !out.stdout.is_empty() => {
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+        _ => src.to_string(),
+    }
+}
