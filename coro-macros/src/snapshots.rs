@@ -656,22 +656,3 @@ fn errors_are_spanned_compile_errors() {
         "#]],
     );
 }
-
-#[test]
-fn dump_for_debugging() {
-    let Ok(path) = std::env::var("CORO_DUMP") else {
-        return;
-    };
-    let src = std::fs::read_to_string(path).unwrap();
-    let file: syn::File = syn::parse_str(&src).unwrap();
-    for item in file.items {
-        if let syn::Item::Fn(mut f) = item {
-            let attr = f.attrs.remove(0);
-            let args = match attr.meta {
-                syn::Meta::List(l) => l.tokens,
-                _ => quote!(),
-            };
-            println!("{}", expand(args, quote::ToTokens::to_token_stream(&f)));
-        }
-    }
-}
