@@ -208,13 +208,11 @@ impl Emit<'_> {
         let y = self.yield_ty;
         let a = self.resume_ty;
         let r = &self.return_ty;
-        let disarm = self.disarm();
         let dispatch = if self.any_in_place() {
             quote! {
                 match &mut #state {
                     #(#arms)*
                     #state_enum::Complete => {
-                        #disarm
                         return ::core::option::Option::None;
                     }
                     #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
@@ -346,12 +344,6 @@ impl Emit<'_> {
     /// the state is not replaced by `Poisoned` while such an arm runs).
     fn any_in_place(&self) -> bool {
         (0..self.ir.blocks.len()).any(|b| self.in_place_eligible(b))
-    }
-
-    /// What every normal exit from the step runs first (nothing, now that a panic is caught
-    /// around the whole step).
-    fn disarm(&self) -> TokenStream {
-        quote!()
     }
 
     fn arm_in(&self, b: BlockId, in_place: bool) -> (TokenStream, Vec<syn::Error>, bool) {
@@ -986,13 +978,11 @@ impl Emit<'_> {
             Term::Yield { value, resume } => {
                 let y = hidden("__yield_value");
                 let t = self.operand(value, Shape::Expr, cx);
-                let disarm = self.disarm();
                 if cx.in_place.is_some() {
                     if *resume == cx.block {
                         // Resumed where it is: the fields are already in place.
                         return quote!({
                             let #y = #t;
-                            #disarm
                             return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                         });
                     }
@@ -1004,7 +994,6 @@ impl Emit<'_> {
                         let #y = #t;
                         #leave
                         #krate::__private::store(&mut #state, #next);
-                        #disarm
                         return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                     });
                 }
@@ -1019,21 +1008,18 @@ impl Emit<'_> {
                     // stored, so that a panic leaves the coroutine poisoned).
                     return quote!({
                         #krate::__private::store(&mut #state, #next);
-                        #disarm
                         return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
                     });
                 }
                 quote!({
                     let #y = #t;
                     #krate::__private::store(&mut #state, #next);
-                    #disarm
                     return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                 })
             }
             Term::Return(value) => {
                 let r = hidden("__return_value");
                 let t = self.operand(value, Shape::Expr, cx);
-                let disarm = self.disarm();
                 if cx.in_place.is_some() {
                     // Leave the arm first, so the locals it declared are dropped before the ones
                     // the variant holds (newest first); the step then overwrites the variant.
@@ -1047,7 +1033,6 @@ impl Emit<'_> {
                 quote!({
                     let #r = #t;
                     #krate::__private::store(&mut #state, #state_enum::Complete);
-                    #disarm
                     return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
                 })
             }
