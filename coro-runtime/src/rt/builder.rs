@@ -34,6 +34,7 @@ pub struct Builder {
     slow_step: Duration,
     strict: bool,
     sink: Option<Sink>,
+    blocking_threads: Option<usize>,
 }
 
 impl Default for Builder {
@@ -45,6 +46,7 @@ impl Default for Builder {
             slow_step: DEFAULT_SLOW_STEP,
             strict: false,
             sink: None,
+            blocking_threads: None,
         }
     }
 }
@@ -124,6 +126,30 @@ impl Builder {
         self
     }
 
+    /// The most threads [`run_in_thread`](super::run_in_thread) may use at once (at least 1);
+    /// by default `min(32, cores + 4)`, asyncio's default executor's size. Further calls wait
+    /// in line for a free thread.
+    ///
+    /// ```
+    /// use coro::rt::{self, Loop, Reply, Request};
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn two_calls() -> (u32, u32) {
+    ///     let a = rt::spawn(rt::run_in_thread(|| 1));
+    ///     let b = rt::spawn(rt::run_in_thread(|| 2)); // waits for the one thread
+    ///     let a = yield_from!(a.join()).unwrap().unwrap();
+    ///     let b = yield_from!(b.join()).unwrap().unwrap();
+    ///     (a, b)
+    /// }
+    ///
+    /// let lp = Loop::builder().blocking_threads(1).build();
+    /// assert_eq!(lp.run_until_complete(two_calls()), (1, 2));
+    /// ```
+    pub fn blocking_threads(mut self, n: usize) -> Builder {
+        self.blocking_threads = Some(n.max(1));
+        self
+    }
+
     /// Makes the loop.
     ///
     /// ```
@@ -143,9 +169,18 @@ impl Builder {
             slow_step: self.debug.then_some(self.slow_step),
             strict: self.strict,
             sink,
+            blocking_threads: self
+                .blocking_threads
+                .unwrap_or_else(default_blocking_threads),
         };
         Loop::from_inner(Inner::new(clock, config))
     }
+}
+
+/// asyncio's default executor size: `min(32, cores + 4)`.
+fn default_blocking_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores + 4).min(32)
 }
 
 impl fmt::Debug for Builder {
@@ -155,6 +190,7 @@ impl fmt::Debug for Builder {
             .field("debug", &self.debug)
             .field("slow_step", &self.slow_step)
             .field("strict", &self.strict)
+            .field("blocking_threads", &self.blocking_threads)
             .finish_non_exhaustive()
     }
 }

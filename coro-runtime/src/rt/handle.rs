@@ -335,6 +335,63 @@ impl Handle {
         self.inner.timers.borrow().len()
     }
 
+    /// How many socket operations wait for readiness: the I/O counterpart of
+    /// [`timer_count`](Handle::timer_count). A wait leaves as soon as its operation is resumed
+    /// or abandoned (task cancelled, [`timeout`](super::timeout) expired).
+    ///
+    /// ```
+    /// use coro::rt::{self, net::TcpListener, Loop};
+    ///
+    /// let lp = Loop::new();
+    /// let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let h = lp.spawn(listener.accept()); // nobody connects
+    /// lp.run_until_complete(rt::yield_now());
+    /// assert_eq!(lp.io_count(), 1);
+    /// h.cancel();
+    /// lp.run_until_complete(rt::yield_now());
+    /// assert_eq!((lp.io_count(), lp.task_count()), (0, 0));
+    /// ```
+    pub fn io_count(&self) -> usize {
+        self.inner.try_reactor().map_or(0, |r| r.wait_count())
+    }
+
+    /// How many sockets are registered with the loop's poller. A socket is registered the
+    /// first time one of its operations has to wait, and deregistered when its last handle
+    /// is dropped.
+    ///
+    /// ```
+    /// use coro::rt::{self, net::TcpListener, Loop};
+    ///
+    /// let lp = Loop::new();
+    /// let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let h = lp.spawn(listener.accept());
+    /// lp.run_until_complete(rt::yield_now());
+    /// assert_eq!(lp.socket_count(), 1);
+    /// h.cancel();
+    /// lp.run_until_complete(rt::yield_now());
+    /// drop(listener);
+    /// assert_eq!(lp.socket_count(), 0);
+    /// ```
+    pub fn socket_count(&self) -> usize {
+        self.inner.try_reactor().map_or(0, |r| r.source_count())
+    }
+
+    /// How many [`run_in_thread`](super::run_in_thread) calls tasks wait for.
+    ///
+    /// ```
+    /// use coro::rt::{self, Loop};
+    ///
+    /// let lp = Loop::new();
+    /// let h = lp.spawn(rt::run_in_thread(|| std::thread::sleep(std::time::Duration::from_millis(20))));
+    /// lp.run_until_complete(rt::yield_now());
+    /// assert_eq!(lp.blocking_count(), 1);
+    /// lp.run_until_complete(h.join()).unwrap().unwrap();
+    /// assert_eq!(lp.blocking_count(), 0);
+    /// ```
+    pub fn blocking_count(&self) -> usize {
+        self.inner.try_reactor().map_or(0, |r| r.call_count())
+    }
+
     /// What every live task is doing, in spawn order.
     ///
     /// ```
@@ -389,11 +446,19 @@ impl Handle {
     pub fn dump(&self) -> String {
         let tasks = self.tasks();
         let mut out = format!(
-            "{} live task(s) at loop time {}, {} timer(s):",
+            "{} live task(s) at loop time {}, {} timer(s)",
             tasks.len(),
             self.time(),
             self.timer_count()
         );
+        let (io, blocking) = (self.io_count(), self.blocking_count());
+        if io > 0 {
+            out.push_str(&format!(", {io} I/O wait(s)"));
+        }
+        if blocking > 0 {
+            out.push_str(&format!(", {blocking} blocking call(s)"));
+        }
+        out.push(':');
         for t in tasks {
             out.push_str("\n  ");
             out.push_str(&t.to_string());
@@ -408,6 +473,8 @@ impl fmt::Debug for Handle {
             .field("time", &self.time())
             .field("tasks", &self.task_count())
             .field("timers", &self.timer_count())
+            .field("io", &self.io_count())
+            .field("blocking", &self.blocking_count())
             .finish()
     }
 }

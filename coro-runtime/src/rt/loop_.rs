@@ -1,19 +1,22 @@
 //! The event loop: `Loop` owns the tasks and runs iterations; `Inner` is the state its handles
 //! share. (`Handle` schedules work on it, `Builder` configures it: their own files.)
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
+use std::io;
 use std::ops::Deref;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, Location};
 use std::rc::Rc;
 use std::time::Duration;
 
 use super::callback::CallbackCell;
-use super::clock::Clock;
+use super::clock::{poll_timeout, Clock};
 use super::context::{Enter, Running};
 use super::diagnostic::Diagnostic;
+use super::io::Reactor;
 use super::join_handle::JoinError;
+use super::pool::Pool;
 use super::task::{payload_message, AnyTask, Header, Listener, TaskState};
 use super::timers::{TimerAction, Timers};
 use super::{Awaitable, Builder, Handle, Reply, Request};
@@ -80,6 +83,8 @@ pub(crate) struct Config {
     pub(crate) slow_step: Option<Duration>,
     pub(crate) strict: bool,
     pub(crate) sink: Sink,
+    /// The bound on the blocking pool's threads.
+    pub(crate) blocking_threads: usize,
 }
 
 /// The state a loop's handles share.
@@ -94,6 +99,10 @@ pub(crate) struct Inner {
     pub(crate) running: Cell<bool>,
     pub(crate) closed: Cell<bool>,
     strict_failures: RefCell<Vec<String>>,
+    /// The poller, made when a socket first waits or a blocking call starts.
+    reactor: OnceCell<Rc<Reactor>>,
+    /// The blocking pool, made at the first `run_in_thread`.
+    pool: OnceCell<Pool>,
 }
 
 impl Inner {
@@ -109,7 +118,29 @@ impl Inner {
             running: Cell::new(false),
             closed: Cell::new(false),
             strict_failures: RefCell::new(Vec::new()),
+            reactor: OnceCell::new(),
+            pool: OnceCell::new(),
         }
+    }
+
+    /// The loop's reactor, made on first use.
+    pub(crate) fn reactor(&self) -> io::Result<Rc<Reactor>> {
+        if let Some(r) = self.reactor.get() {
+            return Ok(r.clone());
+        }
+        let r = Rc::new(Reactor::new()?);
+        Ok(self.reactor.get_or_init(|| r).clone())
+    }
+
+    /// The reactor, if one was made.
+    pub(crate) fn try_reactor(&self) -> Option<&Rc<Reactor>> {
+        self.reactor.get()
+    }
+
+    /// The loop's blocking pool, made on first use.
+    pub(crate) fn pool(&self) -> &Pool {
+        self.pool
+            .get_or_init(|| Pool::new(self.config.blocking_threads))
     }
 
     fn diagnose(&self, d: Diagnostic) {
@@ -153,15 +184,20 @@ impl Inner {
         }
     }
 
-    /// One iteration (asyncio's `_run_once`): wait for the first timer if nothing is ready,
-    /// move the due timers to the ready queue, then run what is ready now, and only that.
-    /// `false` when there was nothing to do and nothing to wait for.
+    /// One iteration (asyncio's `_run_once`): wait for the first timer or for I/O if nothing
+    /// is ready, move the due timers to the ready queue, then run what is ready now, and only
+    /// that. `false` when there was nothing to do and nothing to wait for.
     fn run_once(&self) -> bool {
-        if self.ready.borrow().is_empty() {
-            let next = self.timers.borrow().next_deadline();
-            match next {
-                Some(deadline) => self.clock.wait_until(deadline),
-                None => return false,
+        match self.reactor.get() {
+            Some(reactor) if reactor.is_waited_on() => self.poll_io(reactor),
+            _ => {
+                if self.ready.borrow().is_empty() {
+                    let next = self.timers.borrow().next_deadline();
+                    match next {
+                        Some(deadline) => self.clock.wait_until(deadline),
+                        None => return false,
+                    }
+                }
             }
         }
         self.fire_timers();
@@ -175,6 +211,39 @@ impl Inner {
             }
         }
         true
+    }
+
+    /// Polls for I/O and blocking-call completions while a task waits on either.
+    ///
+    /// - Something is ready, or a timer is already due: poll without waiting (I/O is never
+    ///   starved by busy tasks).
+    /// - Real clock: wait in the poller until the first timer's deadline, rounded *up* to the
+    ///   poller's millisecond so that a timer never fires early; with no timer, as long as it
+    ///   takes.
+    /// - Virtual clock: while a blocking call is outstanding, wait for real (the call runs in
+    ///   real time, so virtual time stands still until it is back). Otherwise poll without
+    ///   waiting, and if nothing became ready, jump to the first timer's deadline; with no
+    ///   timer, wait for real readiness. Sockets on loopback between tasks of the same loop are
+    ///   ready as soon as the peer's system call returns, so a test on the virtual clock sees
+    ///   them before any timer fires.
+    fn poll_io(&self, reactor: &Reactor) {
+        let next = self.timers.borrow().next_deadline();
+        let now = self.clock.now();
+        let busy = !self.ready.borrow().is_empty() || next.is_some_and(|d| d <= now);
+        if busy {
+            reactor.poll(Some(Duration::ZERO));
+        } else if !self.clock.is_virtual() {
+            reactor.poll(next.map(|d| poll_timeout(d - now)));
+        } else if reactor.call_count() > 0 {
+            reactor.poll(None);
+        } else if let Some(deadline) = next {
+            reactor.poll(Some(Duration::ZERO));
+            if self.ready.borrow().is_empty() {
+                self.clock.wait_until(deadline);
+            }
+        } else {
+            reactor.poll(None);
+        }
     }
 
     fn run_callback(&self, cell: &CallbackCell) {
@@ -343,9 +412,10 @@ pub(crate) fn report_unretrieved_panic(h: &Header, message: &str) {
 
 /// A single-threaded event loop in the asyncio tradition: it owns its tasks and runs them.
 ///
-/// Each iteration waits for the first timer if nothing is ready, moves the due timers to the
-/// ready queue, then runs the steps that were ready when the iteration began, first in first
-/// out, so a task that keeps yielding cannot starve timers or other tasks.
+/// Each iteration waits, if nothing is ready, for the first timer or for a socket or blocking
+/// call a task waits on (in the poller, [`mio`](https://docs.rs/mio)), moves the due timers to
+/// the ready queue, then runs the steps that were ready when the iteration began, first in
+/// first out, so a task that keeps yielding cannot starve timers, I/O or other tasks.
 ///
 /// A `Loop` dereferences to its [`Handle`], which spawns tasks, sets callbacks and reads the
 /// time. Dropping a loop closes it.
@@ -445,8 +515,9 @@ impl Loop {
     /// # Panics
     ///
     /// If the task panics, with its panic; if it is cancelled; if the loop is stopped before it
-    /// finishes; if nothing can ever wake it (a deadlock: every task waits and no timer is
-    /// set; the message holds a [`dump`](Handle::dump)); if the loop is closed or already
+    /// finishes; if nothing can ever wake it (a deadlock: every task waits, no timer is set,
+    /// no task waits on a socket or a blocking call; the message holds a
+    /// [`dump`](Handle::dump)); if the loop is closed or already
     /// running on this thread; in strict mode, on an unretrieved panic.
     ///
     /// ```
@@ -482,8 +553,8 @@ impl Loop {
     ///
     /// # Panics
     ///
-    /// If nothing is ready, no timer is set and `stop` was not called: nothing could ever
-    /// happen again (the message holds a dump). Also when the loop is closed or already
+    /// If nothing is ready, no timer is set, no task waits on a socket or a blocking call and
+    /// `stop` was not called: nothing could ever happen again (the message holds a dump). Also when the loop is closed or already
     /// running, and in strict mode on an unretrieved panic.
     ///
     /// ```
@@ -566,6 +637,9 @@ impl Loop {
         drop(ready);
         let timers = inner.timers.borrow_mut().clear();
         drop(timers);
+        if let Some(pool) = inner.pool.get() {
+            pool.shutdown();
+        }
     }
 }
 

@@ -18,6 +18,9 @@
 //! - awaitables: [`sleep`], [`sleep_until`], [`yield_now`], [`timeout`], [`timeout_at`],
 //!   [`join_all`], [`gather`], [`wait_any`], [`AsCompleted`];
 //! - synchronisation, FIFO-fair: [`Queue`], [`Event`], [`Lock`], [`Semaphore`], [`Condition`];
+//! - sockets, in [`net`]: [`TcpListener`](net::TcpListener), [`TcpStream`](net::TcpStream),
+//!   [`UdpSocket`](net::UdpSocket), with owned buffers ([`buf`]);
+//! - blocking calls: [`run_in_thread`] on the loop's pool of threads;
 //! - for custom awaitables: [`Request`], [`Reply`], [`Waker`], [`Park`];
 //! - diagnostics: [`Diagnostic`], [`Handle::dump`], [`Handle::tasks`].
 //!
@@ -52,6 +55,8 @@
 //!
 //! See `docs/runtime.md` for a walk from asyncio to this module.
 
+mod blocking;
+pub mod buf;
 mod builder;
 mod callback;
 mod clock;
@@ -63,9 +68,13 @@ mod gather;
 mod group;
 mod handle;
 mod instant;
+mod io;
 mod join_handle;
 mod loop_;
 mod map;
+#[cfg(unix)]
+pub mod net;
+mod pool;
 mod queue;
 mod request;
 mod semaphore;
@@ -76,6 +85,7 @@ mod timers;
 mod waitlist;
 mod waker;
 
+pub use blocking::{run_in_thread, BlockingError};
 pub use builder::Builder;
 pub use callback::CallbackHandle;
 pub use condition::Condition;

@@ -1,0 +1,297 @@
+//! The reactor: the loop's `mio::Poll`, the readiness of every registered socket, the tasks
+//! waiting on it, and the wake-ups that other threads send (the blocking pool's completions).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::io;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use mio::{Events, Interest, Poll, Registry, Token};
+
+use super::super::Waker;
+
+/// The token of the cross-thread waker; sockets get the slab's indices, which never reach it.
+const NOTIFY: Token = Token(usize::MAX);
+
+/// Readiness bits of a [`Slot`].
+pub(crate) const READ: u8 = 1;
+pub(crate) const WRITE: u8 = 2;
+
+/// What the reactor knows about one socket: whether it may be ready, and who waits on it.
+///
+/// A bit is *set* while an operation may succeed (at first, and after each event) and *cleared*
+/// when one fails with `WouldBlock` (or, for streams, after a short read or write: with
+/// edge-triggered readiness the next arrival brings a fresh event, so reading again just to get
+/// `EAGAIN` would be a wasted system call). Only the loop's thread touches a slot, and events
+/// are applied between steps, so no event can slip between a failed try and the clearing.
+pub(crate) struct Slot {
+    ready: Cell<u8>,
+    readers: RefCell<Vec<(u64, Waker)>>,
+    writers: RefCell<Vec<(u64, Waker)>>,
+    next_key: Cell<u64>,
+}
+
+impl Slot {
+    pub(crate) fn new() -> Slot {
+        Slot {
+            ready: Cell::new(READ | WRITE),
+            readers: RefCell::new(Vec::new()),
+            writers: RefCell::new(Vec::new()),
+            next_key: Cell::new(0),
+        }
+    }
+
+    pub(crate) fn is_ready(&self, dir: u8) -> bool {
+        self.ready.get() & dir != 0
+    }
+
+    pub(crate) fn clear(&self, dir: u8) {
+        self.ready.set(self.ready.get() & !dir);
+    }
+
+    fn list(&self, dir: u8) -> &RefCell<Vec<(u64, Waker)>> {
+        if dir == READ {
+            &self.readers
+        } else {
+            &self.writers
+        }
+    }
+
+    pub(crate) fn has_waiters(&self) -> bool {
+        !self.readers.borrow().is_empty() || !self.writers.borrow().is_empty()
+    }
+
+    /// Applies an event: sets the bits and wakes whoever waits on them.
+    fn fire(&self, bits: u8) {
+        self.ready.set(self.ready.get() | bits);
+        for dir in [READ, WRITE] {
+            if bits & dir != 0 {
+                for (_, waker) in self.list(dir).borrow().iter() {
+                    waker.wake();
+                }
+            }
+        }
+    }
+}
+
+/// A task waiting until a socket may be ready in one direction; leaves the slot's list when
+/// dropped (after the wake-up, or when the operation is abandoned: cancelled, timed out).
+pub(crate) struct IoWait {
+    reactor: Rc<Reactor>,
+    slot: Rc<Slot>,
+    dir: u8,
+    key: u64,
+}
+
+impl Drop for IoWait {
+    fn drop(&mut self) {
+        let mut list = self.slot.list(self.dir).borrow_mut();
+        if let Some(i) = list.iter().position(|(k, _)| *k == self.key) {
+            list.swap_remove(i);
+            self.reactor.waits.set(self.reactor.waits.get() - 1);
+        }
+    }
+}
+
+/// How other threads wake the loop: a list of finished blocking calls and mio's `Waker`.
+pub(crate) struct Notifier {
+    waker: mio::Waker,
+    done: Mutex<Vec<u64>>,
+    /// Set between a wake-up and the loop's reading of `done`, so that a burst of completions
+    /// costs one system call.
+    notified: AtomicBool,
+}
+
+impl Notifier {
+    /// Records that blocking call `id` finished and wakes the loop (from any thread).
+    pub(crate) fn complete(&self, id: u64) {
+        self.done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(id);
+        if !self.notified.swap(true, Ordering::AcqRel) {
+            // A failure here means the poller is gone: the loop was dropped; nobody waits.
+            let _ = self.waker.wake();
+        }
+    }
+
+    fn take(&self) -> Vec<u64> {
+        self.notified.store(false, Ordering::Release);
+        std::mem::take(&mut *self.done.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The loop's poller and what hangs on it.
+pub(crate) struct Reactor {
+    poll: RefCell<Poll>,
+    events: RefCell<Events>,
+    registry: Registry,
+    /// Registered sockets, by token.
+    slots: RefCell<Vec<Option<Rc<Slot>>>>,
+    free: RefCell<Vec<usize>>,
+    sources: Cell<usize>,
+    /// Live `IoWait`s.
+    waits: Cell<usize>,
+    /// Blocking calls a task waits for, by id.
+    calls: RefCell<HashMap<u64, Waker>>,
+    next_call: Cell<u64>,
+    pub(crate) notifier: Arc<Notifier>,
+}
+
+impl Reactor {
+    pub(crate) fn new() -> io::Result<Reactor> {
+        let poll = Poll::new()?;
+        let registry = poll.registry().try_clone()?;
+        let waker = mio::Waker::new(poll.registry(), NOTIFY)?;
+        Ok(Reactor {
+            poll: RefCell::new(poll),
+            events: RefCell::new(Events::with_capacity(1024)),
+            registry,
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            sources: Cell::new(0),
+            waits: Cell::new(0),
+            calls: RefCell::new(HashMap::new()),
+            next_call: Cell::new(0),
+            notifier: Arc::new(Notifier {
+                waker,
+                done: Mutex::new(Vec::new()),
+                notified: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// Registers `source` for both directions, edge-triggered; returns its token.
+    pub(crate) fn register(
+        &self,
+        source: &mut impl mio::event::Source,
+        slot: &Rc<Slot>,
+    ) -> io::Result<usize> {
+        let token = match self.free.borrow_mut().pop() {
+            Some(t) => t,
+            None => {
+                let mut slots = self.slots.borrow_mut();
+                slots.push(None);
+                slots.len() - 1
+            }
+        };
+        if let Err(e) = self.registry.register(
+            source,
+            Token(token),
+            Interest::READABLE | Interest::WRITABLE,
+        ) {
+            self.free.borrow_mut().push(token);
+            return Err(e);
+        }
+        self.slots.borrow_mut()[token] = Some(slot.clone());
+        self.sources.set(self.sources.get() + 1);
+        Ok(token)
+    }
+
+    pub(crate) fn deregister(&self, source: &mut impl mio::event::Source, token: usize) {
+        // Closing the socket right after removes it from the poller anyway.
+        let _ = self.registry.deregister(source);
+        if let Some(entry) = self.slots.borrow_mut().get_mut(token) {
+            if entry.take().is_some() {
+                self.free.borrow_mut().push(token);
+                self.sources.set(self.sources.get() - 1);
+            }
+        }
+    }
+
+    /// Adds the running task to the slot's waiters in direction `dir`.
+    pub(crate) fn wait(self: &Rc<Self>, slot: &Rc<Slot>, dir: u8) -> IoWait {
+        let key = slot.next_key.get();
+        slot.next_key.set(key + 1);
+        slot.list(dir).borrow_mut().push((key, Waker::current()));
+        self.waits.set(self.waits.get() + 1);
+        IoWait {
+            reactor: self.clone(),
+            slot: slot.clone(),
+            dir,
+            key,
+        }
+    }
+
+    /// A new blocking call the running task will wait for; its id.
+    pub(crate) fn start_call(&self) -> u64 {
+        let id = self.next_call.get();
+        self.next_call.set(id + 1);
+        self.calls.borrow_mut().insert(id, Waker::current());
+        id
+    }
+
+    /// The waiting task gave up on call `id` (or took its result): forget it.
+    pub(crate) fn end_call(&self, id: u64) {
+        self.calls.borrow_mut().remove(&id);
+    }
+
+    /// How many sockets are registered.
+    pub(crate) fn source_count(&self) -> usize {
+        self.sources.get()
+    }
+
+    /// How many operations wait on a socket.
+    pub(crate) fn wait_count(&self) -> usize {
+        self.waits.get()
+    }
+
+    /// How many blocking calls a task waits for.
+    pub(crate) fn call_count(&self) -> usize {
+        self.calls.borrow().len()
+    }
+
+    /// Whether anything could still come from the poller: a socket wait or a blocking call.
+    pub(crate) fn is_waited_on(&self) -> bool {
+        self.waits.get() > 0 || !self.calls.borrow().is_empty()
+    }
+
+    /// Waits for events (up to `timeout`; `None` waits as long as it takes) and wakes the tasks
+    /// they concern.
+    ///
+    /// # Panics
+    ///
+    /// When the poller fails for another reason than a signal.
+    pub(crate) fn poll(&self, timeout: Option<Duration>) {
+        let mut poll = self.poll.borrow_mut();
+        let mut events = self.events.borrow_mut();
+        match poll.poll(&mut events, timeout) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return,
+            Err(e) => panic!("coro: the poller failed: {e}"),
+        }
+        let slots = self.slots.borrow();
+        for event in events.iter() {
+            if event.token() == NOTIFY {
+                self.deliver_calls();
+                continue;
+            }
+            let Some(Some(slot)) = slots.get(event.token().0) else {
+                continue;
+            };
+            let mut bits = 0;
+            if event.is_readable() || event.is_read_closed() || event.is_error() {
+                bits |= READ;
+            }
+            if event.is_writable() || event.is_write_closed() || event.is_error() {
+                bits |= WRITE;
+            }
+            slot.fire(bits);
+        }
+    }
+
+    fn deliver_calls(&self) {
+        let done = self.notifier.take();
+        let calls = self.calls.borrow();
+        for id in done {
+            // A call nobody waits for any more (its task was cancelled) is ignored: its
+            // result is dropped with the last reference to it.
+            if let Some(waker) = calls.get(&id) {
+                waker.wake();
+            }
+        }
+    }
+}
