@@ -627,3 +627,126 @@ fn in_place_loop_exits_match_rustc() {
         );
     }
 }
+
+// Found by coro-difftest (program seed 4294967404, reduced): the temporaries of an `if` or
+// `while` condition are dropped before a branch is taken, and `D::add` consumes its receiver.
+// Before the fix the `D` of the first condition was kept to the end of the statement and
+// saved after `add` had moved it (E0382).
+
+struct D(u8, u8);
+
+impl D {
+    fn new(id: u8, v: u8) -> D {
+        log(format!("new {id} {v}"));
+        D(id, v)
+    }
+    fn get(&self) -> u8 {
+        self.1
+    }
+    fn add(self, x: u8) -> u8 {
+        log(format!("add {} {x}", self.0));
+        self.1.wrapping_add(x)
+    }
+}
+
+impl Drop for D {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn condition_temporaries(p: u8) -> u8 {
+    if D::new(10, yield_!(8)).add(p) == 0 {
+        log("zero");
+    }
+    let d = D::new(11, 1);
+    if d.get() + D::new(12, yield_!(9)).get() > 3 {
+        yield_!(10);
+    }
+    while D::new(13, yield_!(11)).get() < 5 {
+        yield_!(12);
+    }
+    D::new(22, 3).add(yield_!(2))
+}
+
+#[test]
+fn condition_temporaries_match_rustc() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 1, 5, 0, 3, 0, 5, 7],
+            99,
+            &[
+                "yield 8",
+                "new 10 1",
+                "add 10 1",
+                "drop 10",
+                "new 11 1",
+                "yield 9",
+                "new 12 5",
+                "drop 12",
+                "yield 10",
+                "yield 11",
+                "new 13 3",
+                "drop 13",
+                "yield 12",
+                "yield 11",
+                "new 13 5",
+                "drop 13",
+                "new 22 3",
+                "yield 2",
+                "add 22 7",
+                "drop 22",
+                "drop 11",
+                "return 10",
+            ],
+        ),
+        (
+            &[0, 255, 0, 9, 7],
+            99,
+            &[
+                "yield 8",
+                "new 10 255",
+                "add 10 1",
+                "drop 10",
+                "zero",
+                "new 11 1",
+                "yield 9",
+                "new 12 0",
+                "drop 12",
+                "yield 11",
+                "new 13 9",
+                "drop 13",
+                "new 22 3",
+                "yield 2",
+                "add 22 7",
+                "drop 22",
+                "drop 11",
+                "return 10",
+            ],
+        ),
+        (
+            &[0, 1, 2],
+            2,
+            &[
+                "yield 8", "new 10 1", "add 10 1", "drop 10", "new 11 1", "yield 9", "dropping",
+                "drop 11",
+            ],
+        ),
+        (
+            &[0, 1, 5, 3, 4],
+            4,
+            &[
+                "yield 8", "new 10 1", "add 10 1", "drop 10", "new 11 1", "yield 9", "new 12 5",
+                "drop 12", "yield 10", "yield 11", "dropping", "drop 11",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(condition_temporaries(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}

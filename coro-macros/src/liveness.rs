@@ -7,8 +7,8 @@
 //!   from its declaration moves it without assigning it again.
 //!
 //! A block's state saves the locals in scope there that are live, or that may still own a value
-//! to drop later (not maybe-moved): dropping a suspended coroutine then drops exactly what its
-//! source would drop at the end of those scopes.
+//! to drop later (not maybe-moved, and not known to be `Copy`): dropping a suspended coroutine
+//! then drops exactly what its source would drop at the end of those scopes.
 
 use std::collections::BTreeSet;
 
@@ -93,9 +93,10 @@ pub fn analyse(ir: &Ir) -> Liveness {
                 .iter()
                 .copied()
                 .filter(|l| {
+                    // A dead local is kept only for its drop, which a `Copy` value has not.
                     block.kind == BlockKind::Start
                         || live_in[b].contains(l)
-                        || !moved_in[b].contains(l)
+                        || !(moved_in[b].contains(l) || ir.locals[*l].copy)
                 })
                 .collect()
         })

@@ -35,11 +35,11 @@ fn running_sum() {
                 start: u64,
             ) -> impl ::coro::Coroutine<u64, Yield = u64, Return = String> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9> {
+                enum State<T0, T1, T2, T3, T4, T5, T6> {
                     Start { start: T0 },
-                    LoopHead1 { iter: T1, total: T2, start: T3 },
-                    AfterYield1 { iter: T4, total: T5, start: T6 },
-                    LoopExit1 { iter: T7, total: T8, start: T9 },
+                    LoopHead1 { iter: T1, total: T2 },
+                    AfterYield1 { iter: T3, total: T4 },
+                    LoopExit1 { iter: T5, total: T6 },
                     Complete,
                     Poisoned,
                 }
@@ -64,7 +64,6 @@ fn running_sum() {
                                                 State::LoopHead1 {
                                                     iter: __iter,
                                                     total,
-                                                    start,
                                                 },
                                             );
                                             continue '__dispatch;
@@ -73,7 +72,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { start, mut total, iter: mut __iter } => {
+                            State::LoopHead1 { mut total, iter: mut __iter } => {
                                 match ::core::iter::Iterator::next(&mut __iter) {
                                     ::core::option::Option::Some(x) => {
                                         let __yield_value = total + x;
@@ -82,7 +81,6 @@ fn running_sum() {
                                             State::AfterYield1 {
                                                 iter: __iter,
                                                 total,
-                                                start,
                                             },
                                         );
                                         return ::core::option::Option::Some(
@@ -95,7 +93,6 @@ fn running_sum() {
                                             State::LoopExit1 {
                                                 iter: __iter,
                                                 total,
-                                                start,
                                             },
                                         );
                                         continue '__dispatch;
@@ -103,7 +100,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { start, mut total, iter: mut __iter } => {
+                            State::AfterYield1 { mut total, iter: mut __iter } => {
                                 {
                                     let got = __arg;
                                     total += got;
@@ -117,7 +114,6 @@ fn running_sum() {
                                                 State::AfterYield1 {
                                                     iter: __iter,
                                                     total,
-                                                    start,
                                                 },
                                             );
                                             return ::core::option::Option::Some(
@@ -130,7 +126,6 @@ fn running_sum() {
                                                 State::LoopExit1 {
                                                     iter: __iter,
                                                     total,
-                                                    start,
                                                 },
                                             );
                                             continue '__dispatch;
@@ -139,7 +134,7 @@ fn running_sum() {
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { start, total: __saved_total, iter: __saved_iter } => {
+                            State::LoopExit1 { total: __saved_total, iter: __saved_iter } => {
                                 let __block = {
                                     let mut total = __saved_total;
                                     {
@@ -192,11 +187,11 @@ fn countdown_iterator() {
                 Return = (),
             > + ::core::marker::Unpin + ::core::iter::Iterator<Item = u32> {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5> {
+                enum State<T0, T1, T2> {
                     Start { n: T0 },
-                    LoopHead1 { i: T1, n: T2 },
-                    AfterYield1 { i: T3, n: T4 },
-                    LoopExit1 { n: T5 },
+                    LoopHead1 { i: T1 },
+                    AfterYield1 { i: T2 },
+                    LoopExit1,
                     Complete,
                     Poisoned,
                 }
@@ -214,14 +209,14 @@ fn countdown_iterator() {
                                     {
                                         ::coro::__private::store(
                                             &mut __state,
-                                            State::LoopHead1 { i, n },
+                                            State::LoopHead1 { i },
                                         );
                                         continue '__dispatch;
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { n, mut i } => {
+                            State::LoopHead1 { mut i } => {
                                 if i > 0 {
                                     {
                                         {
@@ -229,7 +224,7 @@ fn countdown_iterator() {
                                                 let __yield_value = i;
                                                 ::coro::__private::store(
                                                     &mut __state,
-                                                    State::AfterYield1 { i, n },
+                                                    State::AfterYield1 { i },
                                                 );
                                                 return ::core::option::Option::Some(
                                                     ::coro::CoroutineState::Yielded(__yield_value),
@@ -239,16 +234,13 @@ fn countdown_iterator() {
                                     }
                                 } else {
                                     {
-                                        ::coro::__private::store(
-                                            &mut __state,
-                                            State::LoopExit1 { n },
-                                        );
+                                        ::coro::__private::store(&mut __state, State::LoopExit1);
                                         continue '__dispatch;
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { n, mut i } => {
+                            State::AfterYield1 { mut i } => {
                                 ::core::mem::drop(__arg);
                                 i -= 1;
                                 {
@@ -259,7 +251,7 @@ fn countdown_iterator() {
                                                     let __yield_value = i;
                                                     ::coro::__private::store(
                                                         &mut __state,
-                                                        State::AfterYield1 { i, n },
+                                                        State::AfterYield1 { i },
                                                     );
                                                     return ::core::option::Option::Some(
                                                         ::coro::CoroutineState::Yielded(__yield_value),
@@ -269,17 +261,14 @@ fn countdown_iterator() {
                                         }
                                     } else {
                                         {
-                                            ::coro::__private::store(
-                                                &mut __state,
-                                                State::LoopExit1 { n },
-                                            );
+                                            ::coro::__private::store(&mut __state, State::LoopExit1);
                                             continue '__dispatch;
                                         }
                                     }
                                 }
                             }
                             #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { n } => {
+                            State::LoopExit1 => {
                                 let __block = {};
                                 {
                                     let __return_value = __block;
@@ -317,11 +306,11 @@ fn delegation_and_branches() {
                 flag: bool,
             ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5, T6, T7> {
+                enum State<T0, T1, T2, T3, T4> {
                     Start { flag: T0 },
-                    Join1 { returned: T1, delegate: T2, flag: T3 },
-                    AfterYieldFrom1 { delegate: T4, flag: T5 },
-                    Join2 { value: T6, flag: T7 },
+                    Join1 { returned: T1, delegate: T2 },
+                    AfterYieldFrom1 { delegate: T3 },
+                    Join2 { value: T4 },
                     Complete,
                     Poisoned,
                 }
@@ -354,7 +343,6 @@ fn delegation_and_branches() {
                                                                     &mut __state,
                                                                     State::AfterYieldFrom1 {
                                                                         delegate: __delegate,
-                                                                        flag,
                                                                     },
                                                                 );
                                                                 return ::core::option::Option::Some(
@@ -368,7 +356,6 @@ fn delegation_and_branches() {
                                                                     State::Join1 {
                                                                         returned: __jump_value,
                                                                         delegate: __delegate,
-                                                                        flag,
                                                                     },
                                                                 );
                                                                 continue '__dispatch;
@@ -382,7 +369,6 @@ fn delegation_and_branches() {
                                                             &mut __state,
                                                             State::Join2 {
                                                                 value: __jump_value,
-                                                                flag,
                                                             },
                                                         );
                                                         continue '__dispatch;
@@ -394,7 +380,6 @@ fn delegation_and_branches() {
                                     #[allow(unused_mut, unused_variables)]
                                     State::Join1 { .. } => {
                                         let State::Join1 {
-                                            flag,
                                             delegate: __saved_delegate,
                                             returned: __saved_returned,
                                         } = ::core::mem::replace(&mut __state, State::Poisoned) else {
@@ -411,14 +396,13 @@ fn delegation_and_branches() {
                                                 &mut __state,
                                                 State::Join2 {
                                                     value: __jump_value,
-                                                    flag,
                                                 },
                                             );
                                             continue '__dispatch;
                                         }
                                     }
                                     #[allow(unused_mut, unused_variables)]
-                                    State::AfterYieldFrom1 { flag, delegate: __delegate } => {
+                                    State::AfterYieldFrom1 { delegate: __delegate } => {
                                         let __sent = __arg;
                                         match ::coro::Coroutine::resume(
                                             ::core::pin::Pin::new(&mut (*__delegate)),
@@ -432,17 +416,15 @@ fn delegation_and_branches() {
                                             }
                                             ::coro::CoroutineState::Complete(__complete_1) => {
                                                 let __jump_value = __complete_1;
-                                                let State::AfterYieldFrom1 {
-                                                    flag: __moved_flag,
-                                                    delegate: __moved_delegate,
-                                                } = ::core::mem::replace(&mut __state, State::Poisoned)
-                                                else { ::core::unreachable!() };
+                                                let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
+                                                    &mut __state,
+                                                    State::Poisoned,
+                                                ) else { ::core::unreachable!() };
                                                 ::coro::__private::store(
                                                     &mut __state,
                                                     State::Join1 {
                                                         returned: __jump_value,
                                                         delegate: __moved_delegate,
-                                                        flag: __moved_flag,
                                                     },
                                                 );
                                                 continue '__dispatch;
@@ -451,7 +433,7 @@ fn delegation_and_branches() {
                                     }
                                     #[allow(unused_mut, unused_variables)]
                                     State::Join2 { .. } => {
-                                        let State::Join2 { flag, value: __saved_value } = ::core::mem::replace(
+                                        let State::Join2 { value: __saved_value } = ::core::mem::replace(
                                             &mut __state,
                                             State::Poisoned,
                                         ) else { ::core::unreachable!() };
@@ -518,11 +500,11 @@ fn method_with_question_mark() {
                 (&'__coro0 (),),
             > + ::coro::__private::Captures<::core::marker::PhantomData<Self>> {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> {
+                enum State<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9> {
                     Start { self_: T0 },
                     LoopHead1 { iter: T1, n: T2, self_: T3 },
-                    AfterYield1 { i: T4, iter: T5, n: T6, self_: T7 },
-                    LoopExit1 { iter: T8, n: T9, self_: T10 },
+                    AfterYield1 { iter: T4, n: T5, self_: T6 },
+                    LoopExit1 { iter: T7, n: T8, self_: T9 },
                     Complete,
                     Poisoned,
                 }
@@ -532,110 +514,155 @@ fn method_with_question_mark() {
                 | -> ::core::option::Option<
                     ::coro::CoroutineState<String, Result<usize, std::num::ParseIntError>>,
                 > {
-                    '__dispatch: loop {
-                        match ::core::mem::replace(&mut __state, State::Poisoned) {
-                            #[allow(unused_mut, unused_variables)]
-                            State::Start { self_: __self } => {
-                                ::core::mem::drop(__arg);
-                                {
-                                    let n: usize = match ::coro::__private::Try::branch(
-                                        __self.count.parse(),
-                                    ) {
-                                        ::core::ops::ControlFlow::Continue(__ok) => __ok,
-                                        ::core::ops::ControlFlow::Break(__residual) => {
-                                            let __return_value = ::coro::__private::FromResidual::from_residual(
-                                                __residual,
-                                            );
+                    let __step = ::coro::__private::catch_unwind(
+                        ::coro::__private::AssertUnwindSafe(|| {
+                            '__dispatch: loop {
+                                match &mut __state {
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::Start { .. } => {
+                                        let State::Start { self_: __self } = ::core::mem::replace(
+                                            &mut __state,
+                                            State::Poisoned,
+                                        ) else { ::core::unreachable!() };
+                                        ::core::mem::drop(__arg);
+                                        {
+                                            let n: usize = match ::coro::__private::Try::branch(
+                                                __self.count.parse(),
+                                            ) {
+                                                ::core::ops::ControlFlow::Continue(__ok) => __ok,
+                                                ::core::ops::ControlFlow::Break(__residual) => {
+                                                    let __return_value = ::coro::__private::FromResidual::from_residual(
+                                                        __residual,
+                                                    );
+                                                    ::coro::__private::store(&mut __state, State::Complete);
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Complete(__return_value),
+                                                    );
+                                                }
+                                            };
+                                            {
+                                                let mut __iter = ::core::iter::IntoIterator::into_iter(
+                                                    0..n,
+                                                );
+                                                {
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::LoopHead1 {
+                                                            iter: __iter,
+                                                            n,
+                                                            self_: __self,
+                                                        },
+                                                    );
+                                                    continue '__dispatch;
+                                                }
+                                            }
+                                        }
+                                    }
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::LoopHead1 { .. } => {
+                                        let State::LoopHead1 {
+                                            self_: __self,
+                                            n,
+                                            iter: mut __iter,
+                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
+                                            ::core::unreachable!()
+                                        };
+                                        match ::core::iter::Iterator::next(&mut __iter) {
+                                            ::core::option::Option::Some(i) => {
+                                                let __yield_value = format!("{}-{i}", __self.name);
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::AfterYield1 {
+                                                        iter: __iter,
+                                                        n,
+                                                        self_: __self,
+                                                    },
+                                                );
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Yielded(__yield_value),
+                                                );
+                                            }
+                                            ::core::option::Option::None => {
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::LoopExit1 {
+                                                        iter: __iter,
+                                                        n,
+                                                        self_: __self,
+                                                    },
+                                                );
+                                                continue '__dispatch;
+                                            }
+                                        }
+                                    }
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::AfterYield1 { self_: __self, n, iter: __iter } => {
+                                        ::core::mem::drop(__arg);
+                                        {
+                                            match ::core::iter::Iterator::next(&mut (*__iter)) {
+                                                ::core::option::Option::Some(i) => {
+                                                    let __yield_value = format!("{}-{i}", (* __self).name);
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                                ::core::option::Option::None => {
+                                                    let State::AfterYield1 {
+                                                        self_: __moved_self_,
+                                                        n: __moved_n,
+                                                        iter: __moved_iter,
+                                                    } = ::core::mem::replace(&mut __state, State::Poisoned)
+                                                    else { ::core::unreachable!() };
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::LoopExit1 {
+                                                            iter: __moved_iter,
+                                                            n: __moved_n,
+                                                            self_: __moved_self_,
+                                                        },
+                                                    );
+                                                    continue '__dispatch;
+                                                }
+                                            }
+                                        }
+                                    }
+                                    #[allow(unused_mut, unused_variables)]
+                                    State::LoopExit1 { .. } => {
+                                        let State::LoopExit1 {
+                                            self_: __self,
+                                            n: __saved_n,
+                                            iter: __saved_iter,
+                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
+                                            ::core::unreachable!()
+                                        };
+                                        let __block = {
+                                            let n = __saved_n;
+                                            {
+                                                let mut __iter = __saved_iter;
+                                            }
+                                            Ok(n)
+                                        };
+                                        {
+                                            let __return_value = __block;
                                             ::coro::__private::store(&mut __state, State::Complete);
                                             return ::core::option::Option::Some(
                                                 ::coro::CoroutineState::Complete(__return_value),
                                             );
                                         }
-                                    };
-                                    {
-                                        let mut __iter = ::core::iter::IntoIterator::into_iter(0..n);
-                                        {
-                                            ::coro::__private::store(
-                                                &mut __state,
-                                                State::LoopHead1 {
-                                                    iter: __iter,
-                                                    n,
-                                                    self_: __self,
-                                                },
-                                            );
-                                            continue '__dispatch;
-                                        }
                                     }
+                                    State::Complete => {
+                                        return ::core::option::Option::None;
+                                    }
+                                    State::Poisoned => ::coro::__private::resumed_after_panic(),
                                 }
                             }
-                            #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { self_: __self, n, iter: mut __iter } => {
-                                match ::core::iter::Iterator::next(&mut __iter) {
-                                    ::core::option::Option::Some(i) => {
-                                        let __yield_value = format!("{}-{i}", __self.name);
-                                        ::coro::__private::store(
-                                            &mut __state,
-                                            State::AfterYield1 {
-                                                i,
-                                                iter: __iter,
-                                                n,
-                                                self_: __self,
-                                            },
-                                        );
-                                        return ::core::option::Option::Some(
-                                            ::coro::CoroutineState::Yielded(__yield_value),
-                                        );
-                                    }
-                                    ::core::option::Option::None => {
-                                        ::coro::__private::store(
-                                            &mut __state,
-                                            State::LoopExit1 {
-                                                iter: __iter,
-                                                n,
-                                                self_: __self,
-                                            },
-                                        );
-                                        continue '__dispatch;
-                                    }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { self_: __self, n, iter: mut __iter, i } => {
-                                ::core::mem::drop(__arg);
-                                {
-                                    ::coro::__private::store(
-                                        &mut __state,
-                                        State::LoopHead1 {
-                                            iter: __iter,
-                                            n,
-                                            self_: __self,
-                                        },
-                                    );
-                                    continue '__dispatch;
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { self_: __self, n: __saved_n, iter: __saved_iter } => {
-                                let __block = {
-                                    let n = __saved_n;
-                                    {
-                                        let mut __iter = __saved_iter;
-                                    }
-                                    Ok(n)
-                                };
-                                {
-                                    let __return_value = __block;
-                                    ::coro::__private::store(&mut __state, State::Complete);
-                                    return ::core::option::Option::Some(
-                                        ::coro::CoroutineState::Complete(__return_value),
-                                    );
-                                }
-                            }
-                            State::Complete => {
-                                ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::None;
-                            }
-                            State::Poisoned => ::coro::__private::resumed_after_panic(),
+                        }),
+                    );
+                    match __step {
+                        ::core::result::Result::Ok(r) => r,
+                        ::core::result::Result::Err(__panic) => {
+                            __state = State::Poisoned;
+                            ::coro::__private::resume_unwind(__panic)
                         }
                     }
                 })

@@ -94,8 +94,28 @@ const BORROWING_MACROS: &[&str] = &[
 ];
 
 /// Methods that take `self` by value, by the standard library's naming conventions.
+///
+/// A macro cannot see a method's signature. Any other method is taken to borrow its receiver,
+/// which keeps getters (`x.name()`) right: a temporary or an unused local lives to the end of
+/// its scope, as in Rust. A user-defined method that consumes a receiver which the coroutine
+/// must keep across a later yield is the case this guess gets wrong (the expansion then fails
+/// to compile with E0382); writing the call in path form (`Meter::finish(m)`) avoids it,
+/// since a function argument is always a move.
 pub fn consumes_receiver(method: &str) -> bool {
     const EXACT: &[&str] = &[
+        // The operator traits (`a.add(b)` is `Add::add(a, b)`).
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "rem",
+        "neg",
+        "not",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "shl",
+        "shr",
         "ok",
         "err",
         "map",

@@ -332,6 +332,23 @@ impl Lowerer<'_> {
         j
     }
 
+    /// The condition of an `if` or `while` is a scope of its own: its temporaries are dropped
+    /// before a branch is taken (`if D::new(yield_!(x)).get() > 0 { … }` drops the `D` first).
+    fn lower_condition(&mut self, cond: &Expr) -> Option<Operand> {
+        if !expr_yields(cond) {
+            return self.lower_expr(cond, Want::Value);
+        }
+        let result = self.temp("cond", false);
+        self.open_scope(Some(result));
+        let v = self.lower_expr(cond, Want::Value);
+        if !self.alive() {
+            self.env.pop();
+            return None;
+        }
+        self.close_scope(v);
+        Some(self.local_operand(result))
+    }
+
     pub fn lower_if(&mut self, i: &syn::ExprIf, want: Want) -> Option<Operand> {
         // The condition: `let` patterns bind in the then-branch.
         let (head, cond_pat) = match &*i.cond {
@@ -361,7 +378,7 @@ impl Lowerer<'_> {
                 let op = self.verbatim_expr(cond);
                 (op, None)
             }
-            cond => (self.lower_expr(cond, Want::Value)?, None),
+            cond => (self.lower_condition(cond)?, None),
         };
         let chain_pats: Vec<syn::Pat> = match (&cond_pat, &*i.cond) {
             (Some(p), _) => vec![p.clone()],
@@ -699,7 +716,7 @@ impl Lowerer<'_> {
                     vec![(*l.pat).clone()],
                 )
             }
-            cond => match self.lower_expr(cond, Want::Value) {
+            cond => match self.lower_condition(cond) {
                 Some(v) => (v, let_patterns(cond)),
                 None => {
                     self.pop_loop();
