@@ -4,7 +4,9 @@
 #     and through rustc's native coroutines (`bench-native/`, only where `cargo +nightly` works);
 #   - callgrind: instructions per item for coro, hand-written and native (`benches/probe.rs`,
 #     `bench-native/benches/native_probe.rs`);
-#   - the size_of table; the compile-time cost of the macro.
+#   - the size_of table; the compile-time cost of the macro;
+#   - and, carried over from docs/benchmarks-echo.md, the echo ping-pong section that
+#     bench/echo.sh measures (not re-run here).
 #
 # Usage: bench/report.sh            full run (about 15 minutes on 2 cores)
 #        QUICK=1 bench/report.sh    short criterion runs, to try the script out
@@ -516,4 +518,15 @@ for c in read("commands.txt").splitlines():
 p("```")
 print("\n".join(out))
 PY
+# The echo ping-pong section (issue 9) is measured by bench/echo.sh, which writes
+# docs/benchmarks-echo.md; it is carried over here as it stands (run bench/echo.sh to renew it).
+ECHO_SECTION="$ROOT/docs/benchmarks-echo.md"
+if [[ -f "$ECHO_SECTION" ]]; then
+    {
+        echo
+        echo "<!-- echo-benchmark:begin -->"
+        cat "$ECHO_SECTION"
+        echo "<!-- echo-benchmark:end -->"
+    } >>"$OUT"
+fi
 echo "wrote $OUT" >&2
