@@ -131,6 +131,29 @@ fn a_read_after_a_short_read_waits_for_new_data() {
 }
 
 #[test]
+fn the_end_of_a_stream_that_arrives_with_its_last_bytes_is_seen() {
+    // The reader waits; the peer writes a few bytes and closes at once, so one event reports
+    // both. The short read takes the bytes; the next read must see the end, not wait forever.
+    #[coro::coroutine(task)]
+    fn main_task() -> (Vec<u8>, usize) {
+        let (client, server) = yield_from!(pair());
+        let reader = rt::spawn(server.read(vec![0u8; 64]));
+        yield_from!(rt::yield_now());
+        let (res, _) = yield_from!(client.write_all("last"));
+        res.unwrap();
+        drop(client);
+        let (res, buf) = yield_from!(reader.join()).unwrap();
+        let n = res.unwrap();
+        let (eof, _) = yield_from!(server.read(vec![0u8; 64]));
+        (buf[..n].to_vec(), eof.unwrap())
+    }
+
+    let lp = Loop::new();
+    let r = lp.run_until_complete(rt::timeout(Duration::from_secs(30), main_task()));
+    assert_eq!(r, Ok((b"last".to_vec(), 0)));
+}
+
+#[test]
 fn a_cancelled_read_unregisters_and_the_stream_still_works() {
     let lp = Loop::new();
     let (client, server) = lp.run_until_complete(pair());

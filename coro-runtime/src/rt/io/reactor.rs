@@ -16,17 +16,30 @@ use super::super::Waker;
 /// The token of the cross-thread waker; sockets get the slab's indices, which never reach it.
 const NOTIFY: Token = Token(usize::MAX);
 
-/// Readiness bits of a [`Slot`].
+/// Readiness bits of a [`Slot`]: a direction, as operations ask for it and as a short read or
+/// a `WouldBlock` clears it.
 pub(crate) const READ: u8 = 1;
 pub(crate) const WRITE: u8 = 2;
+/// The peer closed that direction (or the connection failed): sticky, never cleared, since no
+/// later edge would report it again. A read after the last bytes must see the end at once.
+const READ_CLOSED: u8 = 4;
+const WRITE_CLOSED: u8 = 8;
+
+/// The closed bit that also makes direction `dir` ready.
+fn closed(dir: u8) -> u8 {
+    dir << 2
+}
 
 /// What the reactor knows about one socket: whether it may be ready, and who waits on it.
 ///
 /// A bit is *set* while an operation may succeed (at first, and after each event) and *cleared*
 /// when one fails with `WouldBlock` (or, for streams, after a short read or write: with
 /// edge-triggered readiness the next arrival brings a fresh event, so reading again just to get
-/// `EAGAIN` would be a wasted system call). Only the loop's thread touches a slot, and events
-/// are applied between steps, so no event can slip between a failed try and the clearing.
+/// `EAGAIN` would be a wasted system call). The *closed* bits are never cleared: an event that
+/// reports the last bytes and the peer's close together would otherwise leave a short read
+/// followed by a wait that no edge ever ends (tokio keeps its closed bits for the same reason).
+/// Only the loop's thread touches a slot, and events are applied between steps, so no event
+/// can slip between a failed try and the clearing.
 pub(crate) struct Slot {
     ready: Cell<u8>,
     readers: RefCell<Vec<(u64, Waker)>>,
@@ -45,7 +58,7 @@ impl Slot {
     }
 
     pub(crate) fn is_ready(&self, dir: u8) -> bool {
-        self.ready.get() & dir != 0
+        self.ready.get() & (dir | closed(dir)) != 0
     }
 
     pub(crate) fn clear(&self, dir: u8) {
@@ -68,7 +81,7 @@ impl Slot {
     fn fire(&self, bits: u8) {
         self.ready.set(self.ready.get() | bits);
         for dir in [READ, WRITE] {
-            if bits & dir != 0 {
+            if bits & (dir | closed(dir)) != 0 {
                 for (_, waker) in self.list(dir).borrow().iter() {
                     waker.wake();
                 }
@@ -273,11 +286,17 @@ impl Reactor {
                 continue;
             };
             let mut bits = 0;
-            if event.is_readable() || event.is_read_closed() || event.is_error() {
+            if event.is_readable() || event.is_error() {
                 bits |= READ;
             }
-            if event.is_writable() || event.is_write_closed() || event.is_error() {
+            if event.is_read_closed() {
+                bits |= READ_CLOSED;
+            }
+            if event.is_writable() || event.is_error() {
                 bits |= WRITE;
+            }
+            if event.is_write_closed() {
+                bits |= WRITE_CLOSED;
             }
             slot.fire(bits);
         }
