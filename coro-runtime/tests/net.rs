@@ -394,3 +394,74 @@ fn half_close_keeps_the_other_direction_open() {
 
     assert_eq!(rt::run(main_task()), (0, b"bye".to_vec()));
 }
+
+/// The seed's three servers (examples/three_servers.rs) on the virtual clock: one after another
+/// takes 1 + 3 + 1 s, as three tasks 3 s, exactly.
+#[test]
+fn three_slow_servers_one_after_another_then_as_tasks() {
+    #[coro::coroutine(task)]
+    fn slow_server(listener: TcpListener, secs: u64) {
+        loop {
+            let (stream, _) = yield_from!(listener.accept()).unwrap();
+            rt::spawn(answer_after(stream, secs));
+        }
+    }
+
+    #[coro::coroutine(task)]
+    fn answer_after(stream: TcpStream, secs: u64) {
+        let (res, _) = yield_from!(stream.read(vec![0u8; 64]));
+        res.unwrap();
+        yield_from!(rt::sleep(Duration::from_secs(secs)));
+        let (res, _) = yield_from!(stream.write_all(format!("after {secs} s")));
+        res.unwrap();
+    }
+
+    #[coro::coroutine(task)]
+    fn fetch(addr: SocketAddr) -> String {
+        let stream = yield_from!(TcpStream::connect(addr)).unwrap();
+        let (res, _) = yield_from!(stream.write_all("GET\n"));
+        res.unwrap();
+        let mut answer = Vec::new();
+        let mut buf = vec![0u8; 64];
+        loop {
+            let (res, b) = yield_from!(stream.read(buf));
+            let n = res.unwrap();
+            if n == 0 {
+                return String::from_utf8(answer).unwrap();
+            }
+            answer.extend_from_slice(&b[..n]);
+            buf = b;
+        }
+    }
+
+    #[coro::coroutine(task)]
+    fn sequentially(addrs: Vec<SocketAddr>) -> Vec<String> {
+        let mut answers = Vec::new();
+        for a in addrs {
+            answers.push(yield_from!(fetch(a)));
+        }
+        answers
+    }
+
+    #[coro::coroutine(task)]
+    fn concurrently(addrs: Vec<SocketAddr>) -> Vec<String> {
+        let tasks = addrs.into_iter().map(|a| rt::spawn(fetch(a))).collect();
+        let results = yield_from!(rt::join_all(tasks));
+        results.into_iter().map(Result::unwrap).collect()
+    }
+
+    let lp = Loop::with_virtual_clock();
+    let mut addrs = Vec::new();
+    for secs in [1, 3, 1] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        addrs.push(listener.local_addr().unwrap());
+        lp.spawn(slow_server(listener, secs));
+    }
+    let expected = ["after 1 s", "after 3 s", "after 1 s"];
+    assert_eq!(lp.run_until_complete(sequentially(addrs.clone())), expected);
+    assert_eq!(lp.time(), Instant::from_secs(5));
+    assert_eq!(lp.run_until_complete(concurrently(addrs)), expected);
+    assert_eq!(lp.time(), Instant::from_secs(8));
+    lp.close();
+    loop_holds_nothing(&lp);
+}
