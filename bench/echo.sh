@@ -10,6 +10,12 @@
 #   Paired mode: PAIRED_ROUNDS short rounds of each pair "A:B" (order alternating AB, BA, ...),
 #   reported as ratios A/B, since the VM drifts between speed regimes by about 15%.
 #
+#   perf (where `perf record -e cpu-clock` works): PERF_ROUNDS more rounds per server with the
+#   server sampled at 10 kHz during the measured window; the share of samples in user space,
+#   times the server's time on CPU, gives its user time per round trip far more precisely than
+#   the kernel's tick accounting (the sampling costs the server a little, so these rounds are
+#   kept out of the throughput figures).
+#
 #   Callgrind (where valgrind exists): each Rust server under callgrind for two client runs of
 #   different lengths; the difference of the instruction totals over the difference of the round
 #   trips is the server's user-space instructions per round trip, free of start-up costs.
@@ -25,8 +31,10 @@
 #        SERVERS="tokio coro" PAIRS="coro:tokio" bench/echo.sh
 # Variables: ROUNDS (3) WARMUP (2) MEASURE (10) PAIRED_ROUNDS (12) PAIRED_WARMUP (1)
 #            PAIRED_MEASURE (3) PAIRS ("coro:tokio mio:tokio monoio-uring:tokio")
-#            CALLGRIND (1 where valgrind exists) SERVERS (all) PORT_BASE (17000)
-#            WAIT_QUIET (0: if 1, wait up to 10 minutes for a 1-minute load average below 1.5)
+#            CALLGRIND (1 where valgrind exists) PERF_ENABLED (1 where perf works)
+#            PERF_ROUNDS (2) PERF_MEASURE (5) SERVERS (all) PORT_BASE (17000)
+#            WAIT_QUIET (0: if 1, first wait, up to QUIET_TRIES (60) checks of 10 s, until less than
+#            0.3 of a core is busy)
 # Honours CARGO_TARGET_DIR (default: bench-echo/target).
 # Writes docs/benchmarks-echo.md, and puts the same section into docs/benchmarks.md between the
 # markers <!-- echo-benchmark:begin --> and <!-- echo-benchmark:end --> (bench/report.sh, which
@@ -57,6 +65,13 @@ PAIRS="${PAIRS:-coro:tokio mio:tokio monoio-uring:tokio}"
 ALL_SERVERS=(tokio mio mio-textbook monoio-uring monoio-legacy coro uvloop asyncio)
 read -r -a SERVERS <<<"${SERVERS:-${ALL_SERVERS[*]}}"
 if command -v valgrind >/dev/null; then CALLGRIND="${CALLGRIND:-1}"; else CALLGRIND=0; fi
+PERF_ROUNDS="${PERF_ROUNDS:-2}"
+PERF_MEASURE="${PERF_MEASURE:-5}"
+if [[ "${QUICK:-0}" == 1 ]]; then PERF_ROUNDS=1 PERF_MEASURE=2; fi
+PERF=0
+if command -v perf >/dev/null && perf record -q -e cpu-clock -o /dev/null -- true >/dev/null 2>&1; then
+    PERF="${PERF_ENABLED:-1}"
+fi
 PORT="${PORT_BASE:-17000}"
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -72,11 +87,25 @@ if [[ "$(nproc)" -lt 2 ]]; then
     exit 1
 fi
 
+# CPU time the machine spent busy over the next 5 s, in cores (0 to nproc).
+busy_now() {
+    python3 - <<'PY'
+import time
+def busy():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    return sum(v) - v[3] - v[4], sum(v)
+b0, t0 = busy(); time.sleep(5); b1, t1 = busy()
+import os
+print(f"{(b1 - b0) / (t1 - t0) * os.cpu_count():.2f}")
+PY
+}
 if [[ "${WAIT_QUIET:-0}" == 1 ]]; then
-    for _ in $(seq 60); do
-        python3 -c "import sys; sys.exit(0 if float('$(loadavg)') < 1.5 else 1)" && break
-        say "load average $(loadavg): waiting for a quieter machine"
-        sleep 10
+    # Quiet: less than 0.3 of a core busy over 5 s (the load average lags by minutes).
+    for _ in $(seq "${QUIET_TRIES:-60}"); do
+        b="$(busy_now)"
+        python3 -c "import sys; sys.exit(0 if $b < 0.3 else 1)" && break
+        say "$b cores busy (load average $(loadavg)): waiting for a quieter machine"
+        sleep 5
     done
 fi
 
@@ -151,6 +180,7 @@ echo "running: ${RUN[*]}" >&2
     if [[ $HAVE_UVLOOP == 1 ]]; then echo "uvloop=$("$PY" -c 'import uvloop; print(uvloop.__version__)')"; fi
     echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- coro-runtime coro-macros src bench-echo 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "busy_before=$(busy_now)"
     echo "clk_tck=$(getconf CLK_TCK)"
     echo "hz=$( (zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null) | sed -n 's/^CONFIG_HZ=//p' | head -1)"
     echo "tokio=$(sed -n '/^name = "tokio"$/{n;s/^version = "\(.*\)"/\1/p}' bench-echo/Cargo.lock)"
@@ -212,6 +242,41 @@ for pair in $PAIRS; do
     done
 done
 
+if [[ $PERF == 1 ]]; then
+    say "perf: user share of the server's time, $PERF_ROUNDS × (${WARMUP} s + ${PERF_MEASURE} s) per server"
+    for r in $(seq "$PERF_ROUNDS"); do
+        for s in "${RUN[@]}"; do
+            cmd="$(server_cmd "$s")"
+            PORT=$((PORT + 1))
+            # shellcheck disable=SC2086
+            taskset -c 0 $cmd --addr "127.0.0.1:$PORT" >>"$WORK/servers.log" 2>&1 &
+            pid=$!
+            data="$WORK/perf.$s.$r.data"
+            # Sampling starts after the warm-up (and after the client connected: + 0.3 s) and
+            # ends with the measured window, give or take a few milliseconds.
+            (
+                sleep "$(python3 -c "print($WARMUP + 0.3)")"
+                perf record -q -e cpu-clock -F 10000 -p "$pid" -o "$data" -- sleep "$(python3 -c "print($PERF_MEASURE - 0.4)")" >/dev/null 2>&1
+            ) &
+            sampler=$!
+            if line="$(taskset -c 1 "$BIN/echo-client" --addr "127.0.0.1:$PORT" --warmup "$WARMUP" --measure "$PERF_MEASURE" \
+                --server-pid "$pid" 2>>"$WORK/client.log")"; then
+                wait "$sampler" || true
+                kernel="$(perf report -i "$data" --stdio --sort dso -g none 2>/dev/null |
+                    sed -n 's/^ *\([0-9.]*\)% *\[kernel.kallsyms\].*/\1/p' | head -1)"
+                printf '{"server":"%s","mode":"perf","round":%s,"load1":%s,"kernel_pct":%s,%s\n' "$s" "$r" "$(loadavg)" \
+                    "${kernel:-null}" "${line#\{}" | tee -a "$WORK/perf.jsonl" >&2
+            else
+                wait "$sampler" || true
+                note "perf round $r of $s failed: $(tail -1 "$WORK/client.log")"
+            fi
+            stop "$pid"
+        done
+    done
+else
+    note "no perf sampling: \`perf record -e cpu-clock\` does not work here"
+fi
+
 if [[ $CALLGRIND == 1 ]]; then
     say "callgrind: user-space instructions per round trip"
     CG_SHORT=2 CG_LONG=6
@@ -242,6 +307,7 @@ if [[ $CALLGRIND == 1 ]]; then
 fi
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
+echo "busy_after=$(busy_now)" >>"$WORK/machine.txt"
 cat >"$WORK/commands.txt" <<EOF
 ${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }$BUILD_CMD
 python3 -m venv \$TARGET/echo-venv && \$TARGET/echo-venv/bin/python -m pip install uvloop
@@ -251,6 +317,7 @@ taskset -c 1 \$TARGET/release/echo-client --addr 127.0.0.1:PORT --conns 100 --si
 # servers: echo-tokio | echo-mio | echo-mio --textbook | echo-monoio --driver uring | echo-monoio --driver legacy | echo-coro
 #          | \$TARGET/echo-venv/bin/python bench/echo_server.py --loop uvloop | ... --loop asyncio
 # paired mode: the same with --warmup $PAIRED_WARMUP --measure $PAIRED_MEASURE, $PAIRED_ROUNDS rounds per pair, order alternating
+# perf: the same with --measure $PERF_MEASURE, and perf record -e cpu-clock -F 10000 -p <server pid> during the measured window; perf report --sort dso
 # callgrind: taskset -c 0 valgrind --tool=callgrind <server> --addr ... & with the client run for 2 s and for 6 s (--warmup 0)
 EOF
 
@@ -274,6 +341,10 @@ for l in read("machine.txt").splitlines():
 notes = [l for l in read("notes.txt").splitlines() if l.strip()]
 rounds = jsonl("rounds.jsonl")
 paired = jsonl("paired.jsonl")
+perf = {}
+for r in jsonl("perf.jsonl"):
+    if r.get("kernel_pct") is not None:
+        perf.setdefault(r["server"], []).append((1 - r["kernel_pct"] / 100) * r["us_cpu_per_rt"])
 
 ORDER = ["coro", "tokio", "mio", "mio-textbook", "monoio-uring", "monoio-legacy", "uvloop", "asyncio"]
 WHAT = {
@@ -315,7 +386,9 @@ p("Generated by `bench/echo.sh` (do not edit by hand; the analysis comes from `b
   "`bench/echo_server.py`.")
 p("")
 p(f"- machine: {machine.get('nproc')} cores, {machine.get('cpu')}, Linux {machine.get('kernel')}; "
-  f"load average {machine.get('load')} before, {machine.get('load_end', '?')} after")
+  f"load average {machine.get('load')} before, {machine.get('load_end', '?')} after; "
+  f"{machine.get('busy_before', '?')} cores busy in the 5 s before the run, {machine.get('busy_after', '?')} after it "
+  "(other work shares this machine: see the *other* column)")
 p(f"- date: {machine.get('date')}; `coro` at commit {machine.get('commit')}; {machine.get('rustc')}; "
   f"tokio {machine.get('tokio')}, mio {machine.get('mio')}, monoio {machine.get('monoio')}; "
   f"Python {machine.get('python')}" + (f", uvloop {machine.get('uvloop')}" if machine.get("uvloop") else ""))
@@ -328,18 +401,21 @@ p("### Rounds")
 p("")
 p("min / **median** / max over the rounds. *user µs/rt*: the server's user-space CPU time per round trip "
   "(`/proc/PID/stat` utime over the measured window, divided by the round trips), what the runtime "
-  "itself costs; *CPU µs/rt*: all its time on CPU, user and kernel (`/proc/PID/schedstat`), mostly "
+  "itself costs; *user µs/rt, perf*: the same from separate rounds in which `perf record -e cpu-clock` "
+  "sampled the server at 10 kHz (the share of samples outside the kernel times its CPU time per round "
+  "trip; median of those rounds; the more precise of the two); *CPU µs/rt*: all its time on CPU, user and kernel (`/proc/PID/schedstat`), mostly "
   "the kernel's TCP work. *other*: CPU time the rest of the machine used during the window, in cores "
   "(busy time from `/proc/stat` less server and client), a measure of disturbance.")
 p("")
-p("| server | round trips/s | × tokio | user µs/rt | CPU µs/rt | server CPU share | client CPU share | other |")
-p("|---|---|---|---|---|---|---|---|")
+p("| server | round trips/s | × tokio | user µs/rt | user µs/rt, perf | CPU µs/rt | server CPU share | client CPU share | other |")
+p("|---|---|---|---|---|---|---|---|---|")
 for s in servers:
     rs = by[s]
     rt = [r["rt_per_s"] for r in rs]
     other = [r["machine_busy_cores"] - r.get("server_cpu_share", 0) - r["client_cpu_share"] for r in rs]
     p(f"| {s}: {WHAT.get(s, s)} | {mmm(rt, k)} | {fr(ratio(med(rt), tokio_rt))} "
-      f"| {mmm([r['us_user_per_rt'] for r in rs], us)} | {us(med([r['us_cpu_per_rt'] for r in rs]))} "
+      f"| {mmm([r['us_user_per_rt'] for r in rs], us)} | {us(med(perf[s])) if s in perf else 'n/a'} "
+      f"| {us(med([r['us_cpu_per_rt'] for r in rs]))} "
       f"| {med([r.get('server_cpu_share', 0) for r in rs]):.2f} | {med([r['client_cpu_share'] for r in rs]):.2f} "
       f"| {med(other):.2f} |")
 p("")
@@ -366,7 +442,10 @@ if "coro" in by:
     p(f"| throughput ≥ 1.0× tokio current-thread | {fr(ratio(crt, tokio_rt))} (medians of the rounds)"
       + (f"; {fr(pr_med)} (median of the paired ratios)" if pr_med is not None else "")
       + f" | {v(thr is not None and thr >= 0.995)} |")
-    p(f"| user CPU ≤ 0.12 µs per round trip | {us(cus)} µs (median of the rounds) | {v(cus <= 0.12)} |")
+    cperf = med(perf.get("coro", []))
+    p(f"| user CPU ≤ 0.12 µs per round trip | {us(cus)} µs (tick accounting, median of the rounds)"
+      + (f"; {us(cperf)} µs (perf sampling)" if cperf is not None else "")
+      + f" | {v((cperf if cperf is not None else cus) <= 0.12)} |")
     p("")
 
 # paired
