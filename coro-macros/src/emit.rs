@@ -184,6 +184,7 @@ impl<'a> Emit<'a> {
         // start out threaded into the arms that jump to them; one that some jump cannot be
         // threaded into becomes a state of its own, and the arms are written again until no
         // new one appears (then once more if whether the step loops changed).
+        *self.real.borrow_mut() = self.loop_heads_without_yield();
         let (arms, errors) = loop {
             let mut errors = Vec::new();
             let mut arms = Vec::new();
@@ -359,6 +360,38 @@ impl<'a> Emit<'a> {
             }
         }
         self.arm_in(b, false)
+    }
+
+    /// The blocks that must stay states because some path runs from them back to them without
+    /// suspending (a loop whose body does not always yield): the first block of each such
+    /// cycle in creation order, which is the head of the outermost loop, is cut first, then
+    /// whatever cycles remain.
+    fn loop_heads_without_yield(&self) -> HashSet<BlockId> {
+        let n = self.ir.blocks.len();
+        let edges: Vec<Vec<BlockId>> = (0..n)
+            .map(|b| all_jump_targets(self.ir, self.ir.blocks[b].code))
+            .collect();
+        let mut cut = HashSet::new();
+        for v in 0..n {
+            // Does `v` reach itself through blocks not cut yet?
+            let mut seen = vec![false; n];
+            let mut todo: Vec<BlockId> = edges[v].clone();
+            let mut cyclic = false;
+            while let Some(x) = todo.pop() {
+                if x == v {
+                    cyclic = true;
+                    break;
+                }
+                if cut.contains(&x) || std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                todo.extend(edges[x].iter().copied());
+            }
+            if cyclic {
+                cut.insert(v);
+            }
+        }
+        cut
     }
 
     /// Whether a block is a state of its own: a suspension point, the start, or a block that
@@ -856,15 +889,7 @@ impl<'a> Emit<'a> {
                     let hoisted = branch_jump_targets(self.ir, br)
                         .into_iter()
                         .filter(|t| !cx.labels.iter().any(|(l, _)| l == t))
-                        .find(|t| {
-                            // A value bound before the fields are taken would be dropped
-                            // after them.
-                            let late_param = self.ir.blocks[*t]
-                                .param
-                                .is_some_and(|p| !self.ir.locals[p].copy);
-                            self.can_splice(*t, cx)
-                                && !(late_param && self.needs_ownership(*t, cx))
-                        });
+                        .find(|t| self.can_splice(*t, cx));
                     let Some(target) = hoisted else {
                         out.extend(self.branch(br, cx));
                         continue;
@@ -1036,10 +1061,7 @@ impl<'a> Emit<'a> {
         let alive_named = |l: &LocalId| {
             let n = &self.ir.locals[*l].name;
             cx.names.get(l).is_some_and(|s| *n == s.to_string())
-                && cx
-                    .names
-                    .iter()
-                    .all(|(o, s)| o == l || *n != s.to_string())
+                && cx.names.iter().all(|(o, s)| o == l || *n != s.to_string())
         };
         if !fields.iter().all(alive_named) {
             return false;
@@ -1047,7 +1069,8 @@ impl<'a> Emit<'a> {
         let extras_harmless = cx.names.keys().all(|l| {
             fields.contains(l)
                 || self.ir.locals[*l].copy
-                || (block.visible.contains(l) && !cx.in_place.as_ref().is_some_and(|ip| ip.fields.contains(l)))
+                || (block.visible.contains(l)
+                    && !cx.in_place.as_ref().is_some_and(|ip| ip.fields.contains(l)))
         });
         if !extras_harmless {
             return false;
@@ -1148,7 +1171,17 @@ impl<'a> Emit<'a> {
                 out.extend(binding);
             }
         }
-        let param = self.bind_param(target, value, cx);
+        let param = match (value, self.ir.blocks[target].param) {
+            // Bound again after the fields, so that it is dropped before them.
+            (None, Some(p)) if cx.names.contains_key(&p) => {
+                let (n, m) = (
+                    &self.ir.locals[p].name,
+                    mutability(self.ir.locals[p].mutable),
+                );
+                quote!(let #m #n = #n;)
+            }
+            _ => self.bind_param(target, value, cx),
+        };
         self.enter_splice(target, cursor, cx);
         if first < block.scopes.len() {
             out.extend(self.owned_scopes(&block.scopes, first, param, &nested, cursor, cx));
@@ -1252,7 +1285,13 @@ impl<'a> Emit<'a> {
         match term {
             Term::Jump { target, value } if cx.labels.iter().any(|(t, _)| t == target) => {
                 // Leave the branch for the target's code, written after it.
-                let label = &cx.labels.iter().rev().find(|(t, _)| t == target).expect("a label").1;
+                let label = &cx
+                    .labels
+                    .iter()
+                    .rev()
+                    .find(|(t, _)| t == target)
+                    .expect("a label")
+                    .1;
                 let label = label.clone();
                 match (self.ir.blocks[*target].param, value) {
                     (Some(_), Some(op)) => {

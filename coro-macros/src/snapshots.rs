@@ -270,11 +270,10 @@ fn delegation_and_branches() {
                 flag: bool,
             ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4> {
+                enum State<T0, T1, T2> {
                     Start { flag: T0 },
-                    Join1 { returned: T1, delegate: T2 },
-                    AfterYieldFrom1 { delegate: T3 },
-                    Join2 { value: T4 },
+                    AfterYieldFrom1 { delegate: T1 },
+                    Join2 { value: T2 },
                     Complete,
                     Poisoned,
                 }
@@ -296,35 +295,40 @@ fn delegation_and_branches() {
                                         {
                                             {
                                                 if flag {
-                                                    {
+                                                    let __block_1 = {
                                                         let mut __delegate = inner();
-                                                        match ::coro::Coroutine::resume(
-                                                            ::core::pin::Pin::new(&mut __delegate),
-                                                            ::coro::__private::priming_arg(),
-                                                        ) {
-                                                            ::coro::CoroutineState::Yielded(__yielded) => {
-                                                                ::coro::__private::store(
-                                                                    &mut __state,
-                                                                    State::AfterYieldFrom1 {
-                                                                        delegate: __delegate,
-                                                                    },
-                                                                );
-                                                                return ::core::option::Option::Some(
-                                                                    ::coro::CoroutineState::Yielded(__yielded),
-                                                                );
+                                                        let __returned = '__then1: {
+                                                            match ::coro::Coroutine::resume(
+                                                                ::core::pin::Pin::new(&mut __delegate),
+                                                                ::coro::__private::priming_arg(),
+                                                            ) {
+                                                                ::coro::CoroutineState::Yielded(__yielded) => {
+                                                                    ::coro::__private::store(
+                                                                        &mut __state,
+                                                                        State::AfterYieldFrom1 {
+                                                                            delegate: __delegate,
+                                                                        },
+                                                                    );
+                                                                    return ::core::option::Option::Some(
+                                                                        ::coro::CoroutineState::Yielded(__yielded),
+                                                                    );
+                                                                }
+                                                                ::coro::CoroutineState::Complete(__complete) => {
+                                                                    break '__then1 __complete;
+                                                                }
                                                             }
-                                                            ::coro::CoroutineState::Complete(__complete) => {
-                                                                let __jump_value = __complete;
-                                                                ::coro::__private::store(
-                                                                    &mut __state,
-                                                                    State::Join1 {
-                                                                        returned: __jump_value,
-                                                                        delegate: __delegate,
-                                                                    },
-                                                                );
-                                                                continue '__dispatch;
-                                                            }
-                                                        }
+                                                        };
+                                                        __returned
+                                                    };
+                                                    {
+                                                        let __jump_value = __block_1;
+                                                        ::coro::__private::store(
+                                                            &mut __state,
+                                                            State::Join2 {
+                                                                value: __jump_value,
+                                                            },
+                                                        );
+                                                        continue '__dispatch;
                                                     }
                                                 } else {
                                                     {
@@ -342,16 +346,31 @@ fn delegation_and_branches() {
                                         }
                                     }
                                     #[allow(unused_mut, unused_variables)]
-                                    State::Join1 { .. } => {
-                                        let State::Join1 {
-                                            delegate: __saved_delegate,
-                                            returned: __saved_returned,
-                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
-                                            ::core::unreachable!()
+                                    State::AfterYieldFrom1 { delegate: __delegate } => {
+                                        let __sent = __arg;
+                                        let __returned = '__then1: {
+                                            match ::coro::Coroutine::resume(
+                                                ::core::pin::Pin::new(&mut (*__delegate)),
+                                                __sent,
+                                            ) {
+                                                ::coro::CoroutineState::Yielded(__yielded_1) => {
+                                                    let __yield_value = __yielded_1;
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                                ::coro::CoroutineState::Complete(__complete_1) => {
+                                                    break '__then1 __complete_1;
+                                                }
+                                            }
                                         };
+                                        let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
+                                            &mut __state,
+                                            State::Poisoned,
+                                        ) else { ::core::unreachable!() };
                                         let __block_1 = {
-                                            let mut __delegate = __saved_delegate;
-                                            let __returned = __saved_returned;
+                                            let mut __delegate = __moved_delegate;
+                                            let __returned = __returned;
                                             __returned
                                         };
                                         {
@@ -363,36 +382,6 @@ fn delegation_and_branches() {
                                                 },
                                             );
                                             continue '__dispatch;
-                                        }
-                                    }
-                                    #[allow(unused_mut, unused_variables)]
-                                    State::AfterYieldFrom1 { delegate: __delegate } => {
-                                        let __sent = __arg;
-                                        match ::coro::Coroutine::resume(
-                                            ::core::pin::Pin::new(&mut (*__delegate)),
-                                            __sent,
-                                        ) {
-                                            ::coro::CoroutineState::Yielded(__yielded_1) => {
-                                                let __yield_value = __yielded_1;
-                                                return ::core::option::Option::Some(
-                                                    ::coro::CoroutineState::Yielded(__yield_value),
-                                                );
-                                            }
-                                            ::coro::CoroutineState::Complete(__complete_1) => {
-                                                let __jump_value = __complete_1;
-                                                let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
-                                                    &mut __state,
-                                                    State::Poisoned,
-                                                ) else { ::core::unreachable!() };
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::Join1 {
-                                                        returned: __jump_value,
-                                                        delegate: __moved_delegate,
-                                                    },
-                                                );
-                                                continue '__dispatch;
-                                            }
                                         }
                                     }
                                     #[allow(unused_mut, unused_variables)]
