@@ -626,13 +626,20 @@ impl<'a> Emit<'a> {
             }
         }
         if first_closing < block.scopes.len() {
-            body.extend(self.scope_block(
-                block,
+            let mut bindings = nested_bindings;
+            for (scope, decls) in &deferred_decls {
+                bindings
+                    .entry(*scope)
+                    .or_default()
+                    .extend(decls.iter().cloned());
+            }
+            body.extend(self.scope_blocks(
+                &block.scopes,
                 first_closing,
-                &mut cursor,
-                &nested_bindings,
-                &deferred_decls,
+                &closing,
+                &bindings,
                 &param_binding,
+                &mut cursor,
                 &mut cx,
             ));
         } else {
@@ -675,41 +682,41 @@ impl<'a> Emit<'a> {
         }
     }
 
+    /// Rust blocks for the scopes `scopes[j..]` that the arm's code may close, each binding
+    /// its locals, the innermost holding the code read from the cursor up to their `Close`s.
+    /// The locals of a scope nothing here closes (a branch arm's, which ends with a jump) are
+    /// bound in the enclosing block.
     #[allow(clippy::too_many_arguments)]
-    fn scope_block(
+    fn scope_blocks(
         &self,
-        block: &Block,
+        scopes: &[ScopeId],
         j: usize,
+        closing: &HashSet<ScopeId>,
+        bindings: &HashMap<ScopeId, Vec<TokenStream>>,
+        param: &TokenStream,
         cursor: &mut Cursor<'a>,
-        nested: &HashMap<ScopeId, Vec<TokenStream>>,
-        deferred: &HashMap<ScopeId, Vec<TokenStream>>,
-        param_binding: &TokenStream,
         cx: &mut ArmCtx,
     ) -> TokenStream {
-        let scope = block.scopes[j];
-        cx.closable.insert(scope);
+        let scope = scopes[j];
+        let opens = closing.contains(&scope);
+        if opens {
+            cx.closable.insert(scope);
+        }
         let mut body = TokenStream::new();
-        if let Some(b) = nested.get(&scope) {
+        if let Some(b) = bindings.get(&scope) {
             body.extend(b.iter().cloned());
         }
-        if let Some(d) = deferred.get(&scope) {
-            body.extend(d.iter().cloned());
-        }
-        if j + 1 < block.scopes.len() {
-            body.extend(self.scope_block(
-                block,
-                j + 1,
-                cursor,
-                nested,
-                deferred,
-                param_binding,
-                cx,
-            ));
+        if j + 1 < scopes.len() {
+            body.extend(self.scope_blocks(scopes, j + 1, closing, bindings, param, cursor, cx));
         } else {
-            body.extend(param_binding.clone());
+            body.extend(param.clone());
         }
         body.extend(self.seq(cursor, cx));
-        self.close(scope, body, cursor, cx)
+        if opens {
+            self.close(scope, body, cursor, cx)
+        } else {
+            body
+        }
     }
 
     /// Wraps a scope's code in a Rust block, consuming its `Close` node if there is one.
@@ -1184,37 +1191,19 @@ impl<'a> Emit<'a> {
         };
         self.enter_splice(target, cursor, cx);
         if first < block.scopes.len() {
-            out.extend(self.owned_scopes(&block.scopes, first, param, &nested, cursor, cx));
+            out.extend(self.scope_blocks(
+                &block.scopes,
+                first,
+                &closing,
+                &nested,
+                &param,
+                cursor,
+                cx,
+            ));
         } else {
             out.extend(param);
         }
         out
-    }
-
-    /// Nested Rust blocks for `scopes[j..]`, each binding its locals, the innermost holding
-    /// the code read from the cursor up to the scopes' `Close`s.
-    fn owned_scopes(
-        &self,
-        scopes: &[ScopeId],
-        j: usize,
-        param: TokenStream,
-        nested: &HashMap<ScopeId, Vec<TokenStream>>,
-        cursor: &mut Cursor<'a>,
-        cx: &mut ArmCtx,
-    ) -> TokenStream {
-        let scope = scopes[j];
-        cx.closable.insert(scope);
-        let mut body = TokenStream::new();
-        if let Some(b) = nested.get(&scope) {
-            body.extend(b.iter().cloned());
-        }
-        if j + 1 < scopes.len() {
-            body.extend(self.owned_scopes(scopes, j + 1, param, nested, cursor, cx));
-        } else {
-            body.extend(param);
-        }
-        body.extend(self.seq(cursor, cx));
-        self.close(scope, body, cursor, cx)
     }
 
     /// The scopes that code run by this block's arm may close: its own code's, and that of the

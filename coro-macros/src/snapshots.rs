@@ -91,27 +91,25 @@ fn running_sum() {
                                 {
                                     let mut __iter = __saved_iter;
                                     {
-                                        {
-                                            let got = __arg;
-                                            total += got;
-                                        }
-                                        '__then1: {
-                                            match ::core::iter::Iterator::next(&mut __iter) {
-                                                ::core::option::Option::Some(x) => {
-                                                    let __yield_value = total + x;
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::AfterYield1 {
-                                                            iter: __iter,
-                                                            total,
-                                                        },
-                                                    );
-                                                    return ::core::option::Option::Some(
-                                                        ::coro::CoroutineState::Yielded(__yield_value),
-                                                    );
-                                                }
-                                                ::core::option::Option::None => break '__then1,
+                                        let got = __arg;
+                                        total += got;
+                                    }
+                                    '__then1: {
+                                        match ::core::iter::Iterator::next(&mut __iter) {
+                                            ::core::option::Option::Some(x) => {
+                                                let __yield_value = total + x;
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::AfterYield1 {
+                                                        iter: __iter,
+                                                        total,
+                                                    },
+                                                );
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Yielded(__yield_value),
+                                                );
                                             }
+                                            ::core::option::Option::None => break '__then1,
                                         }
                                     }
                                 }
@@ -210,28 +208,26 @@ fn countdown_iterator() {
                         State::AfterYield1 { i: __saved_i } => {
                             let __block = {
                                 let mut i = __saved_i;
-                                {
-                                    ::core::mem::drop(__arg);
-                                    i -= 1;
-                                    '__then1: {
-                                        if i > 0 {
+                                ::core::mem::drop(__arg);
+                                i -= 1;
+                                '__then1: {
+                                    if i > 0 {
+                                        {
                                             {
                                                 {
-                                                    {
-                                                        let __yield_value = i;
-                                                        ::coro::__private::store(
-                                                            &mut __state,
-                                                            State::AfterYield1 { i },
-                                                        );
-                                                        return ::core::option::Option::Some(
-                                                            ::coro::CoroutineState::Yielded(__yield_value),
-                                                        );
-                                                    }
+                                                    let __yield_value = i;
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 { i },
+                                                    );
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
                                                 }
                                             }
-                                        } else {
-                                            break '__then1
                                         }
+                                    } else {
+                                        break '__then1
                                     }
                                 }
                             };
@@ -550,7 +546,6 @@ fn method_with_question_mark() {
                                         let n = __moved_n;
                                         {
                                             let mut __iter = __moved_iter;
-                                            { { {} } }
                                         }
                                         Ok(n)
                                     };
