@@ -31,6 +31,11 @@ pub struct Emit<'a> {
     pub start_values: Vec<(LocalId, TokenStream)>,
     /// Set when an in-place arm completes through the `'__finish` label.
     pub finish_used: std::cell::Cell<bool>,
+    /// Blocks other than suspension points that are states of their own: every jump to them
+    /// stores the state and dispatches again (see `emit`).
+    pub real: std::cell::RefCell<HashSet<BlockId>>,
+    /// Set when some arm dispatches again (`continue '__dispatch`).
+    pub dispatches: std::cell::Cell<bool>,
 }
 
 /// Everything that varies while one arm is written.
@@ -40,8 +45,25 @@ struct ArmCtx {
     errors: Vec<syn::Error>,
     /// The block whose arm is written.
     block: BlockId,
-    /// How many more jumps may be replaced by the code they jump to (see `can_inline`).
-    inline_budget: usize,
+    /// How many more jumps may be replaced by the code they jump to (see `can_splice`).
+    splice_budget: usize,
+    /// The blocks whose code this path of the arm runs (its own, then those spliced in): a jump
+    /// back to one of them is a loop, which stays a transition.
+    path: Vec<BlockId>,
+    /// Jumps hoisted out of a branch: `break 'label value` leaves the branch for the code of the
+    /// target block, written after it (see `seq`).
+    labels: Vec<(BlockId, syn::Lifetime)>,
+    /// The scopes whose Rust block is open where the arm is being written, so that a `Close`
+    /// in spliced code can end it.
+    closable: HashSet<ScopeId>,
+    /// The targets of transitions (jumps that store a state and dispatch again).
+    transitions: Vec<BlockId>,
+    /// How many labels the arm has made (for unique names).
+    label_count: usize,
+    /// Set when the arm dispatches again (`continue '__dispatch`).
+    dispatches: bool,
+    /// Set when the arm completes through the `'__finish` label.
+    finishes: bool,
     /// Shadowed locals declared (uninitialised) under their own name, to be assigned when the
     /// shadowing binding's scope closes.
     reexposed: HashSet<LocalId>,
@@ -51,12 +73,45 @@ struct ArmCtx {
     /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
     /// reachable again when the shadower's scope closes.
     hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
-    /// The code list being written (to look up analysis results by node).
-    code: CodeId,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
     failed: bool,
+}
+
+/// One arm as written, and what it needs from the rest of the step.
+struct ArmOut {
+    tokens: TokenStream,
+    errors: Vec<syn::Error>,
+    /// An in-place rewrite failed: write the arm again, moving its fields out.
+    failed: bool,
+    /// The blocks it stores as the next state before dispatching again.
+    transitions: Vec<BlockId>,
+    dispatches: bool,
+    finishes: bool,
+}
+
+/// Where an arm is being read from: a code list and a position in it. When the code ends with a
+/// jump that is threaded, the cursor moves on to the code of the target block.
+#[derive(Clone, Copy)]
+struct Cursor<'i> {
+    nodes: &'i [Node],
+    index: usize,
+    code: CodeId,
+}
+
+impl<'i> Cursor<'i> {
+    fn new(ir: &'i Ir, code: CodeId) -> Cursor<'i> {
+        Cursor {
+            nodes: &ir.codes[code],
+            index: 0,
+            code,
+        }
+    }
+
+    fn peek(&self) -> Option<&'i Node> {
+        self.nodes.get(self.index)
+    }
 }
 
 /// An arm that leaves its variant's fields where they are: each is a `&mut` binding into the
@@ -69,7 +124,7 @@ struct InPlace {
     fields: Vec<LocalId>,
 }
 
-impl Emit<'_> {
+impl<'a> Emit<'a> {
     pub fn state(&self) -> Ident {
         hidden("__state")
     }
@@ -86,23 +141,10 @@ impl Emit<'_> {
         syn::Lifetime::new("'__finish", Span::mixed_site())
     }
 
-    fn has_jumps(&self) -> bool {
-        self.ir
-            .codes
-            .iter()
-            .flatten()
-            .any(|n| matches!(n, Node::Term(Term::Jump { .. })))
-            || self
-                .ir
-                .embedded
-                .iter()
-                .any(|t| matches!(t, Term::Jump { .. }))
-    }
-
     /// Whether the resume argument needs a slot: the dispatch loops, and its type may not be
     /// `Copy` (moving a `Copy` value inside the loop is fine).
     fn arg_needs_slot(&self) -> bool {
-        self.has_jumps() && !surely_copy(self.resume_ty)
+        self.dispatches.get() && !surely_copy(self.resume_ty)
     }
 
     /// The resume argument, moved out of the closure's parameter (or of its slot when the
@@ -136,9 +178,48 @@ impl Emit<'_> {
         let krate = self.krate;
         let state = self.state();
         let arg = self.arg();
+
+        // Arms in the order the blocks were created, which follows the source: every variant
+        // is constructed (fixing its type parameters) before an arm binds its fields. Blocks
+        // start out threaded into the arms that jump to them; one that some jump cannot be
+        // threaded into becomes a state of its own, and the arms are written again until no
+        // new one appears (then once more if whether the step loops changed).
+        *self.real.borrow_mut() = self.loop_heads_without_yield();
+        let (arms, errors) = loop {
+            let mut errors = Vec::new();
+            let mut arms = Vec::new();
+            let mut wanted = HashSet::new();
+            let (mut dispatches, mut finishes) = (false, false);
+            for b in (0..self.ir.blocks.len()).filter(|b| self.is_state(*b)) {
+                let out = self.arm(b);
+                arms.push(out.tokens);
+                errors.extend(out.errors);
+                wanted.extend(out.transitions);
+                dispatches |= out.dispatches;
+                finishes |= out.finishes;
+            }
+            let new: Vec<BlockId> = wanted.into_iter().filter(|b| !self.is_state(*b)).collect();
+            let settled = new.is_empty() && dispatches == self.dispatches.get();
+            self.real.borrow_mut().extend(new);
+            self.dispatches.set(dispatches);
+            self.finish_used.set(finishes);
+            if settled {
+                break (arms, errors);
+            }
+        };
+        if let Some(e) = errors.into_iter().reduce(|mut e, other| {
+            e.combine(other);
+            e
+        }) {
+            return Err(e);
+        }
+
         let mut type_params = Vec::new();
         let mut variants = Vec::new();
         for (b, block) in self.ir.blocks.iter().enumerate() {
+            if !self.is_state(b) {
+                continue;
+            }
             let name = &block.name;
             let fields: Vec<TokenStream> = self
                 .fields(b)
@@ -189,22 +270,6 @@ impl Emit<'_> {
             let mut #state = #state_enum::#start_name { #(#start_fields,)* };
         };
 
-        let mut errors = Vec::new();
-        let mut arms = Vec::new();
-        // Arms in the order the blocks were created, which follows the source: every variant
-        // is constructed (fixing its type parameters) before an arm binds its fields.
-        for b in 0..self.ir.blocks.len() {
-            let (arm, errs) = self.arm(b);
-            arms.push(arm);
-            errors.extend(errs);
-        }
-        if let Some(mut e) = errors.pop() {
-            for other in errors {
-                e.combine(other);
-            }
-            return Err(e);
-        }
-
         let y = self.yield_ty;
         let a = self.resume_ty;
         let r = &self.return_ty;
@@ -230,7 +295,7 @@ impl Emit<'_> {
                 }
             }
         };
-        let body = if self.has_jumps() {
+        let body = if self.dispatches.get() {
             // The arms a resume starts at take the argument out of its slot: moving it directly
             // inside the loop would not compile for a resume type that is not `Copy`.
             let label = self.label();
@@ -287,15 +352,55 @@ impl Emit<'_> {
     }
 
     /// The match arm of one block.
-    fn arm(&self, b: BlockId) -> (TokenStream, Vec<syn::Error>) {
+    fn arm(&self, b: BlockId) -> ArmOut {
         if self.in_place_eligible(b) {
-            let (arm, errors, failed) = self.arm_in(b, true);
-            if !failed {
-                return (arm, errors);
+            let arm = self.arm_in(b, true);
+            if !arm.failed {
+                return arm;
             }
         }
-        let (arm, errors, _) = self.arm_in(b, false);
-        (arm, errors)
+        self.arm_in(b, false)
+    }
+
+    /// The blocks that must stay states because some path runs from them back to them without
+    /// suspending (a loop whose body does not always yield): the first block of each such
+    /// cycle in creation order, which is the head of the outermost loop, is cut first, then
+    /// whatever cycles remain.
+    fn loop_heads_without_yield(&self) -> HashSet<BlockId> {
+        let n = self.ir.blocks.len();
+        let edges: Vec<Vec<BlockId>> = (0..n)
+            .map(|b| all_jump_targets(self.ir, self.ir.blocks[b].code))
+            .collect();
+        let mut cut = HashSet::new();
+        for v in 0..n {
+            // Does `v` reach itself through blocks not cut yet?
+            let mut seen = vec![false; n];
+            let mut todo: Vec<BlockId> = edges[v].clone();
+            let mut cyclic = false;
+            while let Some(x) = todo.pop() {
+                if x == v {
+                    cyclic = true;
+                    break;
+                }
+                if cut.contains(&x) || std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                todo.extend(edges[x].iter().copied());
+            }
+            if cyclic {
+                cut.insert(v);
+            }
+        }
+        cut
+    }
+
+    /// Whether a block is a state of its own: a suspension point, the start, or a block that
+    /// some jump cannot be threaded into.
+    fn is_state(&self, b: BlockId) -> bool {
+        matches!(
+            self.ir.blocks[b].kind,
+            BlockKind::Start | BlockKind::AfterYield | BlockKind::AfterYieldFrom
+        ) || self.real.borrow().contains(&b)
     }
 
     /// Whether an arm may read its fields in place: none of them is moved out, dropped at a
@@ -343,34 +448,41 @@ impl Emit<'_> {
     /// Whether any arm may read its fields in place (the step then keeps a poison flag, since
     /// the state is not replaced by `Poisoned` while such an arm runs).
     fn any_in_place(&self) -> bool {
-        (0..self.ir.blocks.len()).any(|b| self.in_place_eligible(b))
+        (0..self.ir.blocks.len()).any(|b| self.is_state(b) && self.in_place_eligible(b))
     }
 
-    fn arm_in(&self, b: BlockId, in_place: bool) -> (TokenStream, Vec<syn::Error>, bool) {
+    fn arm_in(&self, b: BlockId, in_place: bool) -> ArmOut {
         let block = &self.ir.blocks[b];
         let state_enum = &self.state_enum;
         let name = &block.name;
-        let nodes = &self.ir.codes[block.code];
-        let entry = matches!(
-            block.kind,
-            BlockKind::Start | BlockKind::AfterYield | BlockKind::AfterYieldFrom
-        );
+        let mut cursor = Cursor::new(self.ir, block.code);
         let mut cx = ArmCtx {
             names: HashMap::new(),
             errors: Vec::new(),
             block: b,
-            inline_budget: usize::from(entry),
+            splice_budget: SPLICE_BUDGET,
+            path: vec![b],
+            labels: Vec::new(),
+            closable: HashSet::new(),
+            transitions: Vec::new(),
+            label_count: 0,
+            dispatches: false,
+            finishes: false,
             reexposed: HashSet::new(),
             reexpose_at: HashMap::new(),
             hidden_by: Vec::new(),
-            code: block.code,
             in_place: None,
             failed: false,
         };
 
-        // Scopes that close within this arm get Rust blocks of their own; the locals of the
-        // others are bound directly by the arm's pattern.
-        let closing: HashSet<ScopeId> = closes_in(self.ir, block.code);
+        // Scopes that may close within this arm (in its code or in code spliced into it) get
+        // Rust blocks of their own; the locals of the others are bound directly by the arm's
+        // pattern.
+        let closing: HashSet<ScopeId> = if in_place {
+            closes_in(self.ir, block.code)
+        } else {
+            self.closes_reachable(b)
+        };
         let first_closing = block
             .scopes
             .iter()
@@ -506,7 +618,6 @@ impl Emit<'_> {
             _ => quote!(),
         };
 
-        let mut index = 0;
         let mut body = TokenStream::new();
         body.extend(flat_bindings);
         for s in &block.scopes[..first_closing] {
@@ -515,20 +626,26 @@ impl Emit<'_> {
             }
         }
         if first_closing < block.scopes.len() {
-            body.extend(self.scope_block(
-                block,
+            let mut bindings = nested_bindings;
+            for (scope, decls) in &deferred_decls {
+                bindings
+                    .entry(*scope)
+                    .or_default()
+                    .extend(decls.iter().cloned());
+            }
+            body.extend(self.scope_blocks(
+                &block.scopes,
                 first_closing,
-                nodes,
-                &mut index,
-                &nested_bindings,
-                &deferred_decls,
+                &closing,
+                &bindings,
                 &param_binding,
+                &mut cursor,
                 &mut cx,
             ));
         } else {
             body.extend(param_binding.clone());
         }
-        body.extend(self.seq(nodes, &mut index, &mut cx));
+        body.extend(self.seq(&mut cursor, &mut cx));
 
         let pattern = if pattern.is_empty() {
             quote!(#state_enum::#name)
@@ -555,45 +672,51 @@ impl Emit<'_> {
                 }
             }
         };
-        (arm, cx.errors, cx.failed)
+        ArmOut {
+            tokens: arm,
+            errors: cx.errors,
+            failed: cx.failed,
+            transitions: cx.transitions,
+            dispatches: cx.dispatches,
+            finishes: cx.finishes,
+        }
     }
 
+    /// Rust blocks for the scopes `scopes[j..]` that the arm's code may close, each binding
+    /// its locals, the innermost holding the code read from the cursor up to their `Close`s.
+    /// The locals of a scope nothing here closes (a branch arm's, which ends with a jump) are
+    /// bound in the enclosing block.
     #[allow(clippy::too_many_arguments)]
-    fn scope_block(
+    fn scope_blocks(
         &self,
-        block: &Block,
+        scopes: &[ScopeId],
         j: usize,
-        nodes: &[Node],
-        index: &mut usize,
-        nested: &HashMap<ScopeId, Vec<TokenStream>>,
-        deferred: &HashMap<ScopeId, Vec<TokenStream>>,
-        param_binding: &TokenStream,
+        closing: &HashSet<ScopeId>,
+        bindings: &HashMap<ScopeId, Vec<TokenStream>>,
+        param: &TokenStream,
+        cursor: &mut Cursor<'a>,
         cx: &mut ArmCtx,
     ) -> TokenStream {
-        let scope = block.scopes[j];
+        let scope = scopes[j];
+        let opens = closing.contains(&scope);
+        if opens {
+            cx.closable.insert(scope);
+        }
         let mut body = TokenStream::new();
-        if let Some(b) = nested.get(&scope) {
+        if let Some(b) = bindings.get(&scope) {
             body.extend(b.iter().cloned());
         }
-        if let Some(d) = deferred.get(&scope) {
-            body.extend(d.iter().cloned());
-        }
-        if j + 1 < block.scopes.len() {
-            body.extend(self.scope_block(
-                block,
-                j + 1,
-                nodes,
-                index,
-                nested,
-                deferred,
-                param_binding,
-                cx,
-            ));
+        if j + 1 < scopes.len() {
+            body.extend(self.scope_blocks(scopes, j + 1, closing, bindings, param, cursor, cx));
         } else {
-            body.extend(param_binding.clone());
+            body.extend(param.clone());
         }
-        body.extend(self.seq(nodes, index, cx));
-        self.close(scope, body, nodes, index, cx)
+        body.extend(self.seq(cursor, cx));
+        if opens {
+            self.close(scope, body, cursor, cx)
+        } else {
+            body
+        }
     }
 
     /// Wraps a scope's code in a Rust block, consuming its `Close` node if there is one.
@@ -601,13 +724,13 @@ impl Emit<'_> {
         &self,
         scope: ScopeId,
         mut body: TokenStream,
-        nodes: &[Node],
-        index: &mut usize,
+        cursor: &mut Cursor<'a>,
         cx: &mut ArmCtx,
     ) -> TokenStream {
-        match nodes.get(*index) {
+        cx.closable.remove(&scope);
+        match cursor.peek() {
             Some(Node::Close(s, value)) if *s == scope => {
-                *index += 1;
+                cursor.index += 1;
                 if let Some(v) = value {
                     if v.tokens.to_string().replace(' ', "") != "()" {
                         body.extend(self.operand(v, Shape::Expr, cx));
@@ -644,18 +767,26 @@ impl Emit<'_> {
     }
 
     /// Writes nodes until the end of the code or a `Close` (left for the caller).
-    fn seq(&self, nodes: &[Node], index: &mut usize, cx: &mut ArmCtx) -> TokenStream {
+    ///
+    /// Jumps are threaded where that changes nothing observable (`can_splice`): a jump that
+    /// ends the code is replaced by the target's code, read on by the same cursor (so that a
+    /// `Close` there ends a Rust block opened here), and a branch whose arms jump to the same
+    /// block becomes `'label: { branch }` with `break 'label value` in those arms, followed by
+    /// the target's code. Only suspension points, and blocks some path loops back to without
+    /// suspending, remain states of their own.
+    fn seq(&self, cursor: &mut Cursor<'a>, cx: &mut ArmCtx) -> TokenStream {
         let mut out = TokenStream::new();
-        while let Some(node) = nodes.get(*index) {
+        while let Some(node) = cursor.peek() {
             match node {
                 Node::Close(..) => break,
                 Node::Open(s) => {
-                    *index += 1;
-                    let body = self.seq(nodes, index, cx);
-                    out.extend(self.close(*s, body, nodes, index, cx));
+                    cursor.index += 1;
+                    cx.closable.insert(*s);
+                    let body = self.seq(cursor, cx);
+                    out.extend(self.close(*s, body, cursor, cx));
                 }
                 Node::Stmt(op) => {
-                    *index += 1;
+                    cursor.index += 1;
                     out.extend(self.operand(op, Shape::Stmt, cx));
                 }
                 Node::Let {
@@ -664,7 +795,7 @@ impl Emit<'_> {
                     els,
                     binds,
                 } => {
-                    *index += 1;
+                    cursor.index += 1;
                     let init = init.as_ref().map(|i| {
                         let t = self.operand(i, Shape::Expr, cx);
                         quote!(= #t)
@@ -689,7 +820,7 @@ impl Emit<'_> {
                         // needed under its own name again in this arm: it is shadowed in its
                         // own scope, or the arm leaves before the shadowing scope closes.
                         let scope = self.ir.locals[b].scope;
-                        let leaves_first = nodes[*index..]
+                        let leaves_first = cursor.nodes[cursor.index..]
                             .iter()
                             .find_map(|n| match n {
                                 Node::Close(s, _) if *s == scope => Some(false),
@@ -700,7 +831,7 @@ impl Emit<'_> {
                         let moved_here = self
                             .live
                             .moved_before_let
-                            .get(&(cx.code, *index - 1))
+                            .get(&(cursor.code, cursor.index - 1))
                             .cloned()
                             .unwrap_or_default();
                         for old in shadowed {
@@ -743,13 +874,89 @@ impl Emit<'_> {
                         cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
                     }
                 }
+                Node::Term(Term::Jump { target, value })
+                    if !cx.labels.iter().any(|(t, _)| t == target)
+                        && self.can_splice(*target, cx) =>
+                {
+                    let target = *target;
+                    if self.needs_ownership(target, cx) {
+                        out.extend(self.take_ownership_and_splice(
+                            target,
+                            value.as_ref(),
+                            cursor,
+                            cx,
+                        ));
+                    } else {
+                        out.extend(self.bind_param(target, value.as_ref(), cx));
+                        self.enter_splice(target, cursor, cx);
+                    }
+                }
+                Node::Term(Term::Branch(br)) => {
+                    cursor.index += 1;
+                    let hoisted = branch_jump_targets(self.ir, br)
+                        .into_iter()
+                        .filter(|t| !cx.labels.iter().any(|(l, _)| l == t))
+                        .find(|t| self.can_splice(*t, cx));
+                    let Some(target) = hoisted else {
+                        out.extend(self.branch(br, cx));
+                        continue;
+                    };
+                    cx.label_count += 1;
+                    let label = syn::Lifetime::new(
+                        &format!("'__then{}", cx.label_count),
+                        Span::mixed_site(),
+                    );
+                    cx.labels.push((target, label.clone()));
+                    let branch = self.branch(br, cx);
+                    cx.labels.pop();
+                    let converts = self.needs_ownership(target, cx);
+                    match self.ir.blocks[target].param {
+                        Some(p) => {
+                            let n = &self.ir.locals[p].name;
+                            let m = mutability(self.ir.locals[p].mutable);
+                            out.extend(quote!(let #m #n = #label: { #branch };));
+                            cx.names.insert(p, n.to_token_stream());
+                        }
+                        None => out.extend(quote!(#label: { #branch })),
+                    }
+                    if converts {
+                        out.extend(self.take_ownership_and_splice(target, None, cursor, cx));
+                    } else {
+                        self.enter_splice(target, cursor, cx);
+                    }
+                }
                 Node::Term(t) => {
-                    *index += 1;
+                    cursor.index += 1;
                     out.extend(self.term(t, cx));
                 }
             }
         }
         out
+    }
+
+    /// Moves the cursor on to the code of `target`, which now runs in this arm.
+    fn enter_splice(&self, target: BlockId, cursor: &mut Cursor<'a>, cx: &mut ArmCtx) {
+        cx.splice_budget -= 1;
+        cx.path.push(target);
+        *cursor = Cursor::new(self.ir, self.ir.blocks[target].code);
+    }
+
+    /// `let param = value;` for a jump threaded into a join or an exit that takes a value (the
+    /// value of an `if`, a `match` or a `break`); a value nobody takes is evaluated and dropped.
+    fn bind_param(&self, target: BlockId, value: Option<&Operand>, cx: &mut ArmCtx) -> TokenStream {
+        let Some(op) = value else {
+            return quote!();
+        };
+        let t = self.operand(op, Shape::Expr, cx);
+        match self.ir.blocks[target].param {
+            Some(p) => {
+                let n = &self.ir.locals[p].name;
+                let m = mutability(self.ir.locals[p].mutable);
+                cx.names.insert(p, n.to_token_stream());
+                quote!(let #m #n = #t;)
+            }
+            None => quote!(::core::mem::drop(#t);),
+        }
     }
 
     /// Locals kept under a hidden name while shadowed get their own name back once nothing
@@ -838,45 +1045,185 @@ impl Emit<'_> {
         }
     }
 
-    /// Whether a jump to `target` can be replaced by the target's code: only on the path a
-    /// resume takes (once per arm, for backward jumps), and only when that changes nothing observable: exactly the
-    /// target's saved locals are alive here, under their own names, and the target's code
-    /// closes no scope it did not open.
-    fn can_inline(&self, target: BlockId, cx: &ArmCtx) -> bool {
-        // Only backward jumps (loop back-edges): the first jump to a block comes from a block
-        // created before it and stays a real transition, which fixes the variant's types
-        // before its arm reads them.
-        if cx.inline_budget == 0 || target >= cx.block {
+    /// Whether a jump to `target` can be replaced by the target's code, here: only when that
+    /// changes nothing observable. The target is not a state of its own (`real`), not already
+    /// on this path (that would be a loop without a suspension point), and exactly the locals
+    /// it keeps are alive here under their own names, besides locals that have nothing left to
+    /// drop (known `Copy`, or still in scope there though dead and maybe moved). Its code may
+    /// only close scopes whose Rust block is open here.
+    fn can_splice(&self, target: BlockId, cx: &ArmCtx) -> bool {
+        if cx.splice_budget == 0
+            || cx.path.contains(&target)
+            || self.real.borrow().contains(&target)
+        {
             return false;
         }
         let block = &self.ir.blocks[target];
-        let fields: HashSet<LocalId> = self.live.fields[target].iter().copied().collect();
-        let alive: HashSet<LocalId> = cx.names.keys().copied().collect();
-        if alive != fields {
+        if may_make_closures(self.ir, block.code) {
+            // Each copy of a closure expression has a type of its own, so two copies could not
+            // be stored in the same field.
             return false;
         }
-        let own_names = alive
+        let fields = &self.live.fields[target];
+        let alive_named = |l: &LocalId| {
+            let n = &self.ir.locals[*l].name;
+            cx.names.get(l).is_some_and(|s| *n == s.to_string())
+                && cx.names.iter().all(|(o, s)| o == l || *n != s.to_string())
+        };
+        if !fields.iter().all(alive_named) {
+            return false;
+        }
+        let extras_harmless = cx.names.keys().all(|l| {
+            fields.contains(l)
+                || self.ir.locals[*l].copy
+                || (block.visible.contains(l)
+                    && !cx.in_place.as_ref().is_some_and(|ip| ip.fields.contains(l)))
+        });
+        if !extras_harmless {
+            return false;
+        }
+        let converts = self.needs_ownership(target, cx);
+        if converts && !self.can_take_ownership(cx) {
+            return false;
+        }
+        // Taking ownership gives the arm's own scopes Rust blocks that spliced code can close.
+        let field_scopes: HashSet<ScopeId> = if converts {
+            self.ir.blocks[cx.block].scopes.iter().copied().collect()
+        } else {
+            HashSet::new()
+        };
+        let closes_open = closes_in(self.ir, block.code)
             .iter()
-            .all(|l| self.ir.locals[*l].name == cx.names[l].to_string());
-        let closes_outer = closes_in(self.ir, block.code)
+            .filter(|s| block.scopes.contains(s))
+            .all(|s| cx.closable.contains(s) || field_scopes.contains(s));
+        if !closes_open {
+            return false;
+        }
+        assigned_in(self.ir, block.code)
             .iter()
-            .any(|s| block.scopes.contains(s));
-        if let Some(ip) = &cx.in_place {
-            let moved = moves_in(self.ir, block.code);
-            let rebound = bound_names_in(self.ir, block.code);
-            if ip
-                .fields
-                .iter()
-                .any(|l| moved.contains(l) && !self.ir.locals[*l].copy)
-                || ip.names.iter().any(|n| rebound.contains(n))
-            {
-                return false;
+            .all(|l| !block.visible.contains(l) || fields.contains(l) || cx.names.contains_key(l))
+    }
+
+    /// Whether threading `target` into an in-place arm needs the arm to own its fields first:
+    /// the target's code moves one, binds its name again, or closes its scope.
+    fn needs_ownership(&self, target: BlockId, cx: &ArmCtx) -> bool {
+        let Some(ip) = &cx.in_place else {
+            return false;
+        };
+        let code = self.ir.blocks[target].code;
+        let (moved, rebound, closed) = (
+            moves_in(self.ir, code),
+            bound_names_in(self.ir, code),
+            closes_in(self.ir, code),
+        );
+        ip.fields.iter().any(|l| {
+            let local = &self.ir.locals[*l];
+            (moved.contains(l) && !local.copy) || closed.contains(&local.scope)
+        }) || ip.names.iter().any(|n| rebound.contains(n))
+    }
+
+    /// Whether an in-place arm can take its fields out of the state here: no Rust block of its
+    /// own is open (the fields' scopes are outside them), and no local the arm declared is
+    /// alive with something to drop (it would be dropped after the older fields).
+    fn can_take_ownership(&self, cx: &ArmCtx) -> bool {
+        let Some(ip) = &cx.in_place else {
+            return false;
+        };
+        cx.closable.is_empty()
+            && cx
+                .names
+                .keys()
+                .all(|l| ip.fields.contains(l) || self.ir.locals[*l].copy)
+    }
+
+    /// Takes an in-place arm's fields out of the state (which becomes `Poisoned` until the
+    /// next state is stored) as owned locals under their own names, then writes the code of
+    /// `target` with them: the scopes that code may close get Rust blocks of their own, as in
+    /// an arm that owns its fields from the start.
+    fn take_ownership_and_splice(
+        &self,
+        target: BlockId,
+        value: Option<&Operand>,
+        cursor: &mut Cursor<'a>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let ip = cx.in_place.take().expect("an in-place arm");
+        let block = &self.ir.blocks[cx.block];
+        let (state, state_enum, name) = (self.state(), &self.state_enum, &block.name);
+        let moved = |l: &LocalId| hidden(&format!("__moved_{}", self.ir.locals[*l].field));
+        let pattern = ip.fields.iter().map(|l| {
+            let (f, m) = (&self.ir.locals[*l].field, moved(l));
+            quote!(#f: #m)
+        });
+        let mut out = quote! {
+            let #state_enum::#name { #(#pattern,)* } = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+                ::core::unreachable!()
+            };
+        };
+        let closing = self.closes_reachable(target);
+        let first = block
+            .scopes
+            .iter()
+            .position(|s| closing.contains(s))
+            .unwrap_or(block.scopes.len());
+        let mut nested: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        for l in &ip.fields {
+            let local = &self.ir.locals[*l];
+            let (n, m, from) = (&local.name, mutability(local.mutable), moved(l));
+            let binding = quote!(let #m #n = #from;);
+            cx.names.insert(*l, n.to_token_stream());
+            if block.scopes[first..].contains(&local.scope) {
+                nested.entry(local.scope).or_default().push(binding);
+            } else {
+                out.extend(binding);
             }
         }
-        let needs_declarations = assigned_in(self.ir, block.code)
-            .iter()
-            .any(|l| block.visible.contains(l) && !fields.contains(l));
-        own_names && !closes_outer && !needs_declarations
+        let param = match (value, self.ir.blocks[target].param) {
+            // Bound again after the fields, so that it is dropped before them.
+            (None, Some(p)) if cx.names.contains_key(&p) => {
+                let (n, m) = (
+                    &self.ir.locals[p].name,
+                    mutability(self.ir.locals[p].mutable),
+                );
+                quote!(let #m #n = #n;)
+            }
+            _ => self.bind_param(target, value, cx),
+        };
+        self.enter_splice(target, cursor, cx);
+        if first < block.scopes.len() {
+            out.extend(self.scope_blocks(
+                &block.scopes,
+                first,
+                &closing,
+                &nested,
+                &param,
+                cursor,
+                cx,
+            ));
+        } else {
+            out.extend(param);
+        }
+        out
+    }
+
+    /// The scopes that code run by this block's arm may close: its own code's, and that of the
+    /// blocks its jumps may be threaded into (an over-approximation: a scope given a Rust
+    /// block of its own that nothing closes simply ends with the arm).
+    fn closes_reachable(&self, b: BlockId) -> HashSet<ScopeId> {
+        let real = self.real.borrow();
+        let mut seen = HashSet::from([b]);
+        let mut todo = vec![b];
+        let mut out = HashSet::new();
+        while let Some(x) = todo.pop() {
+            let code = self.ir.blocks[x].code;
+            out.extend(closes_in(self.ir, code));
+            for t in all_jump_targets(self.ir, code) {
+                if !real.contains(&t) && seen.insert(t) {
+                    todo.push(t);
+                }
+            }
+        }
+        out
     }
 
     /// `Variant { field: local, … }` for a transition to `target`.
@@ -925,31 +1272,27 @@ impl Emit<'_> {
         let krate = self.krate;
         let state_enum = &self.state_enum;
         match term {
-            Term::Jump { target, value } if self.can_inline(*target, cx) => {
-                // Jump threading: continue with the target's code right here, instead of
-                // storing the state and dispatching again.
-                cx.inline_budget -= 1;
-                let block = &self.ir.blocks[*target];
-                let mut out = TokenStream::new();
-                if let (Some(p), Some(op)) = (block.param, value) {
-                    let t = self.operand(op, Shape::Expr, cx);
-                    let n = &self.ir.locals[p].name;
-                    let m = if self.ir.locals[p].mutable {
-                        quote!(mut)
-                    } else {
-                        quote!()
-                    };
-                    out.extend(quote!(let #m #n = #t;));
-                    cx.names.insert(p, n.to_token_stream());
-                } else if let Some(op) = value {
-                    let t = self.operand(op, Shape::Expr, cx);
-                    out.extend(quote!(::core::mem::drop(#t);));
+            Term::Jump { target, value } if cx.labels.iter().any(|(t, _)| t == target) => {
+                // Leave the branch for the target's code, written after it.
+                let label = &cx
+                    .labels
+                    .iter()
+                    .rev()
+                    .find(|(t, _)| t == target)
+                    .expect("a label")
+                    .1;
+                let label = label.clone();
+                match (self.ir.blocks[*target].param, value) {
+                    (Some(_), Some(op)) => {
+                        let t = self.operand(op, Shape::Expr, cx);
+                        quote!(break #label #t)
+                    }
+                    (_, Some(op)) => {
+                        let t = self.operand(op, Shape::Expr, cx);
+                        quote!({ ::core::mem::drop(#t); break #label; })
+                    }
+                    (_, None) => quote!(break #label),
                 }
-                let mut i = 0;
-                let outer_code = std::mem::replace(&mut cx.code, block.code);
-                out.extend(self.seq(&self.ir.codes[block.code], &mut i, cx));
-                cx.code = outer_code;
-                quote!({ #out })
             }
             Term::Jump { target, value } => {
                 let has_param = self.ir.blocks[*target].param.is_some();
@@ -966,9 +1309,11 @@ impl Emit<'_> {
                     }
                     None => (quote!(), None),
                 };
+                cx.dispatches = true;
                 if cx.in_place.is_some() && *target == cx.block && !has_param {
                     return quote!({ #eval continue #label; });
                 }
+                cx.transitions.push(*target);
                 let saved = cx.names.clone();
                 let leave = self.leave_in_place(Some(*target), cx);
                 let next = self.construct(*target, param, cx);
@@ -1024,7 +1369,7 @@ impl Emit<'_> {
                     // Leave the arm first, so the locals it declared are dropped before the ones
                     // the variant holds (newest first); the step then overwrites the variant.
                     let finish = self.finish_label();
-                    self.finish_used.set(true);
+                    cx.finishes = true;
                     return quote!({
                         let #r = #t;
                         break #finish #r;
@@ -1036,49 +1381,54 @@ impl Emit<'_> {
                     return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
                 })
             }
-            Term::Branch(br) => {
-                let head = self.operand(
-                    &br.head,
-                    if br.kind == BranchKind::If {
-                        Shape::IfHead
-                    } else {
-                        Shape::Expr
-                    },
-                    cx,
-                );
-                let mut arms = Vec::new();
-                for arm in &br.arms {
-                    let saved = cx.names.clone();
-                    for &b in &arm.binds {
-                        cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
-                    }
-                    let mut i = 0;
-                    let code = &self.ir.codes[arm.code];
-                    let outer_code = std::mem::replace(&mut cx.code, arm.code);
-                    let body = self.seq(code, &mut i, cx);
-                    cx.code = outer_code;
-                    cx.names = saved;
-                    let pat = &arm.pat;
-                    let pat = match &arm.guard {
-                        Some(g) => {
-                            let g = self.operand(g, Shape::Expr, cx);
-                            quote!(#pat if #g)
-                        }
-                        None => pat.clone(),
-                    };
-                    arms.push((pat, body));
+            Term::Branch(br) => self.branch(br, cx),
+        }
+    }
+
+    /// An `if` or a `match` whose arms lead to different places.
+    fn branch(&self, br: &Branch, cx: &mut ArmCtx) -> TokenStream {
+        let head = self.operand(
+            &br.head,
+            if br.kind == BranchKind::If {
+                Shape::IfHead
+            } else {
+                Shape::Expr
+            },
+            cx,
+        );
+        let mut arms = Vec::new();
+        for arm in &br.arms {
+            let saved = cx.names.clone();
+            // Each arm is a path of its own, in a Rust block of its own.
+            let saved_path = cx.path.clone();
+            let saved_closable = std::mem::take(&mut cx.closable);
+            for &b in &arm.binds {
+                cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
+            }
+            let mut cursor = Cursor::new(self.ir, arm.code);
+            let body = self.seq(&mut cursor, cx);
+            cx.path = saved_path;
+            cx.closable = saved_closable;
+            cx.names = saved;
+            let pat = &arm.pat;
+            let pat = match &arm.guard {
+                Some(g) => {
+                    let g = self.operand(g, Shape::Expr, cx);
+                    quote!(#pat if #g)
                 }
-                let span = br.span;
-                match br.kind {
-                    BranchKind::If => {
-                        let (then, els) = (&arms[0].1, &arms[1].1);
-                        quote_spanned!(span=> if #head { #then } else { #els })
-                    }
-                    BranchKind::Match => {
-                        let arms = arms.iter().map(|(p, b)| quote!(#p => { #b }));
-                        quote_spanned!(span=> match #head { #(#arms)* })
-                    }
-                }
+                None => pat.clone(),
+            };
+            arms.push((pat, body));
+        }
+        let span = br.span;
+        match br.kind {
+            BranchKind::If => {
+                let (then, els) = (&arms[0].1, &arms[1].1);
+                quote_spanned!(span=> if #head { #then } else { #els })
+            }
+            BranchKind::Match => {
+                let arms = arms.iter().map(|(p, b)| quote!(#p => { #b }));
+                quote_spanned!(span=> match #head { #(#arms)* })
             }
         }
     }
@@ -1238,4 +1588,105 @@ fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
         }
     }
     out
+}
+
+/// How many jumps one arm may thread (each copies the target's code into the arm).
+const SPLICE_BUDGET: usize = 24;
+
+fn mutability(mutable: bool) -> TokenStream {
+    if mutable {
+        quote!(mut)
+    } else {
+        quote!()
+    }
+}
+
+/// Every block this code may jump to, through its branches and the jumps embedded in its
+/// expressions (`break`, `continue`, `?`), in the order they appear.
+fn all_jump_targets(ir: &Ir, code: CodeId) -> Vec<BlockId> {
+    let mut out = Vec::new();
+    collect_jumps(ir, code, &mut out);
+    out
+}
+
+/// The blocks the arms of a branch (and its head and guards) may jump to.
+fn branch_jump_targets(ir: &Ir, br: &Branch) -> Vec<BlockId> {
+    let mut out = Vec::new();
+    embedded_jumps(ir, &br.head, &mut out);
+    for arm in &br.arms {
+        if let Some(g) = &arm.guard {
+            embedded_jumps(ir, g, &mut out);
+        }
+        collect_jumps(ir, arm.code, &mut out);
+    }
+    out
+}
+
+fn collect_jumps(ir: &Ir, code: CodeId, out: &mut Vec<BlockId>) {
+    for node in &ir.codes[code] {
+        match node {
+            Node::Stmt(op) | Node::Close(_, Some(op)) => embedded_jumps(ir, op, out),
+            Node::Let { init, els, .. } => {
+                for op in init.iter().chain(els.iter()) {
+                    embedded_jumps(ir, op, out);
+                }
+            }
+            Node::Close(_, None) | Node::Open(_) => {}
+            Node::Term(t) => term_jumps(ir, t, out),
+        }
+    }
+}
+
+fn term_jumps(ir: &Ir, t: &Term, out: &mut Vec<BlockId>) {
+    match t {
+        Term::Jump { target, value } => {
+            if let Some(v) = value {
+                embedded_jumps(ir, v, out);
+            }
+            if !out.contains(target) {
+                out.push(*target);
+            }
+        }
+        Term::Yield { value, .. } | Term::Return(value) => embedded_jumps(ir, value, out),
+        Term::Branch(br) => {
+            for t in branch_jump_targets(ir, br) {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+}
+
+fn embedded_jumps(ir: &Ir, op: &Operand, out: &mut Vec<BlockId>) {
+    for &e in &op.effects.embedded {
+        term_jumps(ir, &ir.embedded[e], out);
+    }
+}
+
+/// Whether code may contain a closure or an `async` block (by its tokens: any `|`, `move` or
+/// `async`, so `a | b` counts too).
+fn may_make_closures(ir: &Ir, code: CodeId) -> bool {
+    fn tokens(t: &TokenStream) -> bool {
+        t.clone().into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == '|',
+            proc_macro2::TokenTree::Ident(i) => i == "move" || i == "async",
+            proc_macro2::TokenTree::Group(g) => tokens(&g.stream()),
+            proc_macro2::TokenTree::Literal(_) => false,
+        })
+    }
+    let op = |o: &Operand| tokens(&o.tokens);
+    ir.codes[code].iter().any(|node| match node {
+        Node::Stmt(o) | Node::Close(_, Some(o)) => op(o),
+        Node::Let { init, els, .. } => init.iter().chain(els.iter()).any(op),
+        Node::Close(_, None) | Node::Open(_) => false,
+        Node::Term(Term::Jump { value, .. }) => value.iter().any(op),
+        Node::Term(Term::Yield { value, .. } | Term::Return(value)) => op(value),
+        Node::Term(Term::Branch(br)) => {
+            op(&br.head)
+                || br.arms.iter().any(|a| {
+                    a.guard.iter().any(op) || tokens(&a.pat) || may_make_closures(ir, a.code)
+                })
+        }
+    })
 }

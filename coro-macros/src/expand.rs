@@ -63,6 +63,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         clone: args.clone,
         start_values,
         finish_used: Default::default(),
+        real: Default::default(),
+        dispatches: Default::default(),
     };
     let (setup, closure) = emit.emit()?;
 

@@ -35,11 +35,9 @@ fn running_sum() {
                 start: u64,
             ) -> impl ::coro::Coroutine<u64, Yield = u64, Return = String> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5, T6> {
+                enum State<T0, T1, T2> {
                     Start { start: T0 },
-                    LoopHead1 { iter: T1, total: T2 },
-                    AfterYield1 { iter: T3, total: T4 },
-                    LoopExit1 { iter: T5, total: T6 },
+                    AfterYield1 { iter: T1, total: T2 },
                     Complete,
                     Poisoned,
                 }
@@ -47,115 +45,89 @@ fn running_sum() {
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
-                    '__dispatch: loop {
-                        match ::core::mem::replace(&mut __state, State::Poisoned) {
-                            #[allow(unused_mut, unused_variables)]
-                            State::Start { start } => {
-                                ::core::mem::drop(__arg);
+                    match ::core::mem::replace(&mut __state, State::Poisoned) {
+                        #[allow(unused_mut, unused_variables)]
+                        State::Start { start } => {
+                            ::core::mem::drop(__arg);
+                            let __block = {
+                                let mut total = start;
                                 {
-                                    let mut total = start;
-                                    {
-                                        let mut __iter = ::core::iter::IntoIterator::into_iter(
-                                            vec![1u64, 2, 3],
-                                        );
-                                        {
-                                            ::coro::__private::store(
-                                                &mut __state,
-                                                State::LoopHead1 {
-                                                    iter: __iter,
-                                                    total,
-                                                },
-                                            );
-                                            continue '__dispatch;
-                                        }
-                                    }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { mut total, iter: mut __iter } => {
-                                match ::core::iter::Iterator::next(&mut __iter) {
-                                    ::core::option::Option::Some(x) => {
-                                        let __yield_value = total + x;
-                                        ::coro::__private::store(
-                                            &mut __state,
-                                            State::AfterYield1 {
-                                                iter: __iter,
-                                                total,
-                                            },
-                                        );
-                                        return ::core::option::Option::Some(
-                                            ::coro::CoroutineState::Yielded(__yield_value),
-                                        );
-                                    }
-                                    ::core::option::Option::None => {
-                                        ::coro::__private::store(
-                                            &mut __state,
-                                            State::LoopExit1 {
-                                                iter: __iter,
-                                                total,
-                                            },
-                                        );
-                                        continue '__dispatch;
-                                    }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { mut total, iter: mut __iter } => {
-                                {
-                                    let got = __arg;
-                                    total += got;
-                                }
-                                {
-                                    match ::core::iter::Iterator::next(&mut __iter) {
-                                        ::core::option::Option::Some(x) => {
-                                            let __yield_value = total + x;
-                                            ::coro::__private::store(
-                                                &mut __state,
-                                                State::AfterYield1 {
-                                                    iter: __iter,
-                                                    total,
-                                                },
-                                            );
-                                            return ::core::option::Option::Some(
-                                                ::coro::CoroutineState::Yielded(__yield_value),
-                                            );
-                                        }
-                                        ::core::option::Option::None => {
-                                            ::coro::__private::store(
-                                                &mut __state,
-                                                State::LoopExit1 {
-                                                    iter: __iter,
-                                                    total,
-                                                },
-                                            );
-                                            continue '__dispatch;
-                                        }
-                                    }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 { total: __saved_total, iter: __saved_iter } => {
-                                let __block = {
-                                    let mut total = __saved_total;
-                                    {
-                                        let mut __iter = __saved_iter;
-                                    }
-                                    format!("total={total}")
-                                };
-                                {
-                                    let __return_value = __block;
-                                    ::coro::__private::store(&mut __state, State::Complete);
-                                    return ::core::option::Option::Some(
-                                        ::coro::CoroutineState::Complete(__return_value),
+                                    let mut __iter = ::core::iter::IntoIterator::into_iter(
+                                        vec![1u64, 2, 3],
                                     );
+                                    '__then1: {
+                                        match ::core::iter::Iterator::next(&mut __iter) {
+                                            ::core::option::Option::Some(x) => {
+                                                let __yield_value = total + x;
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::AfterYield1 {
+                                                        iter: __iter,
+                                                        total,
+                                                    },
+                                                );
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Yielded(__yield_value),
+                                                );
+                                            }
+                                            ::core::option::Option::None => break '__then1,
+                                        }
+                                    }
                                 }
-                            }
-                            State::Complete => {
+                                format!("total={total}")
+                            };
+                            {
+                                let __return_value = __block;
                                 ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::None;
+                                return ::core::option::Option::Some(
+                                    ::coro::CoroutineState::Complete(__return_value),
+                                );
                             }
-                            State::Poisoned => ::coro::__private::resumed_after_panic(),
                         }
+                        #[allow(unused_mut, unused_variables)]
+                        State::AfterYield1 { total: __saved_total, iter: __saved_iter } => {
+                            let __block = {
+                                let mut total = __saved_total;
+                                {
+                                    let mut __iter = __saved_iter;
+                                    {
+                                        let got = __arg;
+                                        total += got;
+                                    }
+                                    '__then1: {
+                                        match ::core::iter::Iterator::next(&mut __iter) {
+                                            ::core::option::Option::Some(x) => {
+                                                let __yield_value = total + x;
+                                                ::coro::__private::store(
+                                                    &mut __state,
+                                                    State::AfterYield1 {
+                                                        iter: __iter,
+                                                        total,
+                                                    },
+                                                );
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Yielded(__yield_value),
+                                                );
+                                            }
+                                            ::core::option::Option::None => break '__then1,
+                                        }
+                                    }
+                                }
+                                format!("total={total}")
+                            };
+                            {
+                                let __return_value = __block;
+                                ::coro::__private::store(&mut __state, State::Complete);
+                                return ::core::option::Option::Some(
+                                    ::coro::CoroutineState::Complete(__return_value),
+                                );
+                            }
+                        }
+                        State::Complete => {
+                            ::coro::__private::store(&mut __state, State::Complete);
+                            return ::core::option::Option::None;
+                        }
+                        State::Poisoned => ::coro::__private::resumed_after_panic(),
                     }
                 })
             }
@@ -187,11 +159,9 @@ fn countdown_iterator() {
                 Return = (),
             > + ::core::marker::Unpin + ::core::iter::Iterator<Item = u32> {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2> {
+                enum State<T0, T1> {
                     Start { n: T0 },
-                    LoopHead1 { i: T1 },
-                    AfterYield1 { i: T2 },
-                    LoopExit1,
+                    AfterYield1 { i: T1 },
                     Complete,
                     Poisoned,
                 }
@@ -199,51 +169,13 @@ fn countdown_iterator() {
                 ::coro::Gen::new(move |
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
-                    '__dispatch: loop {
-                        match ::core::mem::replace(&mut __state, State::Poisoned) {
-                            #[allow(unused_mut, unused_variables)]
-                            State::Start { n } => {
-                                ::core::mem::drop(__arg);
-                                {
-                                    let mut i = n;
-                                    {
-                                        ::coro::__private::store(
-                                            &mut __state,
-                                            State::LoopHead1 { i },
-                                        );
-                                        continue '__dispatch;
-                                    }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::LoopHead1 { mut i } => {
-                                if i > 0 {
-                                    {
-                                        {
-                                            {
-                                                let __yield_value = i;
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::AfterYield1 { i },
-                                                );
-                                                return ::core::option::Option::Some(
-                                                    ::coro::CoroutineState::Yielded(__yield_value),
-                                                );
-                                            }
-                                        }
-                                    }
-                                } else {
-                                    {
-                                        ::coro::__private::store(&mut __state, State::LoopExit1);
-                                        continue '__dispatch;
-                                    }
-                                }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::AfterYield1 { mut i } => {
-                                ::core::mem::drop(__arg);
-                                i -= 1;
-                                {
+                    match ::core::mem::replace(&mut __state, State::Poisoned) {
+                        #[allow(unused_mut, unused_variables)]
+                        State::Start { n } => {
+                            ::core::mem::drop(__arg);
+                            let __block = {
+                                let mut i = n;
+                                '__then1: {
                                     if i > 0 {
                                         {
                                             {
@@ -260,30 +192,58 @@ fn countdown_iterator() {
                                             }
                                         }
                                     } else {
-                                        {
-                                            ::coro::__private::store(&mut __state, State::LoopExit1);
-                                            continue '__dispatch;
-                                        }
+                                        break '__then1
                                     }
                                 }
-                            }
-                            #[allow(unused_mut, unused_variables)]
-                            State::LoopExit1 => {
-                                let __block = {};
-                                {
-                                    let __return_value = __block;
-                                    ::coro::__private::store(&mut __state, State::Complete);
-                                    return ::core::option::Option::Some(
-                                        ::coro::CoroutineState::Complete(__return_value),
-                                    );
-                                }
-                            }
-                            State::Complete => {
+                            };
+                            {
+                                let __return_value = __block;
                                 ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::None;
+                                return ::core::option::Option::Some(
+                                    ::coro::CoroutineState::Complete(__return_value),
+                                );
                             }
-                            State::Poisoned => ::coro::__private::resumed_after_panic(),
                         }
+                        #[allow(unused_mut, unused_variables)]
+                        State::AfterYield1 { i: __saved_i } => {
+                            let __block = {
+                                let mut i = __saved_i;
+                                ::core::mem::drop(__arg);
+                                i -= 1;
+                                '__then1: {
+                                    if i > 0 {
+                                        {
+                                            {
+                                                {
+                                                    let __yield_value = i;
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 { i },
+                                                    );
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                            }
+                                        }
+                                    } else {
+                                        break '__then1
+                                    }
+                                }
+                            };
+                            {
+                                let __return_value = __block;
+                                ::coro::__private::store(&mut __state, State::Complete);
+                                return ::core::option::Option::Some(
+                                    ::coro::CoroutineState::Complete(__return_value),
+                                );
+                            }
+                        }
+                        State::Complete => {
+                            ::coro::__private::store(&mut __state, State::Complete);
+                            return ::core::option::Option::None;
+                        }
+                        State::Poisoned => ::coro::__private::resumed_after_panic(),
                     }
                 })
             }
@@ -306,11 +266,10 @@ fn delegation_and_branches() {
                 flag: bool,
             ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4> {
+                enum State<T0, T1, T2> {
                     Start { flag: T0 },
-                    Join1 { returned: T1, delegate: T2 },
-                    AfterYieldFrom1 { delegate: T3 },
-                    Join2 { value: T4 },
+                    AfterYieldFrom1 { delegate: T1 },
+                    Join2 { value: T2 },
                     Complete,
                     Poisoned,
                 }
@@ -332,35 +291,40 @@ fn delegation_and_branches() {
                                         {
                                             {
                                                 if flag {
-                                                    {
+                                                    let __block_1 = {
                                                         let mut __delegate = inner();
-                                                        match ::coro::Coroutine::resume(
-                                                            ::core::pin::Pin::new(&mut __delegate),
-                                                            ::coro::__private::priming_arg(),
-                                                        ) {
-                                                            ::coro::CoroutineState::Yielded(__yielded) => {
-                                                                ::coro::__private::store(
-                                                                    &mut __state,
-                                                                    State::AfterYieldFrom1 {
-                                                                        delegate: __delegate,
-                                                                    },
-                                                                );
-                                                                return ::core::option::Option::Some(
-                                                                    ::coro::CoroutineState::Yielded(__yielded),
-                                                                );
+                                                        let __returned = '__then1: {
+                                                            match ::coro::Coroutine::resume(
+                                                                ::core::pin::Pin::new(&mut __delegate),
+                                                                ::coro::__private::priming_arg(),
+                                                            ) {
+                                                                ::coro::CoroutineState::Yielded(__yielded) => {
+                                                                    ::coro::__private::store(
+                                                                        &mut __state,
+                                                                        State::AfterYieldFrom1 {
+                                                                            delegate: __delegate,
+                                                                        },
+                                                                    );
+                                                                    return ::core::option::Option::Some(
+                                                                        ::coro::CoroutineState::Yielded(__yielded),
+                                                                    );
+                                                                }
+                                                                ::coro::CoroutineState::Complete(__complete) => {
+                                                                    break '__then1 __complete;
+                                                                }
                                                             }
-                                                            ::coro::CoroutineState::Complete(__complete) => {
-                                                                let __jump_value = __complete;
-                                                                ::coro::__private::store(
-                                                                    &mut __state,
-                                                                    State::Join1 {
-                                                                        returned: __jump_value,
-                                                                        delegate: __delegate,
-                                                                    },
-                                                                );
-                                                                continue '__dispatch;
-                                                            }
-                                                        }
+                                                        };
+                                                        __returned
+                                                    };
+                                                    {
+                                                        let __jump_value = __block_1;
+                                                        ::coro::__private::store(
+                                                            &mut __state,
+                                                            State::Join2 {
+                                                                value: __jump_value,
+                                                            },
+                                                        );
+                                                        continue '__dispatch;
                                                     }
                                                 } else {
                                                     {
@@ -378,16 +342,31 @@ fn delegation_and_branches() {
                                         }
                                     }
                                     #[allow(unused_mut, unused_variables)]
-                                    State::Join1 { .. } => {
-                                        let State::Join1 {
-                                            delegate: __saved_delegate,
-                                            returned: __saved_returned,
-                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
-                                            ::core::unreachable!()
+                                    State::AfterYieldFrom1 { delegate: __delegate } => {
+                                        let __sent = __arg;
+                                        let __returned = '__then1: {
+                                            match ::coro::Coroutine::resume(
+                                                ::core::pin::Pin::new(&mut (*__delegate)),
+                                                __sent,
+                                            ) {
+                                                ::coro::CoroutineState::Yielded(__yielded_1) => {
+                                                    let __yield_value = __yielded_1;
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                                ::coro::CoroutineState::Complete(__complete_1) => {
+                                                    break '__then1 __complete_1;
+                                                }
+                                            }
                                         };
+                                        let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
+                                            &mut __state,
+                                            State::Poisoned,
+                                        ) else { ::core::unreachable!() };
                                         let __block_1 = {
-                                            let mut __delegate = __saved_delegate;
-                                            let __returned = __saved_returned;
+                                            let mut __delegate = __moved_delegate;
+                                            let __returned = __returned;
                                             __returned
                                         };
                                         {
@@ -399,36 +378,6 @@ fn delegation_and_branches() {
                                                 },
                                             );
                                             continue '__dispatch;
-                                        }
-                                    }
-                                    #[allow(unused_mut, unused_variables)]
-                                    State::AfterYieldFrom1 { delegate: __delegate } => {
-                                        let __sent = __arg;
-                                        match ::coro::Coroutine::resume(
-                                            ::core::pin::Pin::new(&mut (*__delegate)),
-                                            __sent,
-                                        ) {
-                                            ::coro::CoroutineState::Yielded(__yielded_1) => {
-                                                let __yield_value = __yielded_1;
-                                                return ::core::option::Option::Some(
-                                                    ::coro::CoroutineState::Yielded(__yield_value),
-                                                );
-                                            }
-                                            ::coro::CoroutineState::Complete(__complete_1) => {
-                                                let __jump_value = __complete_1;
-                                                let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
-                                                    &mut __state,
-                                                    State::Poisoned,
-                                                ) else { ::core::unreachable!() };
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::Join1 {
-                                                        returned: __jump_value,
-                                                        delegate: __moved_delegate,
-                                                    },
-                                                );
-                                                continue '__dispatch;
-                                            }
                                         }
                                     }
                                     #[allow(unused_mut, unused_variables)]
@@ -500,11 +449,9 @@ fn method_with_question_mark() {
                 (&'__coro0 (),),
             > + ::coro::__private::Captures<::core::marker::PhantomData<Self>> {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9> {
+                enum State<T0, T1, T2, T3> {
                     Start { self_: T0 },
-                    LoopHead1 { iter: T1, n: T2, self_: T3 },
-                    AfterYield1 { iter: T4, n: T5, self_: T6 },
-                    LoopExit1 { iter: T7, n: T8, self_: T9 },
+                    AfterYield1 { iter: T1, n: T2, self_: T3 },
                     Complete,
                     Poisoned,
                 }
@@ -516,145 +463,104 @@ fn method_with_question_mark() {
                 > {
                     let __step = ::coro::__private::catch_unwind(
                         ::coro::__private::AssertUnwindSafe(|| {
-                            '__dispatch: loop {
-                                match &mut __state {
-                                    #[allow(unused_mut, unused_variables)]
-                                    State::Start { .. } => {
-                                        let State::Start { self_: __self } = ::core::mem::replace(
-                                            &mut __state,
-                                            State::Poisoned,
-                                        ) else { ::core::unreachable!() };
-                                        ::core::mem::drop(__arg);
-                                        {
-                                            let n: usize = match ::coro::__private::Try::branch(
-                                                __self.count.parse(),
-                                            ) {
-                                                ::core::ops::ControlFlow::Continue(__ok) => __ok,
-                                                ::core::ops::ControlFlow::Break(__residual) => {
-                                                    let __return_value = ::coro::__private::FromResidual::from_residual(
-                                                        __residual,
-                                                    );
-                                                    ::coro::__private::store(&mut __state, State::Complete);
-                                                    return ::core::option::Option::Some(
-                                                        ::coro::CoroutineState::Complete(__return_value),
-                                                    );
-                                                }
-                                            };
-                                            {
-                                                let mut __iter = ::core::iter::IntoIterator::into_iter(
-                                                    0..n,
+                            match &mut __state {
+                                #[allow(unused_mut, unused_variables)]
+                                State::Start { .. } => {
+                                    let State::Start { self_: __self } = ::core::mem::replace(
+                                        &mut __state,
+                                        State::Poisoned,
+                                    ) else { ::core::unreachable!() };
+                                    ::core::mem::drop(__arg);
+                                    let __block = {
+                                        let n: usize = match ::coro::__private::Try::branch(
+                                            __self.count.parse(),
+                                        ) {
+                                            ::core::ops::ControlFlow::Continue(__ok) => __ok,
+                                            ::core::ops::ControlFlow::Break(__residual) => {
+                                                let __return_value = ::coro::__private::FromResidual::from_residual(
+                                                    __residual,
                                                 );
-                                                {
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::LoopHead1 {
-                                                            iter: __iter,
-                                                            n,
-                                                            self_: __self,
-                                                        },
-                                                    );
-                                                    continue '__dispatch;
+                                                ::coro::__private::store(&mut __state, State::Complete);
+                                                return ::core::option::Option::Some(
+                                                    ::coro::CoroutineState::Complete(__return_value),
+                                                );
+                                            }
+                                        };
+                                        {
+                                            let mut __iter = ::core::iter::IntoIterator::into_iter(
+                                                0..n,
+                                            );
+                                            '__then1: {
+                                                match ::core::iter::Iterator::next(&mut __iter) {
+                                                    ::core::option::Option::Some(i) => {
+                                                        let __yield_value = format!("{}-{i}", __self.name);
+                                                        ::coro::__private::store(
+                                                            &mut __state,
+                                                            State::AfterYield1 {
+                                                                iter: __iter,
+                                                                n,
+                                                                self_: __self,
+                                                            },
+                                                        );
+                                                        return ::core::option::Option::Some(
+                                                            ::coro::CoroutineState::Yielded(__yield_value),
+                                                        );
+                                                    }
+                                                    ::core::option::Option::None => break '__then1,
                                                 }
                                             }
                                         }
+                                        Ok(n)
+                                    };
+                                    {
+                                        let __return_value = __block;
+                                        ::coro::__private::store(&mut __state, State::Complete);
+                                        return ::core::option::Option::Some(
+                                            ::coro::CoroutineState::Complete(__return_value),
+                                        );
                                     }
-                                    #[allow(unused_mut, unused_variables)]
-                                    State::LoopHead1 { .. } => {
-                                        let State::LoopHead1 {
-                                            self_: __self,
-                                            n,
-                                            iter: mut __iter,
-                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
-                                            ::core::unreachable!()
-                                        };
-                                        match ::core::iter::Iterator::next(&mut __iter) {
+                                }
+                                #[allow(unused_mut, unused_variables)]
+                                State::AfterYield1 { self_: __self, n, iter: __iter } => {
+                                    ::core::mem::drop(__arg);
+                                    '__then1: {
+                                        match ::core::iter::Iterator::next(&mut (*__iter)) {
                                             ::core::option::Option::Some(i) => {
-                                                let __yield_value = format!("{}-{i}", __self.name);
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::AfterYield1 {
-                                                        iter: __iter,
-                                                        n,
-                                                        self_: __self,
-                                                    },
-                                                );
+                                                let __yield_value = format!("{}-{i}", (* __self).name);
                                                 return ::core::option::Option::Some(
                                                     ::coro::CoroutineState::Yielded(__yield_value),
                                                 );
                                             }
-                                            ::core::option::Option::None => {
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::LoopExit1 {
-                                                        iter: __iter,
-                                                        n,
-                                                        self_: __self,
-                                                    },
-                                                );
-                                                continue '__dispatch;
-                                            }
+                                            ::core::option::Option::None => break '__then1,
                                         }
                                     }
-                                    #[allow(unused_mut, unused_variables)]
-                                    State::AfterYield1 { self_: __self, n, iter: __iter } => {
-                                        ::core::mem::drop(__arg);
+                                    let State::AfterYield1 {
+                                        self_: __moved_self_,
+                                        n: __moved_n,
+                                        iter: __moved_iter,
+                                    } = ::core::mem::replace(&mut __state, State::Poisoned) else {
+                                        ::core::unreachable!()
+                                    };
+                                    let __self = __moved_self_;
+                                    let __block = {
+                                        let n = __moved_n;
                                         {
-                                            match ::core::iter::Iterator::next(&mut (*__iter)) {
-                                                ::core::option::Option::Some(i) => {
-                                                    let __yield_value = format!("{}-{i}", (* __self).name);
-                                                    return ::core::option::Option::Some(
-                                                        ::coro::CoroutineState::Yielded(__yield_value),
-                                                    );
-                                                }
-                                                ::core::option::Option::None => {
-                                                    let State::AfterYield1 {
-                                                        self_: __moved_self_,
-                                                        n: __moved_n,
-                                                        iter: __moved_iter,
-                                                    } = ::core::mem::replace(&mut __state, State::Poisoned)
-                                                    else { ::core::unreachable!() };
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::LoopExit1 {
-                                                            iter: __moved_iter,
-                                                            n: __moved_n,
-                                                            self_: __moved_self_,
-                                                        },
-                                                    );
-                                                    continue '__dispatch;
-                                                }
-                                            }
+                                            let mut __iter = __moved_iter;
                                         }
+                                        Ok(n)
+                                    };
+                                    {
+                                        let __return_value = __block;
+                                        ::coro::__private::store(&mut __state, State::Complete);
+                                        return ::core::option::Option::Some(
+                                            ::coro::CoroutineState::Complete(__return_value),
+                                        );
                                     }
-                                    #[allow(unused_mut, unused_variables)]
-                                    State::LoopExit1 { .. } => {
-                                        let State::LoopExit1 {
-                                            self_: __self,
-                                            n: __saved_n,
-                                            iter: __saved_iter,
-                                        } = ::core::mem::replace(&mut __state, State::Poisoned) else {
-                                            ::core::unreachable!()
-                                        };
-                                        let __block = {
-                                            let n = __saved_n;
-                                            {
-                                                let mut __iter = __saved_iter;
-                                            }
-                                            Ok(n)
-                                        };
-                                        {
-                                            let __return_value = __block;
-                                            ::coro::__private::store(&mut __state, State::Complete);
-                                            return ::core::option::Option::Some(
-                                                ::coro::CoroutineState::Complete(__return_value),
-                                            );
-                                        }
-                                    }
-                                    State::Complete => {
-                                        return ::core::option::Option::None;
-                                    }
-                                    State::Poisoned => ::coro::__private::resumed_after_panic(),
                                 }
+                                State::Complete => {
+                                    return ::core::option::Option::None;
+                                }
+                                State::Poisoned => ::coro::__private::resumed_after_panic(),
                             }
                         }),
                     );

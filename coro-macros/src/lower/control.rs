@@ -103,6 +103,8 @@ impl Lowerer<'_> {
         };
         let join = self.new_block(BlockKind::Join, returned, span);
         let sent = self.temp("sent", false);
+        // Always moved into the delegate at once: it never has anything left to drop.
+        self.ir.locals[sent].copy = true;
         let delegating = self.new_block(BlockKind::AfterYieldFrom, Some(sent), span);
 
         let krate = self.krate.clone();
