@@ -834,12 +834,19 @@ impl<'a> Emit<'a> {
                             .get(&(cursor.code, cursor.index - 1))
                             .cloned()
                             .unwrap_or_default();
+                        let live_after = self
+                            .live
+                            .live_after_let
+                            .get(&(cursor.code, cursor.index - 1))
+                            .cloned()
+                            .unwrap_or_default();
                         for old in shadowed {
                             let same_scope = self.ir.locals[old].scope == scope;
-                            // A local already moved out has nothing left to keep.
+                            // A local already moved out has nothing left to keep (one read by
+                            // value but used again later was copied, not moved).
                             if (same_scope || leaves_first)
                                 && self.may_be_saved_later(old)
-                                && !moved_here.contains(&old)
+                                && (!moved_here.contains(&old) || live_after.contains(&old))
                             {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
