@@ -797,3 +797,46 @@ fn a_local_copied_into_a_yield_survives_an_inner_shadow() {
         );
     }
 }
+
+// Found by coro-difftest (program seed 8589934850, reduced): an inner binding shadows a `Copy`
+// local that is kept across a yield, and a `break` leaves the inner scope before it closes
+// ("cannot keep `v` across this point"). A `Copy` local is copied to a hidden name, and gets
+// its own name back when the inner scope closes.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn identity(x: u8) -> u8 {
+    x
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn copy_shadowed_in_a_labeled_block(p: u8) -> u8 {
+    let v: u8 = p;
+    'b: {
+        let v = yield_from!(identity(yield_!(1)));
+        if v == 3 {
+            break 'b;
+        }
+        log(format!("inner {v}"));
+    }
+    log(format!("outer {v}"));
+    v
+}
+
+#[test]
+fn a_copy_local_shadowed_in_a_labeled_block_is_kept() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (&[0, 3, 2], 99, &["yield 1", "outer 1", "return 1"]),
+        (
+            &[0, 9, 2],
+            99,
+            &["yield 1", "inner 9", "outer 1", "return 1"],
+        ),
+        (&[0, 1], 1, &["yield 1", "dropping"]),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(copy_shadowed_in_a_labeled_block(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}
