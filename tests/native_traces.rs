@@ -750,3 +750,93 @@ fn condition_temporaries_match_rustc() {
         );
     }
 }
+
+// Found by coro-difftest (program seed 8589934877, reduced): `yield_!(v)` reads `v` by value,
+// which the macro counts as a possible move, and `v` was then not kept reachable under a hidden
+// name while an inner `v` shadowed it across a yield ("cannot keep `v` across this point").
+// A local read by value and used again later was copied, not moved.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_after_a_copy(p: u8) -> u8 {
+    let d = D::new(3, p);
+    let v = d.get();
+    if yield_!(v) < 5 {
+        let v: u8 = 7;
+        yield_!(v);
+    }
+    log(format!("outer {v}"));
+    v
+}
+
+#[test]
+fn a_local_copied_into_a_yield_survives_an_inner_shadow() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 1, 2],
+            99,
+            &[
+                "new 3 1", "yield 1", "yield 7", "outer 1", "drop 3", "return 1",
+            ],
+        ),
+        (
+            &[0, 9, 2],
+            99,
+            &["new 3 1", "yield 1", "outer 1", "drop 3", "return 1"],
+        ),
+        (&[0, 1], 1, &["new 3 1", "yield 1", "dropping", "drop 3"]),
+        (
+            &[0, 1, 2],
+            2,
+            &["new 3 1", "yield 1", "yield 7", "dropping", "drop 3"],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(shadowed_after_a_copy(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}
+
+// Found by coro-difftest (program seed 8589934850, reduced): an inner binding shadows a `Copy`
+// local that is kept across a yield, and a `break` leaves the inner scope before it closes
+// ("cannot keep `v` across this point"). A `Copy` local is copied to a hidden name, and gets
+// its own name back when the inner scope closes.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn identity(x: u8) -> u8 {
+    x
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn copy_shadowed_in_a_labeled_block(p: u8) -> u8 {
+    let v: u8 = p;
+    'b: {
+        let v = yield_from!(identity(yield_!(1)));
+        if v == 3 {
+            break 'b;
+        }
+        log(format!("inner {v}"));
+    }
+    log(format!("outer {v}"));
+    v
+}
+
+#[test]
+fn a_copy_local_shadowed_in_a_labeled_block_is_kept() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (&[0, 3, 2], 99, &["yield 1", "outer 1", "return 1"]),
+        (
+            &[0, 9, 2],
+            99,
+            &["yield 1", "inner 9", "outer 1", "return 1"],
+        ),
+        (&[0, 1], 1, &["yield 1", "dropping"]),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(copy_shadowed_in_a_labeled_block(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}

@@ -73,6 +73,10 @@ struct ArmCtx {
     /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
     /// reachable again when the shadower's scope closes.
     hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
+    /// Locals copied or moved to a hidden name when a binding shadowed them: (old, the
+    /// shadower's scope, old's spelling before). The hidden name is declared in that scope's
+    /// Rust block, so it is gone when the block closes, and the old spelling is back.
+    aliased: Vec<(LocalId, ScopeId, TokenStream)>,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
@@ -471,6 +475,7 @@ impl<'a> Emit<'a> {
             reexposed: HashSet::new(),
             reexpose_at: HashMap::new(),
             hidden_by: Vec::new(),
+            aliased: Vec::new(),
             in_place: None,
             failed: false,
         };
@@ -749,6 +754,14 @@ impl<'a> Emit<'a> {
                 for (old, _, spelled) in back {
                     cx.names.insert(old, spelled);
                 }
+                let (back, still): (Vec<_>, Vec<_>) =
+                    cx.aliased.drain(..).partition(|(_, s, _)| *s == scope);
+                cx.aliased = still;
+                for (old, _, spelled) in back.into_iter().rev() {
+                    if cx.names.contains_key(&old) {
+                        cx.names.insert(old, spelled);
+                    }
+                }
                 let after = self.reexpose(scope, cx);
                 let block = match self.ir.scopes[scope].result {
                     Some(r) => {
@@ -834,18 +847,28 @@ impl<'a> Emit<'a> {
                             .get(&(cursor.code, cursor.index - 1))
                             .cloned()
                             .unwrap_or_default();
+                        let live_after = self
+                            .live
+                            .live_after_let
+                            .get(&(cursor.code, cursor.index - 1))
+                            .cloned()
+                            .unwrap_or_default();
                         for old in shadowed {
                             let same_scope = self.ir.locals[old].scope == scope;
-                            // A local already moved out has nothing left to keep.
-                            if (same_scope || leaves_first)
+                            // A local already moved out has nothing left to keep (one read by
+                            // value but used again later was copied, not moved).
+                            // A `Copy` local can always be copied to a hidden name: the
+                            // original stays usable once the shadowing scope closes.
+                            if (same_scope || leaves_first || self.ir.locals[old].copy)
                                 && self.may_be_saved_later(old)
-                                && !moved_here.contains(&old)
+                                && (!moved_here.contains(&old) || live_after.contains(&old))
                             {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
                                 let current = cx.names[&old].clone();
                                 aliases.extend(quote!(let #alias = #current;));
                                 cx.names.insert(old, alias.into_token_stream());
+                                cx.aliased.push((old, scope, current));
                             } else {
                                 // Shadowed by an inner scope: unreachable by name until that
                                 // scope closes (Rust's own scoping brings it back then).
@@ -1402,6 +1425,7 @@ impl<'a> Emit<'a> {
             // Each arm is a path of its own, in a Rust block of its own.
             let saved_path = cx.path.clone();
             let saved_closable = std::mem::take(&mut cx.closable);
+            let saved_aliased = cx.aliased.clone();
             for &b in &arm.binds {
                 cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
             }
@@ -1409,6 +1433,7 @@ impl<'a> Emit<'a> {
             let body = self.seq(&mut cursor, cx);
             cx.path = saved_path;
             cx.closable = saved_closable;
+            cx.aliased = saved_aliased;
             cx.names = saved;
             let pat = &arm.pat;
             let pat = match &arm.guard {

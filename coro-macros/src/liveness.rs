@@ -20,8 +20,13 @@ pub struct Liveness {
     /// The saved locals of each block, in declaration order.
     pub fields: Vec<Vec<LocalId>>,
     /// For each `Let` node (code, index): the locals that may be moved out just before it.
-    pub moved_before_let: std::collections::HashMap<(CodeId, usize), Set>,
+    pub moved_before_let: LetSets,
+    /// For each `Let` node (code, index): the locals live just after it.
+    pub live_after_let: LetSets,
 }
+
+/// A set of locals for each `Let` node, by (code, index).
+pub type LetSets = std::collections::HashMap<(CodeId, usize), Set>;
 
 pub fn analyse(ir: &Ir) -> Liveness {
     let n = ir.blocks.len();
@@ -29,7 +34,7 @@ pub fn analyse(ir: &Ir) -> Liveness {
     loop {
         let mut changed = false;
         for b in (0..n).rev() {
-            let mut live = live_code(ir, ir.blocks[b].code, &live_in);
+            let mut live = live_code(ir, ir.blocks[b].code, &live_in, &mut None);
             if let Some(p) = ir.blocks[b].param {
                 live.remove(&p);
             }
@@ -101,19 +106,24 @@ pub fn analyse(ir: &Ir) -> Liveness {
                 .collect()
         })
         .collect();
+    let mut live_after_let = LetSets::new();
+    for block in &ir.blocks {
+        live_code(ir, block.code, &live_in, &mut Some(&mut live_after_let));
+    }
     Liveness {
         fields,
         moved_before_let,
+        live_after_let,
     }
 }
 
 fn embedded_live(ir: &Ir, fx: &Effects, live_in: &[Set], live: &mut Set) {
     for &e in &fx.embedded {
-        live.extend(live_term(ir, &ir.embedded[e], live_in));
+        live.extend(live_term(ir, &ir.embedded[e], live_in, &mut None));
     }
 }
 
-fn live_term(ir: &Ir, term: &Term, live_in: &[Set]) -> Set {
+fn live_term(ir: &Ir, term: &Term, live_in: &[Set], rec: &mut Option<&mut LetSets>) -> Set {
     match term {
         Term::Jump { target, value } => {
             let mut s = live_in[*target].clone();
@@ -137,7 +147,7 @@ fn live_term(ir: &Ir, term: &Term, live_in: &[Set]) -> Set {
         Term::Branch(br) => {
             let mut s = Set::new();
             for arm in &br.arms {
-                let mut l = live_code(ir, arm.code, live_in);
+                let mut l = live_code(ir, arm.code, live_in, rec);
                 for b in &arm.binds {
                     l.remove(b);
                 }
@@ -150,11 +160,11 @@ fn live_term(ir: &Ir, term: &Term, live_in: &[Set]) -> Set {
     }
 }
 
-fn live_code(ir: &Ir, code: CodeId, live_in: &[Set]) -> Set {
+fn live_code(ir: &Ir, code: CodeId, live_in: &[Set], rec: &mut Option<&mut LetSets>) -> Set {
     let mut live = Set::new();
-    for node in ir.codes[code].iter().rev() {
+    for (i, node) in ir.codes[code].iter().enumerate().rev() {
         match node {
-            Node::Term(t) => live = live_term(ir, t, live_in),
+            Node::Term(t) => live = live_term(ir, t, live_in, rec),
             Node::Stmt(op) => {
                 for a in &op.effects.assigns {
                     live.remove(a);
@@ -165,6 +175,9 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set]) -> Set {
             Node::Let {
                 init, els, binds, ..
             } => {
+                if let Some(r) = rec.as_deref_mut() {
+                    r.insert((code, i), live.clone());
+                }
                 for b in binds {
                     live.remove(b);
                 }
