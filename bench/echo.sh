@@ -33,6 +33,7 @@
 #            PAIRED_MEASURE (3) PAIRS ("coro:tokio mio:tokio monoio-uring:tokio")
 #            CALLGRIND (1 where valgrind exists) PERF_ENABLED (1 where perf works)
 #            PERF_ROUNDS (2) PERF_MEASURE (5) SERVERS (all) PORT_BASE (17000)
+#            REPORT_ONLY (0: if 1, rewrite the markdown from the last run's results, measure nothing)
 #            SCHED (nice: how server and client are scheduled, nice | fifo | none; see below)
 #            WAIT_QUIET (0: if 1, first wait, up to QUIET_TRIES (60) checks of 10 s, until less than
 #            0.3 of a core is busy)
@@ -48,8 +49,6 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/bench-echo/target}"
 mkdir -p "$TARGET"
 TARGET="$(cd "$TARGET" && pwd)"
 WORK="$TARGET/echo-report"
-rm -rf "$WORK"
-mkdir -p "$WORK"
 OUT="$ROOT/docs/benchmarks-echo.md"
 DOC="$ROOT/docs/benchmarks.md"
 
@@ -114,6 +113,13 @@ esac
 say() { printf '\n== %s\n' "$*" >&2; }
 note() { printf '%s\n' "$*" | tee -a "$WORK/notes.txt" >&2; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
+
+# REPORT_ONLY=1: write the markdown again from the last run's results in $WORK (after editing
+# bench/echo-analysis.md, say), measuring nothing. Otherwise everything down to the report
+# measures (the block is not indented).
+if [[ "${REPORT_ONLY:-0}" != 1 ]]; then
+rm -rf "$WORK"
+mkdir -p "$WORK"
 
 if ! command -v taskset >/dev/null; then
     echo "taskset (util-linux) is needed" >&2
@@ -348,6 +354,8 @@ fi
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
 echo "busy_after=$(busy_now)" >>"$WORK/machine.txt"
 cat >"$WORK/commands.txt" <<EOF
+${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }SCHED=$SCHED ROUNDS=$ROUNDS WARMUP=$WARMUP MEASURE=$MEASURE PAIRED_ROUNDS=$PAIRED_ROUNDS PAIRED_WARMUP=$PAIRED_WARMUP PAIRED_MEASURE=$PAIRED_MEASURE PAIRS="$PAIRS" PERF_ROUNDS=$PERF_ROUNDS PERF_MEASURE=$PERF_MEASURE SERVERS="${SERVERS[*]}" bench/echo.sh
+# which ran:
 ${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }$BUILD_CMD
 python3 -m venv \$TARGET/echo-venv && \$TARGET/echo-venv/bin/python -m pip install uvloop
 # each round, with a fresh port and a fresh server process (scheduling: SCHED=$SCHED in bench/echo.sh):
@@ -359,6 +367,8 @@ ${PRIO[*]:+${PRIO[*]} }taskset -c 1 \$TARGET/release/echo-client --addr 127.0.0.
 # perf: the same with --measure $PERF_MEASURE, and perf record -e cpu-clock -F 10000 -p <server pid> during the measured window; perf report --sort dso
 # callgrind: taskset -c 0 valgrind --tool=callgrind <server> --addr ... & with the client run for 2 s and for 6 s (--warmup 0)
 EOF
+
+fi # REPORT_ONLY
 
 say "writing $OUT"
 python3 - "$WORK" "$ROOT/bench/echo-analysis.md" "$PAIRS" >"$OUT" <<'PY'
@@ -541,7 +551,7 @@ if rows:
     p("Each Rust server under `valgrind --tool=callgrind`, driven by the same client for 2 s and for 6 s; "
       "the difference of the two instruction totals over the difference of the round trips: the "
       "server's user-space instructions per round trip, start-up excluded. Exact and repeatable, but "
-      "under valgrind the server is about 50× slower, so more messages are ready per `epoll_wait` "
+      "under valgrind the server is 5–10× slower, so more messages are ready per `epoll_wait` "
       "than in a native run: the per-wakeup costs are spread thinner here.")
     p("")
     base = dict((s, x) for s, x, _ in rows).get("tokio")
@@ -559,7 +569,7 @@ if os.path.exists(analysis_path):
 p("### Commands")
 p("")
 p("```sh")
-p("bench/echo.sh            # everything below; QUICK=1 for a short try, SERVERS=/PAIRS= to choose")
+p("# this run (plain `bench/echo.sh` runs everything with the defaults; QUICK=1 for a short try):")
 p(read("commands.txt").strip())
 p("```")
 print("\n".join(out))
