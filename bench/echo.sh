@@ -21,7 +21,8 @@
 #   trips is the server's user-space instructions per round trip, free of start-up costs.
 #
 # Servers: tokio (current-thread), mio (the floor), mio-textbook (read until EAGAIN),
-# monoio-uring, monoio-legacy, coro, uvloop, asyncio. The Rust ones are bench-echo/'s binaries,
+# monoio-uring, monoio-legacy, coro, uvloop, asyncio; and, only when named in SERVERS, coro-hand
+# (coro::rt with the echo task written by hand, to measure the generated state machine). The Rust ones are bench-echo/'s binaries,
 # the Python ones bench/echo_server.py; uvloop is pip-installed into a venv under the target dir.
 # A server that cannot run here (io_uring refused, uvloop not installable, coro's socket API
 # absent) is skipped with a message, and the report says so.
@@ -187,6 +188,7 @@ server_cmd() {
         monoio-uring) echo "$BIN/echo-monoio --driver uring" ;;
         monoio-legacy) echo "$BIN/echo-monoio --driver legacy" ;;
         coro) echo "$BIN/echo-coro" ;;
+        coro-hand) echo "$BIN/echo-coro --hand-written" ;;
         uvloop) echo "$PY $ROOT/bench/echo_server.py --loop uvloop" ;;
         asyncio) echo "$PY $ROOT/bench/echo_server.py --loop asyncio" ;;
         *) return 1 ;;
@@ -202,7 +204,7 @@ for s in "${SERVERS[@]}"; do
     }
     case "$s" in
         uvloop) [[ $HAVE_UVLOOP == 1 ]] || continue ;;
-        monoio-uring | monoio-legacy | coro)
+        monoio-uring | monoio-legacy | coro | coro-hand)
             if ! msg="$($cmd --probe 2>&1)"; then
                 note "skipped $s: $(echo "$msg" | tail -1)"
                 continue
@@ -395,9 +397,10 @@ for r in jsonl("perf.jsonl"):
     if r.get("kernel_pct") is not None:
         perf.setdefault(r["server"], []).append((1 - r["kernel_pct"] / 100) * r["us_cpu_per_rt"])
 
-ORDER = ["coro", "tokio", "mio", "mio-textbook", "monoio-uring", "monoio-legacy", "uvloop", "asyncio"]
+ORDER = ["coro", "coro-hand", "tokio", "mio", "mio-textbook", "monoio-uring", "monoio-legacy", "uvloop", "asyncio"]
 WHAT = {
     "coro": "coro::rt (`bench-echo/src/bin/echo-coro.rs`)",
+    "coro-hand": "coro::rt, the echo task a hand-written `Coroutine` (an experiment: `echo-coro --hand-written`)",
     "tokio": "tokio current-thread, a task per connection",
     "mio": "bare mio loop, one read per event (the floor)",
     "mio-textbook": "bare mio loop, reads until EAGAIN",
