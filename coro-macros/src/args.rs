@@ -18,6 +18,8 @@ pub struct Args {
     pub clone: bool,
     /// Where the `coro` crate is, `::coro` by default.
     pub krate: Path,
+    /// A task of the runtime's loop (`task`): yields `rt::Request`s.
+    pub task: bool,
 }
 
 const KNOWN: &str =
@@ -88,6 +90,7 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
         resume_ty: unit,
         resume_given: false,
         clone: false,
+        task: false,
         krate: syn::parse_quote!(::coro),
     };
     let mut seen: Vec<String> = Vec::new();
@@ -127,6 +130,7 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
         args.yield_ty = syn::parse_quote!(#krate::rt::Request);
         args.resume_ty = syn::parse_quote!(#krate::rt::Reply);
         args.resume_given = true;
+        args.task = true;
     }
     Ok(args)
 }

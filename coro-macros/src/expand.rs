@@ -18,6 +18,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         .has_receiver
         .then(|| syn::Ident::new("__self", proc_macro2::Span::call_site()));
     let mut lower = Lowerer::new(&args.krate, self_alias);
+    lower.task = args.task;
     let mut start_values = Vec::new();
     for p in &prepared.params {
         let l = lower.declare(p.name.clone(), p.mutable, false);

@@ -26,6 +26,14 @@ pub fn store<S>(slot: &mut S, next: S) {
     core::mem::forget(core::mem::replace(slot, next));
 }
 
+/// The location of the code that calls it: written by the macro with the span of a
+/// `yield_from!`, it is that `yield_from!`'s place in the user's source.
+#[inline(always)]
+#[track_caller]
+pub fn here() -> &'static core::panic::Location<'static> {
+    core::panic::Location::caller()
+}
+
 /// A step whose arms keep locals in the state runs under `catch_unwind`, to drop them and
 /// poison the coroutine when it panics.
 pub use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};

@@ -88,12 +88,66 @@ fn the_dump_names_each_task_what_it_waits_on_and_where() {
         lines[1].contains("): waiting on sleep until 5.000000000s at "),
         "{dump}"
     );
+    // Where the wait was written, then the `yield_from!` of the task that delegates to it.
     assert!(
-        lines[2].ends_with(&format!("waiting on Queue::get at {}:56:19", file!())),
+        lines[2].ends_with(&format!(
+            "waiting on Queue::get at {f}:56:19, in yield_from! at {f}:56:5",
+            f = file!()
+        )),
         "{dump}"
     );
+    assert!(!lines[1].contains("in yield_from!"), "{dump}");
     assert!(lines[3].ends_with("): ready"), "{dump}");
     drop((sleeper, getter, ready));
+}
+
+#[coro::coroutine(task)]
+fn inner_wait(q: Queue<u8>) -> u8 {
+    yield_from!(q.get()).unwrap() // wait: inner
+}
+
+#[coro::coroutine(task)]
+fn middle_wait(q: Queue<u8>) -> u8 {
+    let v = yield_from!(inner_wait(q)); // wait: middle
+    v + 1
+}
+
+#[coro::coroutine(task)]
+fn outer_wait(q: Queue<u8>) -> u8 {
+    yield_from!(middle_wait(q)) + 1 // wait: outer
+}
+
+/// The line of this file that holds `marker`.
+fn line_of(marker: &str) -> u32 {
+    let n = include_str!("debug.rs")
+        .lines()
+        .position(|l| l.ends_with(marker))
+        .expect("marker");
+    n as u32 + 1
+}
+
+#[test]
+fn the_dump_follows_the_yield_from_chain_down_to_the_wait() {
+    let lp = Loop::with_virtual_clock();
+    let q = Queue::unbounded();
+    let h = lp.spawn_named("outer", outer_wait(q.clone()));
+    lp.run_until_complete(rt::yield_now());
+    let TaskStatus::Waiting(park) = lp.tasks()[0].status else {
+        panic!("{}", lp.dump());
+    };
+    let sites: Vec<(&str, u32)> = park.via.iter().map(|s| (s.file(), s.line())).collect();
+    assert_eq!(
+        sites,
+        [
+            (file!(), line_of("// wait: inner")),
+            (file!(), line_of("// wait: middle")),
+            (file!(), line_of("// wait: outer")),
+        ]
+    );
+    let dump = lp.dump();
+    assert_eq!(dump.matches("in yield_from! at").count(), 3, "{dump}");
+    assert!(q.try_put(1).is_ok());
+    assert_eq!(lp.run_until_complete(h.join()).ok(), Some(3));
 }
 
 #[test]

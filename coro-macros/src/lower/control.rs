@@ -109,10 +109,10 @@ impl Lowerer<'_> {
 
         let krate = self.krate.clone();
         let priming = quote!(#krate::__private::priming_arg());
-        self.delegate_step(sub, priming, delegating, join);
+        self.delegate_step(sub, priming, delegating, join, span);
         self.switch_to(delegating);
         let sent_name = self.ir.locals[sent].name.to_token_stream();
-        self.delegate_step(sub, sent_name, delegating, join);
+        self.delegate_step(sub, sent_name, delegating, join, span);
         let _ = sent;
 
         self.switch_to(join);
@@ -129,6 +129,7 @@ impl Lowerer<'_> {
         arg: proc_macro2::TokenStream,
         resume: BlockId,
         join: BlockId,
+        site: proc_macro2::Span,
     ) {
         let krate = self.krate.clone();
         let sub_name = self.ir.locals[sub].name.clone();
@@ -152,7 +153,24 @@ impl Lowerer<'_> {
         let y_name = self.ir.locals[y].name.clone();
         let arm_code = self.ir.new_code();
         self.cursor = Some(arm_code);
-        let value = self.local_operand(y);
+        let mut value = self.local_operand(y);
+        if self.task {
+            // The loop's dump shows where each task coroutine delegates (`rt::Via`); `here()`
+            // called with the `yield_from!`'s span reports its place in the user's source.
+            // Every token of the call carries the site's span: the call's location is taken
+            // from them.
+            let krate_at: proc_macro2::TokenStream = krate
+                .to_token_stream()
+                .into_iter()
+                .map(|mut t| {
+                    t.set_span(site);
+                    t
+                })
+                .collect();
+            let here = quote::quote_spanned!(site=> #krate_at::__private::here());
+            let v = &value.tokens;
+            value.tokens = quote!(#krate::rt::Request::through(#v, #here));
+        }
         self.terminate(Term::Yield { value, resume });
         self.env.pop();
         arms.push(Arm {

@@ -49,6 +49,8 @@ struct LoopCtx {
 pub struct Lowerer<'a> {
     pub ir: Ir,
     krate: &'a Path,
+    /// A task of the runtime's loop: requests passed on by `yield_from!` note its site.
+    pub task: bool,
     /// Where nodes are appended; `None` after a terminator (the code that follows is dead).
     cursor: Option<CodeId>,
     env: Vec<ScopeId>,
@@ -70,6 +72,7 @@ impl<'a> Lowerer<'a> {
         let mut l = Lowerer {
             ir: Ir::default(),
             krate,
+            task: false,
             cursor: None,
             env: Vec::new(),
             loops: Vec::new(),

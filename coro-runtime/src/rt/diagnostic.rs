@@ -166,7 +166,21 @@ impl fmt::Display for TaskStatus {
                 if let Some(deadline) = park.deadline {
                     write!(f, " until {deadline}")?;
                 }
-                write!(f, " at {}", park.at)
+                write!(f, " at {}", park.at)?;
+                // The runtime's own awaitables delegate too (`sleep` to `sleep_until`…): only
+                // the sites in the user's code are shown.
+                let runtime_dir = file!().rsplit_once(['/', '\\']).map_or("", |(d, _)| d);
+                for site in park
+                    .via
+                    .iter()
+                    .filter(|s| !s.file().starts_with(runtime_dir))
+                {
+                    write!(f, ", in yield_from! at {site}")?;
+                }
+                if park.via.dropped() > 0 {
+                    write!(f, ", and {} more", park.via.dropped())?;
+                }
+                Ok(())
             }
         }
     }

@@ -98,7 +98,7 @@ pub use instant::Instant;
 pub use join_handle::{CancelHandle, JoinError, JoinHandle};
 pub use loop_::{run, Loop};
 pub use queue::{Closed, Queue, TryGetError, TryPutError};
-pub use request::{Awaitable, Park, Reply, Request};
+pub use request::{Awaitable, Park, Reply, Request, Via};
 pub use semaphore::{Lock, LockGuard, Semaphore, SemaphorePermit};
 pub use sleep::{sleep, sleep_until, yield_now};
 pub use task::TaskId;

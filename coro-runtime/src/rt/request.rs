@@ -59,6 +59,61 @@ pub struct Park {
     pub on: &'static str,
     /// Where the wait was written in the user's code.
     pub at: &'static Location<'static>,
+    /// The `yield_from!`s the request came up through, innermost first: where each task
+    /// coroutine on the way delegates to the next (filled in by `#[coro::coroutine(task)]`).
+    pub via: Via,
+}
+
+/// The `yield_from!` sites a [`Request`] came up through on its way from the awaitable that
+/// made it to the task, innermost first (at most [`Via::CAPACITY`]; the outermost beyond that
+/// are counted in [`Via::dropped`]). Each `#[coro::coroutine(task)]` adds the site of its
+/// `yield_from!` as it passes a request on, so [`Handle::dump`](super::Handle::dump) shows the
+/// whole chain a task sits in, at no cost beyond copying a few pointers per suspension.
+///
+/// ```
+/// use coro::rt::{Park, Request};
+/// use std::panic::Location;
+///
+/// let here = Location::caller();
+/// let r = Request::park(None, "x").through(here).through(here);
+/// let Request::Park(p) = r else { unreachable!() };
+/// assert_eq!(p.via.iter().count(), 2);
+/// assert_eq!(p.via.iter().next(), Some(here));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Via {
+    sites: [Option<&'static Location<'static>>; Via::CAPACITY],
+    dropped: u8,
+}
+
+impl Via {
+    /// How many sites a request keeps.
+    pub const CAPACITY: usize = 3;
+
+    /// The sites, innermost first.
+    ///
+    /// ```
+    /// assert_eq!(coro::rt::Via::default().iter().count(), 0);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = &'static Location<'static>> + '_ {
+        self.sites.iter().map_while(|s| *s)
+    }
+
+    /// How many outer sites did not fit.
+    ///
+    /// ```
+    /// assert_eq!(coro::rt::Via::default().dropped(), 0);
+    /// ```
+    pub fn dropped(&self) -> u8 {
+        self.dropped
+    }
+
+    fn push(&mut self, site: &'static Location<'static>) {
+        match self.sites.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => *slot = Some(site),
+            None => self.dropped = self.dropped.saturating_add(1),
+        }
+    }
 }
 
 impl Park {
@@ -85,7 +140,12 @@ impl Park {
     /// assert_eq!(Park::at(None, "x", here).at, here);
     /// ```
     pub fn at(deadline: Option<Instant>, on: &'static str, at: &'static Location<'static>) -> Park {
-        Park { deadline, on, at }
+        Park {
+            deadline,
+            on,
+            at,
+            via: Via::default(),
+        }
     }
 }
 
@@ -108,6 +168,21 @@ impl Request {
     #[track_caller]
     pub fn park(deadline: Option<Instant>, on: &'static str) -> Request {
         Request::Park(Park::at(deadline, on, Location::caller()))
+    }
+
+    /// The request, noted as passed on by the `yield_from!` at `site` (see [`Via`]).
+    /// `#[coro::coroutine(task)]` calls it for every request a delegate yields.
+    ///
+    /// ```
+    /// use coro::rt::Request;
+    /// assert_eq!(Request::YieldNow.through(std::panic::Location::caller()), Request::YieldNow);
+    /// ```
+    #[inline]
+    pub fn through(mut self, site: &'static Location<'static>) -> Request {
+        if let Request::Park(p) = &mut self {
+            p.via.push(site);
+        }
+        self
     }
 }
 

@@ -277,9 +277,10 @@ pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> Option<&str> {
 mod tests {
     use super::*;
 
-    /// Every task pays for its header: keep an eye on its size (152 bytes on 64-bit targets).
+    /// Every task pays for its header: keep an eye on its size (184 bytes on 64-bit targets,
+    /// 32 of them the `yield_from!` sites of its current wait, for dumps).
     #[test]
     fn the_header_stays_small() {
-        assert!(std::mem::size_of::<Header>() <= 19 * std::mem::size_of::<usize>());
+        assert!(std::mem::size_of::<Header>() <= 23 * std::mem::size_of::<usize>());
     }
 }
