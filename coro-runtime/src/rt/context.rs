@@ -70,6 +70,34 @@ pub(crate) fn running() -> Rc<Inner> {
     })
 }
 
+/// Runs `f` on the loop running on this thread, without cloning its handle.
+///
+/// # Panics
+///
+/// When no loop is running.
+#[track_caller]
+pub(crate) fn with_running<R>(f: impl FnOnce(&Rc<Inner>) -> R) -> R {
+    let r = RUNNING.with(|r| r.borrow().as_ref().map(f));
+    match r {
+        Some(r) => r,
+        None => panic!("coro: no loop is running on this thread (call this from inside a task)"),
+    }
+}
+
+/// Runs `f` on the task being stepped on this thread, without cloning its handle.
+///
+/// # Panics
+///
+/// Outside a task.
+#[track_caller]
+pub(crate) fn with_current_task<R>(f: impl FnOnce(&Rc<dyn AnyTask>) -> R) -> R {
+    let r = CURRENT_TASK.with(|c| c.borrow().as_ref().map(f));
+    match r {
+        Some(r) => r,
+        None => panic!("coro: no task is running on this thread (call this from inside a task)"),
+    }
+}
+
 /// The task being stepped on this thread, if any.
 pub(crate) fn try_current_task() -> Option<Rc<dyn AnyTask>> {
     CURRENT_TASK.with(|c| c.borrow().clone())

@@ -57,8 +57,7 @@ impl Waker {
     /// ```
     #[track_caller]
     pub fn current() -> Waker {
-        let task = context::current_task();
-        Waker::for_task(&task)
+        context::with_current_task(Waker::for_task)
     }
 
     pub(crate) fn for_task(task: &Rc<dyn AnyTask>) -> Waker {

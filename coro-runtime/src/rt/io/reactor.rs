@@ -42,30 +42,89 @@ fn closed(dir: u8) -> u8 {
 /// can slip between a failed try and the clearing.
 pub(crate) struct Slot {
     ready: Cell<u8>,
-    readers: RefCell<Vec<(u64, Waker)>>,
-    writers: RefCell<Vec<(u64, Waker)>>,
+    readers: Waiters,
+    writers: Waiters,
     next_key: Cell<u64>,
+}
+
+/// The tasks waiting on one direction of a socket: the first in place (the usual case: one
+/// reader and one writer per socket, so a wait costs no list operation), any others in a list.
+/// Each waiter has a key, unique within its slot, by which it leaves.
+struct Waiters {
+    first: RefCell<Option<(u64, Waker)>>,
+    rest: RefCell<Vec<(u64, Waker)>>,
+}
+
+impl Waiters {
+    fn new() -> Waiters {
+        Waiters {
+            first: RefCell::new(None),
+            rest: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn add(&self, key: u64, waker: Waker) {
+        let mut first = self.first.borrow_mut();
+        if first.is_none() {
+            *first = Some((key, waker));
+        } else {
+            self.rest.borrow_mut().push((key, waker));
+        }
+    }
+
+    /// Removes waiter `key`; whether it was there.
+    fn remove(&self, key: u64) -> bool {
+        let mut first = self.first.borrow_mut();
+        if matches!(&*first, Some((k, _)) if *k == key) {
+            *first = None;
+            return true;
+        }
+        drop(first);
+        let mut rest = self.rest.borrow_mut();
+        match rest.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                rest.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.borrow().is_none() && self.rest.borrow().is_empty()
+    }
+
+    fn wake_all(&self) {
+        if let Some((_, waker)) = &*self.first.borrow() {
+            waker.wake();
+        }
+        for (_, waker) in self.rest.borrow().iter() {
+            waker.wake();
+        }
+    }
 }
 
 impl Slot {
     pub(crate) fn new() -> Slot {
         Slot {
             ready: Cell::new(READ | WRITE),
-            readers: RefCell::new(Vec::new()),
-            writers: RefCell::new(Vec::new()),
+            readers: Waiters::new(),
+            writers: Waiters::new(),
             next_key: Cell::new(0),
         }
     }
 
+    #[inline]
     pub(crate) fn is_ready(&self, dir: u8) -> bool {
         self.ready.get() & (dir | closed(dir)) != 0
     }
 
+    #[inline]
     pub(crate) fn clear(&self, dir: u8) {
         self.ready.set(self.ready.get() & !dir);
     }
 
-    fn list(&self, dir: u8) -> &RefCell<Vec<(u64, Waker)>> {
+    fn waiters(&self, dir: u8) -> &Waiters {
         if dir == READ {
             &self.readers
         } else {
@@ -74,7 +133,7 @@ impl Slot {
     }
 
     pub(crate) fn has_waiters(&self) -> bool {
-        !self.readers.borrow().is_empty() || !self.writers.borrow().is_empty()
+        !self.readers.is_empty() || !self.writers.is_empty()
     }
 
     /// Applies an event: sets the bits and wakes whoever waits on them.
@@ -82,16 +141,16 @@ impl Slot {
         self.ready.set(self.ready.get() | bits);
         for dir in [READ, WRITE] {
             if bits & (dir | closed(dir)) != 0 {
-                for (_, waker) in self.list(dir).borrow().iter() {
-                    waker.wake();
-                }
+                self.waiters(dir).wake_all();
             }
         }
     }
 }
 
-/// A task waiting until a socket may be ready in one direction; leaves the slot's list when
+/// A task waiting until a socket may be ready in one direction; leaves the slot's waiters when
 /// dropped (after the wake-up, or when the operation is abandoned: cancelled, timed out).
+/// (The socket operations keep the key instead, and leave through their `Source`, which holds
+/// the reactor and the slot already: see [`Source::add_waiter`](super::Source::add_waiter).)
 pub(crate) struct IoWait {
     reactor: Rc<Reactor>,
     slot: Rc<Slot>,
@@ -101,11 +160,7 @@ pub(crate) struct IoWait {
 
 impl Drop for IoWait {
     fn drop(&mut self) {
-        let mut list = self.slot.list(self.dir).borrow_mut();
-        if let Some(i) = list.iter().position(|(k, _)| *k == self.key) {
-            list.swap_remove(i);
-            self.reactor.waits.set(self.reactor.waits.get() - 1);
-        }
+        self.reactor.remove_waiter(&self.slot, self.dir, self.key);
     }
 }
 
@@ -217,15 +272,28 @@ impl Reactor {
 
     /// Adds the running task to the slot's waiters in direction `dir`.
     pub(crate) fn wait(self: &Rc<Self>, slot: &Rc<Slot>, dir: u8) -> IoWait {
-        let key = slot.next_key.get();
-        slot.next_key.set(key + 1);
-        slot.list(dir).borrow_mut().push((key, Waker::current()));
-        self.waits.set(self.waits.get() + 1);
+        let key = self.add_waiter(slot, dir, Waker::current());
         IoWait {
             reactor: self.clone(),
             slot: slot.clone(),
             dir,
             key,
+        }
+    }
+
+    /// Adds `waker` to the slot's waiters in direction `dir`; the key to remove it with.
+    pub(crate) fn add_waiter(&self, slot: &Slot, dir: u8, waker: Waker) -> u64 {
+        let key = slot.next_key.get();
+        slot.next_key.set(key.wrapping_add(1));
+        slot.waiters(dir).add(key, waker);
+        self.waits.set(self.waits.get() + 1);
+        key
+    }
+
+    /// Removes waiter `key` from the slot's waiters in direction `dir`, if it is still there.
+    pub(crate) fn remove_waiter(&self, slot: &Slot, dir: u8, key: u64) {
+        if slot.waiters(dir).remove(key) {
+            self.waits.set(self.waits.get() - 1);
         }
     }
 

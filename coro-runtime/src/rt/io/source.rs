@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use mio::unix::SourceFd;
 
-use super::super::context;
+use super::super::{context, Waker};
 use super::reactor::{IoWait, Reactor, Slot};
 
 /// A socket the loop can wait on. Every socket handle (`TcpStream`…) holds one in an `Rc`.
@@ -58,31 +58,64 @@ impl<S: AsRawFd> Source<S> {
         self.slot.clear(dir);
     }
 
+    /// Whether an operation in direction `dir` may succeed (see [`Slot`]): when not, trying
+    /// the system call could only fail with `WouldBlock`.
+    #[inline]
+    pub(crate) fn is_ready(&self, dir: u8) -> bool {
+        self.slot.is_ready(dir)
+    }
+
     /// Makes the running task wait until the socket may be ready in direction `dir`: park
     /// after this, and drop the guard when resumed.
     pub(crate) fn wait(&self, dir: u8) -> io::Result<IoWait> {
+        self.register_here()?;
+        let reg = self.reg.borrow();
+        let (reactor, _) = reg.as_ref().expect("registered just above");
+        Ok(reactor.wait(&self.slot, dir))
+    }
+
+    /// Adds the running task to the waiters in direction `dir`, like [`wait`](Self::wait), but
+    /// without a guard: the caller keeps the key and calls [`remove_waiter`](Self::remove_waiter)
+    /// when resumed or abandoned (the socket operations, which hold the `Source` anyway).
+    pub(crate) fn add_waiter(&self, dir: u8) -> io::Result<u64> {
+        self.register_here()?;
+        let reg = self.reg.borrow();
+        let (reactor, _) = reg.as_ref().expect("registered just above");
+        Ok(reactor.add_waiter(&self.slot, dir, Waker::current()))
+    }
+
+    /// Removes waiter `key` (from [`add_waiter`](Self::add_waiter)) if it is still there.
+    pub(crate) fn remove_waiter(&self, dir: u8, key: u64) {
+        // A socket with waiters is registered, and stays with its reactor while they wait.
+        if let Some((reactor, _)) = &*self.reg.borrow() {
+            reactor.remove_waiter(&self.slot, dir, key);
+        }
+    }
+
+    /// Registers the socket with the running loop's reactor, unless it already is (the usual
+    /// case, checked by address without touching any reference count).
+    fn register_here(&self) -> io::Result<()> {
+        let here = context::with_running(|lp| match (lp.try_reactor(), &*self.reg.borrow()) {
+            (Some(running), Some((mine, _))) => Rc::ptr_eq(running, mine),
+            _ => false,
+        });
+        if here {
+            return Ok(());
+        }
         let lp = context::running();
         let reactor = lp.reactor()?;
         let mut reg = self.reg.borrow_mut();
-        let moved = match &*reg {
-            Some((r, _)) if Rc::ptr_eq(r, &reactor) => false,
-            Some((r, token)) => {
-                // Made with one loop, now used with another: move, if nothing waits on it.
-                assert!(
-                    !self.slot.has_waiters(),
-                    "coro: a socket is waited on by tasks of two loops"
-                );
-                r.deregister(&mut SourceFd(&self.io.as_raw_fd()), *token);
-                true
-            }
-            None => true,
-        };
-        if moved {
-            *reg = None;
-            let token = reactor.register(&mut SourceFd(&self.io.as_raw_fd()), &self.slot)?;
-            *reg = Some((reactor.clone(), token));
+        if let Some((r, token)) = reg.take() {
+            // Made with one loop, now used with another: move, if nothing waits on it.
+            assert!(
+                !self.slot.has_waiters(),
+                "coro: a socket is waited on by tasks of two loops"
+            );
+            r.deregister(&mut SourceFd(&self.io.as_raw_fd()), token);
         }
-        Ok(reactor.wait(&self.slot, dir))
+        let token = reactor.register(&mut SourceFd(&self.io.as_raw_fd()), &self.slot)?;
+        *reg = Some((reactor, token));
+        Ok(())
     }
 }
 

@@ -66,12 +66,16 @@ pub use tcp_stream::TcpStream;
 pub use udp::UdpSocket;
 
 use std::io;
+use std::marker::PhantomData;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::panic::Location;
+use std::pin::Pin;
 use std::rc::Rc;
 
+use crate::{Coroutine, CoroutineState};
+
 use super::io::Source;
-use super::{Awaitable, Park, Request};
+use super::{Awaitable, Park, Reply, Request};
 
 /// The addresses `addr` stands for (std's `to_socket_addrs`, collected).
 fn resolve(addr: impl ToSocketAddrs) -> io::Result<Vec<SocketAddr>> {
@@ -115,32 +119,79 @@ where
     S: std::os::fd::AsRawFd,
     F: FnMut(&Source<S>, &mut B) -> io::Result<R>,
 {
-    retry(source, dir, buf, op, Park::at(None, on, at))
+    IoOp {
+        source,
+        dir,
+        buf: Some(buf),
+        op,
+        waiting: None,
+        on,
+        at,
+        _result: PhantomData,
+    }
 }
 
-#[coro_macros::coroutine(crate = crate, task)]
-fn retry<S, B, R, F>(
+/// The awaitable of [`io_op`], written by hand rather than with `#[coroutine]`: every read and
+/// write is one, so it is kept small. Each resume drops the previous wait, then (unless the
+/// socket is known not to be ready, which saves a system call that could only fail) tries
+/// `op`; on `WouldBlock` it joins the socket's waiters and parks. Dropped while parked
+/// (cancelled, timed out), it leaves the waiters at once, and drops the buffer.
+struct IoOp<S: std::os::fd::AsRawFd, B, R, F> {
     source: Rc<Source<S>>,
     dir: u8,
-    mut buf: B,
-    mut op: F,
-    park: Park,
-) -> (io::Result<R>, B)
+    /// `None` once the operation has completed.
+    buf: Option<B>,
+    op: F,
+    /// The key of this operation among the socket's waiters while it is parked.
+    waiting: Option<u64>,
+    on: &'static str,
+    at: &'static Location<'static>,
+    _result: PhantomData<fn() -> R>,
+}
+
+// Nothing in an `IoOp` is ever pinned (resume takes the fields by `&mut`), so it may move
+// whatever `B` and `F` are, as the runtime's awaitables must.
+impl<S: std::os::fd::AsRawFd, B, R, F> Unpin for IoOp<S, B, R, F> {}
+
+impl<S, B, R, F> Coroutine<Reply> for IoOp<S, B, R, F>
 where
     S: std::os::fd::AsRawFd,
     F: FnMut(&Source<S>, &mut B) -> io::Result<R>,
 {
-    loop {
-        match op(&source, &mut buf) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-            done => return (done, buf),
+    type Yield = Request;
+    type Return = (io::Result<R>, B);
+
+    fn resume(self: Pin<&mut Self>, _reply: Reply) -> CoroutineState<Request, Self::Return> {
+        let this = self.get_mut();
+        if let Some(key) = this.waiting.take() {
+            this.source.remove_waiter(this.dir, key);
         }
-        let wait = match source.wait(dir) {
-            Ok(wait) => wait,
-            Err(e) => return (Err(e), buf),
+        let Some(buf) = this.buf.as_mut() else {
+            crate::__private::resumed_after_completion()
         };
-        yield_!(Request::Park(park));
-        drop(wait);
+        if this.source.is_ready(this.dir) {
+            match (this.op)(&this.source, buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                done => {
+                    return CoroutineState::Complete((done, this.buf.take().expect("taken once")))
+                }
+            }
+        }
+        match this.source.add_waiter(this.dir) {
+            Ok(key) => {
+                this.waiting = Some(key);
+                CoroutineState::Yielded(Request::Park(Park::at(None, this.on, this.at)))
+            }
+            Err(e) => CoroutineState::Complete((Err(e), this.buf.take().expect("taken once"))),
+        }
+    }
+}
+
+impl<S: std::os::fd::AsRawFd, B, R, F> Drop for IoOp<S, B, R, F> {
+    fn drop(&mut self) {
+        if let Some(key) = self.waiting.take() {
+            self.source.remove_waiter(self.dir, key);
+        }
     }
 }
 
