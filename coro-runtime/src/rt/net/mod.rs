@@ -104,57 +104,95 @@ fn each_addr<T>(
     Err(last.expect("resolve returns at least one address"))
 }
 
+/// What an operation waits for (`DIR`: `READ` or `WRITE`) and its name for dumps (`ON`, the
+/// [`Park::on`] of its waits): a type rather than fields, so that an [`IoOp`] carries neither
+/// (it is moved about with the task's state, so its size counts).
+trait OpKind {
+    const DIR: u8;
+    const ON: &'static str;
+}
+
+macro_rules! op_kinds {
+    ($($kind:ident: $dir:ident, $on:literal;)*) => {$(
+        #[doc = concat!("The kind of `", $on, "`.")]
+        pub(crate) struct $kind;
+
+        impl OpKind for $kind {
+            const DIR: u8 = $dir;
+            const ON: &'static str = $on;
+        }
+    )*};
+}
+
+/// The kinds of operation, named after the methods that make them.
+mod kind {
+    use super::super::io::{READ, WRITE};
+    use super::OpKind;
+
+    op_kinds! {
+    Read: READ, "TcpStream::read";
+    ReadExact: READ, "TcpStream::read_exact";
+    Write: WRITE, "TcpStream::write";
+    WriteAll: WRITE, "TcpStream::write_all";
+    Accept: READ, "TcpListener::accept";
+    SendTo: WRITE, "UdpSocket::send_to";
+    RecvFrom: READ, "UdpSocket::recv_from";
+    }
+}
+
 /// The shape of every socket operation: try `op` (non-blocking); on `WouldBlock`, wait for
-/// readiness in direction `dir` and try again. `op` keeps its own progress (bytes written so
-/// far…) between tries; `buf` is handed back with the result.
-fn io_op<S, B, R, F>(
+/// readiness in the direction of `K` and try again. `op` keeps its own progress (bytes
+/// written so far…) between tries; `buf` is handed back with the result.
+fn io_op<K, S, B, R, F>(
+    _kind: K,
     source: Rc<Source<S>>,
-    dir: u8,
     buf: B,
     op: F,
-    on: &'static str,
     at: &'static Location<'static>,
 ) -> impl Awaitable<Return = (io::Result<R>, B)>
 where
+    K: OpKind,
     S: std::os::fd::AsRawFd,
     F: FnMut(&Source<S>, &mut B) -> io::Result<R>,
 {
-    IoOp {
+    IoOp::<K, S, B, R, F> {
         source,
-        dir,
         buf: Some(buf),
         op,
-        waiting: None,
-        on,
+        waiting: NOT_WAITING,
         at,
-        _result: PhantomData,
+        _kind: PhantomData,
     }
 }
+
+/// [`IoOp::waiting`] when the operation is not among the socket's waiters (keys count up from
+/// 0 and never get here).
+const NOT_WAITING: u64 = u64::MAX;
 
 /// The awaitable of [`io_op`], written by hand rather than with `#[coroutine]`: every read and
 /// write is one, so it is kept small. Each resume drops the previous wait, then (unless the
 /// socket is known not to be ready, which saves a system call that could only fail) tries
 /// `op`; on `WouldBlock` it joins the socket's waiters and parks. Dropped while parked
 /// (cancelled, timed out), it leaves the waiters at once, and drops the buffer.
-struct IoOp<S: std::os::fd::AsRawFd, B, R, F> {
+struct IoOp<K: OpKind, S: std::os::fd::AsRawFd, B, R, F> {
     source: Rc<Source<S>>,
-    dir: u8,
     /// `None` once the operation has completed.
     buf: Option<B>,
     op: F,
-    /// The key of this operation among the socket's waiters while it is parked.
-    waiting: Option<u64>,
-    on: &'static str,
+    /// The key of this operation among the socket's waiters while it is parked, else
+    /// [`NOT_WAITING`].
+    waiting: u64,
     at: &'static Location<'static>,
-    _result: PhantomData<fn() -> R>,
+    _kind: PhantomData<fn() -> (K, R)>,
 }
 
 // Nothing in an `IoOp` is ever pinned (resume takes the fields by `&mut`), so it may move
 // whatever `B` and `F` are, as the runtime's awaitables must.
-impl<S: std::os::fd::AsRawFd, B, R, F> Unpin for IoOp<S, B, R, F> {}
+impl<K: OpKind, S: std::os::fd::AsRawFd, B, R, F> Unpin for IoOp<K, S, B, R, F> {}
 
-impl<S, B, R, F> Coroutine<Reply> for IoOp<S, B, R, F>
+impl<K, S, B, R, F> Coroutine<Reply> for IoOp<K, S, B, R, F>
 where
+    K: OpKind,
     S: std::os::fd::AsRawFd,
     F: FnMut(&Source<S>, &mut B) -> io::Result<R>,
 {
@@ -163,13 +201,14 @@ where
 
     fn resume(self: Pin<&mut Self>, _reply: Reply) -> CoroutineState<Request, Self::Return> {
         let this = self.get_mut();
-        if let Some(key) = this.waiting.take() {
-            this.source.remove_waiter(this.dir, key);
+        if this.waiting != NOT_WAITING {
+            this.source.remove_waiter(K::DIR, this.waiting);
+            this.waiting = NOT_WAITING;
         }
         let Some(buf) = this.buf.as_mut() else {
             crate::__private::resumed_after_completion()
         };
-        if this.source.is_ready(this.dir) {
+        if this.source.is_ready(K::DIR) {
             match (this.op)(&this.source, buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => {
@@ -177,20 +216,20 @@ where
                 }
             }
         }
-        match this.source.add_waiter(this.dir) {
+        match this.source.add_waiter(K::DIR) {
             Ok(key) => {
-                this.waiting = Some(key);
-                CoroutineState::Yielded(Request::Park(Park::at(None, this.on, this.at)))
+                this.waiting = key;
+                CoroutineState::Yielded(Request::Park(Park::at(None, K::ON, this.at)))
             }
             Err(e) => CoroutineState::Complete((Err(e), this.buf.take().expect("taken once"))),
         }
     }
 }
 
-impl<S: std::os::fd::AsRawFd, B, R, F> Drop for IoOp<S, B, R, F> {
+impl<K: OpKind, S: std::os::fd::AsRawFd, B, R, F> Drop for IoOp<K, S, B, R, F> {
     fn drop(&mut self) {
-        if let Some(key) = self.waiting.take() {
-            self.source.remove_waiter(self.dir, key);
+        if self.waiting != NOT_WAITING {
+            self.source.remove_waiter(K::DIR, self.waiting);
         }
     }
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::super::io::{Source, READ};
 use super::super::Awaitable;
-use super::{each_addr, io_op, uninterrupted, TcpStream};
+use super::{each_addr, io_op, kind, uninterrupted, TcpStream};
 
 /// A listening TCP socket on the loop's poller. A cheap `Rc` handle: clones share the socket,
 /// which closes when the last one goes; several tasks may accept on it at once.
@@ -94,14 +94,13 @@ impl TcpListener {
     #[track_caller]
     pub fn accept(&self) -> impl Awaitable<Return = io::Result<(TcpStream, SocketAddr)>> {
         let accepted = io_op(
+            kind::Accept,
             self.inner.clone(),
-            READ,
             (),
             |source: &Source<mio::net::TcpListener>, _: &mut ()| {
                 let (stream, peer) = source.try_io(READ, |l| uninterrupted(|| l.accept()))?;
                 Ok((TcpStream::from_mio(stream), peer))
             },
-            "TcpListener::accept",
             Location::caller(),
         );
         first(accepted)

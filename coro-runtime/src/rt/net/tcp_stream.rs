@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::super::buf::{IoBuf, IoBufMut};
 use super::super::io::{Source, READ, WRITE};
 use super::super::{Awaitable, Park, Request};
-use super::{io_op, resolve, uninterrupted};
+use super::{io_op, kind, resolve, uninterrupted};
 
 /// A TCP connection on the loop's poller (asyncio's `StreamReader`/`StreamWriter` pair, as one
 /// handle). A cheap `Rc` handle: clones share the socket, which closes when the last one goes
@@ -111,11 +111,10 @@ impl TcpStream {
     #[track_caller]
     pub fn read<B: IoBufMut>(&self, buf: B) -> impl Awaitable<Return = (io::Result<usize>, B)> {
         io_op(
+            kind::Read,
             self.inner.clone(),
-            READ,
             buf,
             |source: &Source<_>, buf: &mut B| try_read(source, buf.as_bytes_mut()),
-            "TcpStream::read",
             Location::caller(),
         )
     }
@@ -146,8 +145,8 @@ impl TcpStream {
     pub fn read_exact<B: IoBufMut>(&self, buf: B) -> impl Awaitable<Return = (io::Result<()>, B)> {
         let mut filled = 0;
         io_op(
+            kind::ReadExact,
             self.inner.clone(),
-            READ,
             buf,
             move |source: &Source<_>, buf: &mut B| {
                 let dst = buf.as_bytes_mut();
@@ -164,7 +163,6 @@ impl TcpStream {
                 }
                 Ok(())
             },
-            "TcpStream::read_exact",
             Location::caller(),
         )
     }
@@ -188,11 +186,10 @@ impl TcpStream {
     #[track_caller]
     pub fn write<B: IoBuf>(&self, buf: B) -> impl Awaitable<Return = (io::Result<usize>, B)> {
         io_op(
+            kind::Write,
             self.inner.clone(),
-            WRITE,
             buf,
             |source: &Source<_>, buf: &mut B| try_write(source, buf.as_bytes()),
-            "TcpStream::write",
             Location::caller(),
         )
     }
@@ -228,8 +225,8 @@ impl TcpStream {
     pub fn write_all<B: IoBuf>(&self, buf: B) -> impl Awaitable<Return = (io::Result<()>, B)> {
         let mut written = 0;
         io_op(
+            kind::WriteAll,
             self.inner.clone(),
-            WRITE,
             buf,
             move |source: &Source<_>, buf: &mut B| {
                 let src = buf.as_bytes();
@@ -241,7 +238,6 @@ impl TcpStream {
                 }
                 Ok(())
             },
-            "TcpStream::write_all",
             Location::caller(),
         )
     }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::super::buf::{IoBuf, IoBufMut};
 use super::super::io::{Source, READ, WRITE};
 use super::super::Awaitable;
-use super::{each_addr, io_op, uninterrupted};
+use super::{each_addr, io_op, kind, uninterrupted};
 
 /// A UDP socket on the loop's poller. A cheap `Rc` handle: clones share the socket, which
 /// closes when the last one goes.
@@ -89,15 +89,14 @@ impl UdpSocket {
         target: SocketAddr,
     ) -> impl Awaitable<Return = (io::Result<usize>, B)> {
         io_op(
+            kind::SendTo,
             self.inner.clone(),
-            WRITE,
             buf,
             move |source: &Source<mio::net::UdpSocket>, buf: &mut B| {
                 source.try_io(WRITE, |s| {
                     uninterrupted(|| s.send_to(buf.as_bytes(), target))
                 })
             },
-            "UdpSocket::send_to",
             Location::caller(),
         )
     }
@@ -127,15 +126,14 @@ impl UdpSocket {
         buf: B,
     ) -> impl Awaitable<Return = (io::Result<(usize, SocketAddr)>, B)> {
         io_op(
+            kind::RecvFrom,
             self.inner.clone(),
-            READ,
             buf,
             |source: &Source<mio::net::UdpSocket>, buf: &mut B| {
                 // One datagram per call: a short one says nothing about the next, so the
                 // readiness is kept until a call says `WouldBlock`.
                 source.try_io(READ, |s| uninterrupted(|| s.recv_from(buf.as_bytes_mut())))
             },
-            "UdpSocket::recv_from",
             Location::caller(),
         )
     }
