@@ -70,20 +70,6 @@ pub(crate) fn running() -> Rc<Inner> {
     })
 }
 
-/// Runs `f` on the loop running on this thread, without cloning its handle.
-///
-/// # Panics
-///
-/// When no loop is running.
-#[track_caller]
-pub(crate) fn with_running<R>(f: impl FnOnce(&Rc<Inner>) -> R) -> R {
-    let r = RUNNING.with(|r| r.borrow().as_ref().map(f));
-    match r {
-        Some(r) => r,
-        None => panic!("coro: no loop is running on this thread (call this from inside a task)"),
-    }
-}
-
 /// Runs `f` on the task being stepped on this thread, without cloning its handle.
 ///
 /// # Panics

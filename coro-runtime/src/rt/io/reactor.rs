@@ -158,6 +158,17 @@ pub(crate) struct IoWait {
     key: u64,
 }
 
+impl IoWait {
+    pub(crate) fn new(reactor: Rc<Reactor>, slot: Rc<Slot>, dir: u8, key: u64) -> IoWait {
+        IoWait {
+            reactor,
+            slot,
+            dir,
+            key,
+        }
+    }
+}
+
 impl Drop for IoWait {
     fn drop(&mut self) {
         self.reactor.remove_waiter(&self.slot, self.dir, self.key);
@@ -267,17 +278,6 @@ impl Reactor {
                 self.free.borrow_mut().push(token);
                 self.sources.set(self.sources.get() - 1);
             }
-        }
-    }
-
-    /// Adds the running task to the slot's waiters in direction `dir`.
-    pub(crate) fn wait(self: &Rc<Self>, slot: &Rc<Slot>, dir: u8) -> IoWait {
-        let key = self.add_waiter(slot, dir, Waker::current());
-        IoWait {
-            reactor: self.clone(),
-            slot: slot.clone(),
-            dir,
-            key,
         }
     }
 

@@ -4,10 +4,11 @@
 use std::cell::RefCell;
 use std::io;
 use std::os::fd::AsRawFd;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use mio::unix::SourceFd;
 
+use super::super::loop_::Inner;
 use super::super::{context, Waker};
 use super::reactor::{IoWait, Reactor, Slot};
 
@@ -22,7 +23,16 @@ use super::reactor::{IoWait, Reactor, Slot};
 pub(crate) struct Source<S: AsRawFd> {
     io: S,
     slot: Rc<Slot>,
-    reg: RefCell<Option<(Rc<Reactor>, usize)>>,
+    reg: RefCell<Option<Reg>>,
+}
+
+/// Where a socket is registered: the reactor and its token there, and the loop that reactor
+/// belongs to (a `Weak`, which keeps the loop's allocation, so its address is never reused
+/// while the socket compares it with the running task's loop).
+struct Reg {
+    reactor: Rc<Reactor>,
+    token: usize,
+    lp: Weak<Inner>,
 }
 
 impl<S: AsRawFd> Source<S> {
@@ -68,61 +78,76 @@ impl<S: AsRawFd> Source<S> {
     /// Makes the running task wait until the socket may be ready in direction `dir`: park
     /// after this, and drop the guard when resumed.
     pub(crate) fn wait(&self, dir: u8) -> io::Result<IoWait> {
-        self.register_here()?;
+        let key = self.add_waiter(dir)?;
         let reg = self.reg.borrow();
-        let (reactor, _) = reg.as_ref().expect("registered just above");
-        Ok(reactor.wait(&self.slot, dir))
+        let reg = reg.as_ref().expect("a socket with waiters is registered");
+        Ok(IoWait::new(
+            reg.reactor.clone(),
+            self.slot.clone(),
+            dir,
+            key,
+        ))
     }
 
     /// Adds the running task to the waiters in direction `dir`, like [`wait`](Self::wait), but
     /// without a guard: the caller keeps the key and calls [`remove_waiter`](Self::remove_waiter)
     /// when resumed or abandoned (the socket operations, which hold the `Source` anyway).
+    ///
+    /// The usual case costs one look-up of the running task, which gives both its waker and
+    /// its loop (compared by address with the loop the socket is registered with).
     pub(crate) fn add_waiter(&self, dir: u8) -> io::Result<u64> {
-        self.register_here()?;
-        let reg = self.reg.borrow();
-        let (reactor, _) = reg.as_ref().expect("registered just above");
-        Ok(reactor.add_waiter(&self.slot, dir, Waker::current()))
+        context::with_current_task(|task| {
+            let lp = &task.header().lp;
+            if !matches!(&*self.reg.borrow(), Some(reg) if Weak::ptr_eq(&reg.lp, lp)) {
+                let lp = lp.upgrade().expect("a running task's loop is alive");
+                self.register_with(&lp)?;
+            }
+            let reg = self.reg.borrow();
+            let reg = reg.as_ref().expect("registered just above");
+            Ok(reg
+                .reactor
+                .add_waiter(&self.slot, dir, Waker::for_task(task)))
+        })
     }
 
     /// Removes waiter `key` (from [`add_waiter`](Self::add_waiter)) if it is still there.
     pub(crate) fn remove_waiter(&self, dir: u8, key: u64) {
         // A socket with waiters is registered, and stays with its reactor while they wait.
-        if let Some((reactor, _)) = &*self.reg.borrow() {
-            reactor.remove_waiter(&self.slot, dir, key);
+        if let Some(reg) = &*self.reg.borrow() {
+            reg.reactor.remove_waiter(&self.slot, dir, key);
         }
     }
 
-    /// Registers the socket with the running loop's reactor, unless it already is (the usual
-    /// case, checked by address without touching any reference count).
-    fn register_here(&self) -> io::Result<()> {
-        let here = context::with_running(|lp| match (lp.try_reactor(), &*self.reg.borrow()) {
-            (Some(running), Some((mine, _))) => Rc::ptr_eq(running, mine),
-            _ => false,
-        });
-        if here {
-            return Ok(());
-        }
-        let lp = context::running();
+    /// Registers the socket with the reactor of loop `lp`, moving it from the loop it was
+    /// registered with, if any.
+    #[cold]
+    fn register_with(&self, lp: &Rc<Inner>) -> io::Result<()> {
         let reactor = lp.reactor()?;
         let mut reg = self.reg.borrow_mut();
-        if let Some((r, token)) = reg.take() {
+        if let Some(old) = reg.take() {
             // Made with one loop, now used with another: move, if nothing waits on it.
             assert!(
                 !self.slot.has_waiters(),
                 "coro: a socket is waited on by tasks of two loops"
             );
-            r.deregister(&mut SourceFd(&self.io.as_raw_fd()), token);
+            old.reactor
+                .deregister(&mut SourceFd(&self.io.as_raw_fd()), old.token);
         }
         let token = reactor.register(&mut SourceFd(&self.io.as_raw_fd()), &self.slot)?;
-        *reg = Some((reactor, token));
+        *reg = Some(Reg {
+            reactor,
+            token,
+            lp: Rc::downgrade(lp),
+        });
         Ok(())
     }
 }
 
 impl<S: AsRawFd> Drop for Source<S> {
     fn drop(&mut self) {
-        if let Some((reactor, token)) = self.reg.get_mut().take() {
-            reactor.deregister(&mut SourceFd(&self.io.as_raw_fd()), token);
+        if let Some(reg) = self.reg.get_mut().take() {
+            reg.reactor
+                .deregister(&mut SourceFd(&self.io.as_raw_fd()), reg.token);
         }
     }
 }
