@@ -100,6 +100,8 @@ pub struct Operand {
     pub effects: Effects,
 }
 
+// Nodes live only while one fn is expanded; boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Node {
     /// Enter a scope (a Rust block `{` in the emitted code).
     Open(ScopeId),
