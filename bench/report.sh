@@ -5,6 +5,8 @@
 #   - callgrind: instructions per item for coro, hand-written and native (`benches/probe.rs`,
 #     `bench-native/benches/native_probe.rs`);
 #   - the size_of table; the compile-time cost of the macro;
+#   - the event loop against tokio's current-thread runtime (bench/runtime.sh, which writes
+#     docs/benchmarks-runtime.md; re-run here);
 #   - and, carried over from docs/benchmarks-echo.md, the echo ping-pong section that
 #     bench/echo.sh measures (not re-run here).
 #
@@ -518,6 +520,13 @@ for c in read("commands.txt").splitlines():
 p("```")
 print("\n".join(out))
 PY
+# The event loop against tokio (issue 3): measured again now, carried over as written.
+say "the event loop against tokio (bench/runtime.sh)"
+"$ROOT/bench/runtime.sh" >/dev/null
+{
+    echo
+    cat "$ROOT/docs/benchmarks-runtime.md"
+} >>"$OUT"
 # The echo ping-pong section (issue 9) is measured by bench/echo.sh, which writes
 # docs/benchmarks-echo.md; it is carried over here as it stands (run bench/echo.sh to renew it).
 ECHO_SECTION="$ROOT/docs/benchmarks-echo.md"

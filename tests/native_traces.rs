@@ -840,3 +840,37 @@ fn a_copy_local_shadowed_in_a_labeled_block_is_kept() {
         );
     }
 }
+
+// Found by coro-difftest (program seeds 12884902624 and 12884902864, reduced): an assignment
+// inside a branch or a loop body after a yield was taken as overwriting the local on every
+// path, so the local was not kept across the yield (E0381, "possibly-uninitialized").
+#[coro::coroutine(yield = u8, resume = u8)]
+fn conditionally_assigned(p: u8) -> u8 {
+    let mut v: u8 = p;
+    let r = yield_!(1);
+    if r > 3 {
+        v = r;
+    }
+    for _ in 0..r % 2 {
+        v = v.wrapping_add(10);
+    }
+    log(format!("v {v}"));
+    v
+}
+
+#[test]
+fn a_conditional_assignment_keeps_the_earlier_value() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (&[0, 2], 99, &["yield 1", "v 1", "return 1"]),
+        (&[0, 5], 99, &["yield 1", "v 15", "return 15"]),
+        (&[0, 3], 99, &["yield 1", "v 11", "return 11"]),
+        (&[0, 8], 1, &["yield 1", "dropping"]),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(conditionally_assigned(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}

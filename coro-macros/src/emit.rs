@@ -1603,7 +1603,10 @@ fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
     let mut out = HashSet::new();
     for node in &ir.codes[code] {
         match node {
-            Node::Stmt(op) => out.extend(op.effects.assigns.iter().copied()),
+            Node::Stmt(op) => {
+                out.extend(op.effects.assigns.iter().copied());
+                out.extend(op.effects.may_assign.iter().copied());
+            }
             Node::Term(Term::Branch(br)) => {
                 for arm in &br.arms {
                     out.extend(assigned_in(ir, arm.code));

@@ -56,8 +56,11 @@ pub struct Effects {
     pub exposed: Option<BTreeSet<LocalId>>,
     /// Locals possibly moved out (by-value uses whose type we cannot see).
     pub moves: BTreeSet<LocalId>,
-    /// Locals overwritten as a whole (`x = …`).
+    /// Locals overwritten as a whole (`x = …`) on every path through the code.
     pub assigns: BTreeSet<LocalId>,
+    /// Locals overwritten as a whole on some paths only (`if c { x = 1 }`, a loop body): they
+    /// still need declaring where the code runs, but keep their earlier value elsewhere.
+    pub may_assign: BTreeSet<LocalId>,
     /// Terminators embedded in this code (`return`, `?`, `break` out of a split loop), by index
     /// into [`Ir::embedded`].
     pub embedded: Vec<usize>,
@@ -85,6 +88,7 @@ impl Effects {
         self.uses.extend(other.uses.iter().copied());
         self.moves.extend(other.moves.iter().copied());
         self.assigns.extend(other.assigns.iter().copied());
+        self.may_assign.extend(other.may_assign.iter().copied());
         self.embedded.extend(other.embedded.iter().copied());
     }
 }
@@ -96,6 +100,8 @@ pub struct Operand {
     pub effects: Effects,
 }
 
+// Nodes live only while one fn is expanded; boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Node {
     /// Enter a scope (a Rust block `{` in the emitted code).
     Open(ScopeId),

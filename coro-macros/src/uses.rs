@@ -31,6 +31,7 @@ pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
             ..Effects::default()
         },
         assigned: BTreeSet::new(),
+        conditional: 0,
     };
     c.expr(expr, Ctx::Value);
     c.fx
@@ -45,6 +46,7 @@ pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
             ..Effects::default()
         },
         assigned: BTreeSet::new(),
+        conditional: 0,
     };
     c.stmt(stmt);
     c.fx
@@ -60,6 +62,7 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
             ..Effects::default()
         },
         assigned: BTreeSet::new(),
+        conditional: 0,
     };
     c.expr(expr, Ctx::Place);
     c.fx
@@ -183,6 +186,9 @@ struct Collector<'a> {
     /// Locals assigned earlier on the path being walked: a use of them here reads the new
     /// value, not the one the code started with.
     assigned: BTreeSet<LocalId>,
+    /// How many conditionally run constructs (branches, loop bodies, closures, the right side
+    /// of `&&`/`||`) enclose the expression being walked: an assignment there may not happen.
+    conditional: usize,
 }
 
 impl Collector<'_> {
@@ -267,7 +273,11 @@ impl Collector<'_> {
                 self.expr(&a.right, Value);
                 match Self::single_ident(&a.left).and_then(|n| (self.resolve)(&n)) {
                     Some(id) => {
-                        self.fx.assigns.insert(id);
+                        if self.conditional == 0 {
+                            self.fx.assigns.insert(id);
+                        } else {
+                            self.fx.may_assign.insert(id);
+                        }
                         self.assigned.insert(id);
                     }
                     None => self.expr(&a.left, Place),
@@ -289,6 +299,12 @@ impl Collector<'_> {
                             },
                         );
                     }
+                    And(_) | Or(_) => {
+                        self.expr(&b.left, Value);
+                        self.conditional += 1;
+                        self.expr(&b.right, Value);
+                        self.conditional -= 1;
+                    }
                     _ => {
                         self.expr(&b.left, Value);
                         self.expr(&b.right, Value);
@@ -309,12 +325,15 @@ impl Collector<'_> {
                         resolve: self.resolve,
                         fx: Effects::default(),
                         assigned: BTreeSet::new(),
+                        conditional: 1,
                     };
                     inner.expr(&c.body, Place);
                     self.fx.moves.extend(inner.fx.uses.iter().copied());
                     self.fx.merge(&inner.fx);
                 } else {
+                    self.conditional += 1;
                     self.expr(&c.body, Value);
+                    self.conditional -= 1;
                 }
             }
             Expr::Block(b) => self.block(&b.block),
@@ -325,6 +344,7 @@ impl Collector<'_> {
                     resolve: self.resolve,
                     fx: Effects::default(),
                     assigned: BTreeSet::new(),
+                    conditional: 1,
                 };
                 inner.block(&b.block);
                 if b.capture.is_some() {
@@ -335,11 +355,13 @@ impl Collector<'_> {
             Expr::If(i) => {
                 self.expr(&i.cond, Value);
                 let before = self.assigned.clone();
+                self.conditional += 1;
                 self.block(&i.then_branch);
                 self.assigned = before.clone();
                 if let Some((_, e)) = &i.else_branch {
                     self.expr(e, Value);
                 }
+                self.conditional -= 1;
                 self.assigned = before;
             }
             Expr::Let(l) => self.scrutinee(&l.expr, &[&l.pat]),
@@ -347,6 +369,7 @@ impl Collector<'_> {
                 let pats: Vec<&Pat> = m.arms.iter().map(|a| &a.pat).collect();
                 self.scrutinee(&m.expr, &pats);
                 let before = self.assigned.clone();
+                self.conditional += 1;
                 for arm in &m.arms {
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Value);
@@ -354,27 +377,36 @@ impl Collector<'_> {
                     self.expr(&arm.body, Value);
                     self.assigned = before.clone();
                 }
+                self.conditional -= 1;
             }
             Expr::While(w) => {
                 // A loop body may run again before an assignment in it: nothing in it is
                 // known assigned, before or after.
                 let before = self.assigned.clone();
                 self.assigned.clear();
+                self.conditional += 1;
                 self.expr(&w.cond, Value);
                 self.block(&w.body);
+                self.conditional -= 1;
                 self.assigned = before;
             }
             Expr::ForLoop(f) => {
                 self.expr(&f.expr, Value);
                 let before = self.assigned.clone();
                 self.assigned.clear();
+                self.conditional += 1;
                 self.block(&f.body);
+                self.conditional -= 1;
                 self.assigned = before;
             }
             Expr::Loop(l) => {
                 let before = self.assigned.clone();
                 self.assigned.clear();
+                // A `loop` body runs at least once, but may leave by `break` before an
+                // assignment in it.
+                self.conditional += 1;
                 self.block(&l.body);
+                self.conditional -= 1;
                 self.assigned = before;
             }
             Expr::Return(r) => {
