@@ -206,12 +206,10 @@ impl Config {
 
 /// Features the CI batch leaves out because the macro currently disagrees with rustc on them.
 pub const CI_DISABLED: &[Feature] = &[
-    Feature::DeferredInit,
     Feature::Shadow,
     Feature::ShadowRetype,
     Feature::DropTemp,
     Feature::DropMove,
-    Feature::Panic,
     Feature::TryInJump,
     Feature::InferredRecv,
 ];
