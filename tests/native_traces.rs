@@ -874,3 +874,48 @@ fn a_conditional_assignment_keeps_the_earlier_value() {
         );
     }
 }
+
+// Found by coro-difftest (program seed 17179869322, reduced): two bindings of one name in a
+// scope, both kept across a yield in an inner block that binds the name a third time. Both
+// older ones were "reexposed" under the name when the block closed, so the first `let o;` was
+// never assigned (E0282). Only the binding that the inner one shadowed directly comes back.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_twice(p: u8) -> u8 {
+    let o = D::new(1, p);
+    let o = D::new(2, o.get() + 1);
+    let v = {
+        let o = D::new(3, o.get() + 1);
+        yield_!(o.get())
+    };
+    log(format!("v {v} o {}", o.get()));
+    v
+}
+
+#[test]
+fn a_name_bound_three_times_across_a_yield() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 7],
+            99,
+            &[
+                "new 1 1", "new 2 2", "new 3 3", "yield 3", "drop 3", "v 7 o 2", "drop 2",
+                "drop 1", "return 7",
+            ],
+        ),
+        (
+            &[0, 1],
+            1,
+            &[
+                "new 1 1", "new 2 2", "new 3 3", "yield 3", "dropping", "drop 3", "drop 2",
+                "drop 1",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(shadowed_twice(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}

@@ -507,17 +507,26 @@ impl<'a> Emit<'a> {
         // there: it is declared under its own name in its place (uninitialised) and assigned
         // from its hidden name when the shadower's scope closes, so the drop order stays the
         // source's.
+        // The binding that shadows `l` directly (the next one of its name): when its scope
+        // closes, `l` is visible again, unless both share a scope (then `l` never is).
+        let shadower_of = |l: LocalId| {
+            let name = &self.ir.locals[l].name;
+            block
+                .visible
+                .iter()
+                .chain(param.iter())
+                .copied()
+                .filter(|&o| o > l && self.ir.locals[o].name == *name)
+                .min()
+        };
         let mut reexposed: HashSet<LocalId> = HashSet::new();
         for &l in &fields {
             let local = &self.ir.locals[l];
-            let Some(&shadower) = newest.get(&local.name.to_string()) else {
+            let Some(shadower) = shadower_of(l) else {
                 continue;
             };
             let inner = self.ir.locals[shadower].scope;
-            if shadower != l
-                && inner != local.scope
-                && block.scopes[first_closing..].contains(&inner)
-            {
+            if inner != local.scope && block.scopes[first_closing..].contains(&inner) {
                 reexposed.insert(l);
             }
         }
@@ -583,9 +592,9 @@ impl<'a> Emit<'a> {
         // its name back when that binding's scope closes in this arm.
         for &l in &fields {
             let local = &self.ir.locals[l];
-            if let Some(&shadower) = newest.get(&local.name.to_string()) {
+            if let Some(shadower) = shadower_of(l) {
                 let inner = self.ir.locals[shadower].scope;
-                if shadower != l && inner != local.scope {
+                if inner != local.scope {
                     cx.reexpose_at.insert(l, inner);
                 }
             }
