@@ -919,3 +919,50 @@ fn a_name_bound_three_times_across_a_yield() {
         );
     }
 }
+
+// Found by coro-difftest (program seed 17179869186, reduced, with the drop-temp feature): the
+// temporaries of the expression that makes a `yield_from!` delegate are dropped before the
+// delegation starts, as in `let mut sub = expr;` (they were kept to the end of the statement).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn count_to(k: u8) -> u8 {
+    for i in 0..k {
+        log(format!("sub {i}"));
+        yield_!(i);
+    }
+    k
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn delegate_made_with_a_temporary(p: u8) -> u8 {
+    let n = yield_from!(count_to(D::new(20, yield_!(0)).get()));
+    log(format!("n {n}"));
+    n
+}
+
+#[test]
+fn a_delegates_temporaries_die_before_it_runs() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 2, 5, 5, 5],
+            99,
+            &[
+                "yield 0", "new 20 2", "drop 20", "sub 0", "yield 0", "sub 1", "yield 1", "n 2",
+                "return 2",
+            ],
+        ),
+        (
+            &[0, 3, 1],
+            2,
+            &[
+                "yield 0", "new 20 3", "drop 20", "sub 0", "yield 0", "dropping",
+            ],
+        ),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(delegate_made_with_a_temporary(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}

@@ -87,7 +87,21 @@ impl Lowerer<'_> {
             }
         };
         let span = m.mac.path.span();
-        let coroutine = self.lower_expr(&e, Want::Value)?;
+        // As in `let mut sub = expr;`, the temporaries of the expression that makes the
+        // delegate are dropped before the delegation starts.
+        let coroutine = if expr_yields(&e) {
+            let made = self.temp("made", false);
+            self.open_scope(Some(made));
+            let v = self.lower_expr(&e, Want::Value);
+            if !self.alive() {
+                self.env.pop();
+                return None;
+            }
+            self.close_scope(v);
+            self.local_operand(made)
+        } else {
+            self.lower_expr(&e, Want::Value)?
+        };
         let sub = self.temp("delegate", true);
         let sub_name = self.ir.locals[sub].name.clone();
         self.push(Node::Let {
