@@ -211,5 +211,4 @@ pub const CI_DISABLED: &[Feature] = &[
     Feature::DropTemp,
     Feature::DropMove,
     Feature::TryInJump,
-    Feature::InferredRecv,
 ];
