@@ -189,6 +189,9 @@ impl<'a> Emit<'a> {
         // threaded into becomes a state of its own, and the arms are written again until no
         // new one appears (then once more if whether the step loops changed).
         *self.real.borrow_mut() = self.loop_heads_without_yield();
+        self.real
+            .borrow_mut()
+            .extend(self.joins_typed_by_their_values());
         let (arms, errors) = loop {
             let mut errors = Vec::new();
             let mut arms = Vec::new();
@@ -196,7 +199,7 @@ impl<'a> Emit<'a> {
             let (mut dispatches, mut finishes) = (false, false);
             for b in (0..self.ir.blocks.len()).filter(|b| self.is_state(*b)) {
                 let out = self.arm(b);
-                arms.push(out.tokens);
+                arms.push((b, out.tokens, out.transitions.clone()));
                 errors.extend(out.errors);
                 wanted.extend(out.transitions);
                 dispatches |= out.dispatches;
@@ -208,7 +211,7 @@ impl<'a> Emit<'a> {
             self.dispatches.set(dispatches);
             self.finish_used.set(finishes);
             if settled {
-                break (arms, errors);
+                break (constructed_first(arms), errors);
             }
         };
         if let Some(e) = errors.into_iter().reduce(|mut e, other| {
@@ -396,6 +399,30 @@ impl<'a> Emit<'a> {
             }
         }
         cut
+    }
+
+    /// Blocks whose parameter's type is inferred from the values jumped in with (the value of
+    /// an `if`, a `match`, a `break`) and that are reached from the code of several blocks:
+    /// threaded, each arm would bind its own copy of the parameter, and a copy that only ever
+    /// receives `8` could not tell `8.wrapping_add(5)`'s integer type. As a state, the field
+    /// unifies the values of every arm, as rustc does for the whole body.
+    fn joins_typed_by_their_values(&self) -> HashSet<BlockId> {
+        let mut sources: HashMap<BlockId, HashSet<BlockId>> = HashMap::new();
+        for (b, block) in self.ir.blocks.iter().enumerate() {
+            for t in all_jump_targets(self.ir, block.code) {
+                sources.entry(t).or_default().insert(b);
+            }
+        }
+        sources
+            .into_iter()
+            .filter(|(t, from)| {
+                from.len() > 1
+                    && self.ir.blocks[*t]
+                        .param
+                        .is_some_and(|p| !self.ir.locals[p].typed)
+            })
+            .map(|(t, _)| t)
+            .collect()
     }
 
     /// Whether a block is a state of its own: a suspension point, the start, or a block that
@@ -1353,6 +1380,7 @@ impl<'a> Emit<'a> {
                 quote!({ #eval #leave #krate::__private::store(&mut #state, #next); continue #label; })
             }
             Term::Yield { value, resume } => {
+                cx.transitions.push(*resume);
                 let y = hidden("__yield_value");
                 let t = self.operand(value, Shape::Expr, cx);
                 if cx.in_place.is_some() {
@@ -1726,4 +1754,37 @@ fn may_make_closures(ir: &Ir, code: CodeId) -> bool {
                 })
         }
     })
+}
+
+/// The arms in an order where every state comes after the arms that make it, as far as loops
+/// allow (reverse postorder from the start): the compiler type-checks the arms in that order, and
+/// a method call on a field needs the field's type settled by then (`Join1 { value: 8 }` from
+/// one arm and `Join1 { value: p }` from another, before `value.wrapping_add(5)`). The creation
+/// order of the blocks breaks ties, and orders what the start does not reach.
+fn constructed_first(arms: Vec<(BlockId, TokenStream, Vec<BlockId>)>) -> Vec<TokenStream> {
+    let index: HashMap<BlockId, usize> = arms.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
+    let mut seen = vec![false; arms.len()];
+    let mut postorder = Vec::new();
+    // Iterative depth-first search: (arm, next edge to follow).
+    let mut stack = vec![(0usize, 0usize)];
+    seen[0] = true;
+    while let Some((a, e)) = stack.pop() {
+        let edges: Vec<usize> = arms[a]
+            .2
+            .iter()
+            .filter_map(|t| index.get(t).copied())
+            .collect();
+        if let Some(&next) = edges.get(e) {
+            stack.push((a, e + 1));
+            if !std::mem::replace(&mut seen[next], true) {
+                stack.push((next, 0));
+            }
+        } else {
+            postorder.push(a);
+        }
+    }
+    let mut order: Vec<usize> = postorder.into_iter().rev().collect();
+    order.extend((0..arms.len()).filter(|i| !seen[*i]));
+    let mut slots: Vec<Option<TokenStream>> = arms.into_iter().map(|a| Some(a.1)).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }

@@ -36,6 +36,9 @@ pub struct Local {
     pub owned: bool,
     /// Known to be `Copy` (a number, `bool` or `char`): using it by value does not move it.
     pub copy: bool,
+    /// Its type is fixed by where its value comes from, not inferred from it (a `yield_from!`'s
+    /// result is the delegate's `Return`), so copies of the code that binds it agree on it.
+    pub typed: bool,
 }
 
 /// A lexical scope of the user's program that the lowering split across blocks.

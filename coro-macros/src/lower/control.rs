@@ -115,6 +115,9 @@ impl Lowerer<'_> {
             Want::Value => Some(self.temp("returned", false)),
             Want::Discard => None,
         };
+        if let Some(r) = returned {
+            self.ir.locals[r].typed = true;
+        }
         let join = self.new_block(BlockKind::Join, returned, span);
         let sent = self.temp("sent", false);
         // Always moved into the delegate at once: it never has anything left to drop.

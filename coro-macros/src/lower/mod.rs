@@ -129,6 +129,7 @@ impl<'a> Lowerer<'a> {
             hidden: is_hidden,
             owned: false,
             copy: false,
+            typed: false,
         });
         self.ir.scopes[scope].locals.push(id);
         id
