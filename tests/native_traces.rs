@@ -966,3 +966,35 @@ fn a_delegates_temporaries_die_before_it_runs() {
         );
     }
 }
+
+// Found by coro-difftest (program seed 4294967411, reduced): the value of a `match` comes from
+// two suspension points (`8` in one, `p: u8` in the other), and the code after it calls a method
+// on it. The join's arm was type-checked before the arm that stores `p`, so the field was still
+// an ambiguous `{integer}` there (E0689); arms now come after the arms that make their state.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn join_typed_by_a_later_arm(p: u8) -> u8 {
+    let v = match yield_!(1) {
+        0 => 8,
+        _ => {
+            yield_!(2);
+            p
+        }
+    };
+    log(format!("v {}", v.wrapping_add(5)));
+    v
+}
+
+#[test]
+fn a_join_value_is_typed_by_every_arm_that_makes_it() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (&[0, 0], 99, &["yield 1", "v 13", "return 8"]),
+        (&[0, 4, 9], 99, &["yield 1", "yield 2", "v 6", "return 1"]),
+    ];
+    for (args, stop, expected) in cases {
+        assert_eq!(
+            scenario(join_typed_by_a_later_arm(1), args, *stop),
+            *expected,
+            "args {args:?}"
+        );
+    }
+}
