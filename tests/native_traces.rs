@@ -18,6 +18,17 @@ impl Drop for N {
     }
 }
 
+/// Checks each case (resume arguments, where to drop the coroutine, the trace rustc gave)
+/// against a fresh coroutine from `make`.
+fn check<C: Coroutine<u8, Yield = u8, Return = u8> + Unpin>(
+    make: impl Fn() -> C,
+    cases: &[(&[u8], usize, &[&str])],
+) {
+    for (args, stop, expected) in cases {
+        assert_eq!(scenario(make(), args, *stop), *expected, "args {args:?}");
+    }
+}
+
 /// Resumes with `args` (the first primes), stopping early at `stop` to drop a suspended
 /// coroutine, and records what happens.
 fn scenario<C: Coroutine<u8, Yield = u8, Return = u8> + Unpin>(
@@ -203,13 +214,7 @@ fn loops_scopes_and_panics_match_rustc() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(loops_scopes_and_panics(), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| loops_scopes_and_panics(), cases);
 }
 
 #[coro::coroutine(yield = u8, resume = u8)]
@@ -356,13 +361,7 @@ fn matches_shadowing_and_temporaries_match_rustc() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(matches_shadowing_and_temporaries(), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| matches_shadowing_and_temporaries(), cases);
 }
 
 #[coro::coroutine(yield = u8, resume = u8)]
@@ -546,13 +545,7 @@ fn delegation_labels_and_short_circuits_match_rustc() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(delegation_labels_and_short_circuits(), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| delegation_labels_and_short_circuits(), cases);
 }
 
 /// A loop whose resume comes back to the same state, so the macro keeps its locals in place;
@@ -619,13 +612,7 @@ fn in_place_loop_exits_match_rustc() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(in_place_loop_exits(), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| in_place_loop_exits(), cases);
 }
 
 // Found by coro-difftest (program seed 4294967404, reduced): the temporaries of an `if` or
@@ -742,13 +729,7 @@ fn condition_temporaries_match_rustc() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(condition_temporaries(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| condition_temporaries(1), cases);
 }
 
 // Found by coro-difftest (program seed 8589934877, reduced): `yield_!(v)` reads `v` by value,
@@ -789,13 +770,7 @@ fn a_local_copied_into_a_yield_survives_an_inner_shadow() {
             &["new 3 1", "yield 1", "yield 7", "dropping", "drop 3"],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(shadowed_after_a_copy(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| shadowed_after_a_copy(1), cases);
 }
 
 // Found by coro-difftest (program seed 8589934850, reduced): an inner binding shadows a `Copy`
@@ -832,13 +807,7 @@ fn a_copy_local_shadowed_in_a_labeled_block_is_kept() {
         ),
         (&[0, 1], 1, &["yield 1", "dropping"]),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(copy_shadowed_in_a_labeled_block(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| copy_shadowed_in_a_labeled_block(1), cases);
 }
 
 // Found by coro-difftest (program seeds 12884902624 and 12884902864, reduced): an assignment
@@ -866,13 +835,7 @@ fn a_conditional_assignment_keeps_the_earlier_value() {
         (&[0, 3], 99, &["yield 1", "v 11", "return 11"]),
         (&[0, 8], 1, &["yield 1", "dropping"]),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(conditionally_assigned(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| conditionally_assigned(1), cases);
 }
 
 // Found by coro-difftest (program seed 17179869322, reduced): two bindings of one name in a
@@ -911,13 +874,7 @@ fn a_name_bound_three_times_across_a_yield() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(shadowed_twice(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| shadowed_twice(1), cases);
 }
 
 // Found by coro-difftest (program seed 17179869186, reduced, with the drop-temp feature): the
@@ -958,13 +915,7 @@ fn a_delegates_temporaries_die_before_it_runs() {
             ],
         ),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(delegate_made_with_a_temporary(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| delegate_made_with_a_temporary(1), cases);
 }
 
 // Found by coro-difftest (program seed 4294967411, reduced): the value of a `match` comes from
@@ -990,11 +941,5 @@ fn a_join_value_is_typed_by_every_arm_that_makes_it() {
         (&[0, 0], 99, &["yield 1", "v 13", "return 8"]),
         (&[0, 4, 9], 99, &["yield 1", "yield 2", "v 6", "return 1"]),
     ];
-    for (args, stop, expected) in cases {
-        assert_eq!(
-            scenario(join_typed_by_a_later_arm(1), args, *stop),
-            *expected,
-            "args {args:?}"
-        );
-    }
+    check(|| join_typed_by_a_later_arm(1), cases);
 }
