@@ -214,7 +214,7 @@ fn loops_scopes_and_panics_match_rustc() {
             ],
         ),
     ];
-    check(|| loops_scopes_and_panics(), cases);
+    check(loops_scopes_and_panics, cases);
 }
 
 #[coro::coroutine(yield = u8, resume = u8)]
@@ -361,7 +361,7 @@ fn matches_shadowing_and_temporaries_match_rustc() {
             ],
         ),
     ];
-    check(|| matches_shadowing_and_temporaries(), cases);
+    check(matches_shadowing_and_temporaries, cases);
 }
 
 #[coro::coroutine(yield = u8, resume = u8)]
@@ -545,7 +545,7 @@ fn delegation_labels_and_short_circuits_match_rustc() {
             ],
         ),
     ];
-    check(|| delegation_labels_and_short_circuits(), cases);
+    check(delegation_labels_and_short_circuits, cases);
 }
 
 /// A loop whose resume comes back to the same state, so the macro keeps its locals in place;
@@ -612,7 +612,7 @@ fn in_place_loop_exits_match_rustc() {
             ],
         ),
     ];
-    check(|| in_place_loop_exits(), cases);
+    check(in_place_loop_exits, cases);
 }
 
 // Found by coro-difftest (program seed 4294967404, reduced): the temporaries of an `if` or
