@@ -943,3 +943,31 @@ fn a_join_value_is_typed_by_every_arm_that_makes_it() {
     ];
     check(|| join_typed_by_a_later_arm(1), cases);
 }
+
+// Found by coro-difftest (program seed 30064771767, reduced): a `Copy` local that is only
+// assigned after the yield (in a `let … else` block) is dead there, so the state does not keep
+// it, and the arm did not declare it either (E0425): the locals an arm declares for assignments
+// are now collected from every part of its code (`let` initialisers and `else` blocks, scope
+// and jump values, embedded exits), not only from its statements and branches.
+#[coro::coroutine(yield = u8, resume = u8)]
+#[allow(unused_assignments)]
+fn assigned_only_in_a_let_else(p: u8) -> u8 {
+    let mut v = 1;
+    log(format!("v {v}"));
+    let 0 = yield_!(4) else {
+        v = 0;
+        log("else");
+        return p;
+    };
+    6
+}
+
+#[test]
+fn a_dead_local_assigned_in_a_let_else_is_declared() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (&[0, 0], 99, &["v 1", "yield 4", "return 6"]),
+        (&[0, 3], 99, &["v 1", "yield 4", "else", "return 1"]),
+        (&[0, 3], 1, &["v 1", "yield 4", "dropping"]),
+    ];
+    check(|| assigned_only_in_a_let_else(1), cases);
+}

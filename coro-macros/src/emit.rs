@@ -1635,21 +1635,40 @@ fn moves_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
     out
 }
 
-/// Locals assigned as a whole somewhere in this code.
+/// Locals assigned as a whole somewhere in this code: in its statements, `let` initialisers and
+/// `else` blocks, scope values, terminator values and branches, and the exits embedded in them.
 fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
-    for node in &ir.codes[code] {
-        match node {
-            Node::Stmt(op) => {
-                out.extend(op.effects.assigns.iter().copied());
-                out.extend(op.effects.may_assign.iter().copied());
-            }
-            Node::Term(Term::Branch(br)) => {
+    fn add(ir: &Ir, op: &Operand, out: &mut HashSet<LocalId>) {
+        out.extend(op.effects.assigns.iter().copied());
+        out.extend(op.effects.may_assign.iter().copied());
+        for &e in &op.effects.embedded {
+            term(ir, &ir.embedded[e], out);
+        }
+    }
+    fn term(ir: &Ir, t: &Term, out: &mut HashSet<LocalId>) {
+        match t {
+            Term::Jump { value: Some(v), .. } | Term::Return(v) => add(ir, v, out),
+            Term::Jump { value: None, .. } => {}
+            Term::Yield { value, .. } => add(ir, value, out),
+            Term::Branch(br) => {
+                add(ir, &br.head, out);
                 for arm in &br.arms {
                     out.extend(assigned_in(ir, arm.code));
                 }
             }
-            _ => {}
+        }
+    }
+    let mut out = HashSet::new();
+    for node in &ir.codes[code] {
+        match node {
+            Node::Stmt(op) | Node::Close(_, Some(op)) => add(ir, op, &mut out),
+            Node::Let { init, els, .. } => {
+                for op in init.iter().chain(els.iter()) {
+                    add(ir, op, &mut out);
+                }
+            }
+            Node::Close(_, None) | Node::Open(_) => {}
+            Node::Term(t) => term(ir, t, &mut out),
         }
     }
     out
