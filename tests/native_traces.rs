@@ -971,3 +971,28 @@ fn a_dead_local_assigned_in_a_let_else_is_declared() {
     ];
     check(|| assigned_only_in_a_let_else(1), cases);
 }
+
+// Found by coro-difftest (program seed 30064772131, reduced): the same gap as above, with the
+// assignment in a block that initialises a `let` after the yield.
+#[coro::coroutine(yield = u8, resume = u8)]
+#[allow(unused_assignments)]
+fn assigned_in_a_let_initialiser(p: u8) -> u8 {
+    let mut v = 1;
+    log(format!("v {v}"));
+    yield_!(2);
+    let w = {
+        v = 8;
+        p + 1
+    };
+    log(format!("w {w}"));
+    w
+}
+
+#[test]
+fn a_dead_local_assigned_in_a_let_initialiser_is_declared() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (&[0, 5], 99, &["v 1", "yield 2", "w 2", "return 2"]),
+        (&[0, 3], 1, &["v 1", "yield 2", "dropping"]),
+    ];
+    check(|| assigned_in_a_let_initialiser(1), cases);
+}
