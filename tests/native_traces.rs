@@ -996,3 +996,46 @@ fn a_dead_local_assigned_in_a_let_initialiser_is_declared() {
     ];
     check(|| assigned_in_a_let_initialiser(1), cases);
 }
+
+// Found by coro-difftest (program seed 4294967417, reduced; with the `shadow` feature): a
+// non-`Copy` local shadowed by a `let` in an inner scope that a `break` leaves while a state
+// must still keep the outer one ("cannot keep `x` across this point"). The inner binding is now
+// written under a hidden name and the inner scope's uses of `x` renamed, so the outer `x` stays
+// reachable under its own name and is dropped where rustc drops it.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_in_a_block_left_early(p: u8) -> u8 {
+    if let Some(x) = Some(D::new(1, p)) {
+        'b: {
+            let x = D::new(2, yield_!(0));
+            if x.get() > 3 {
+                break 'b;
+            }
+            log(format!("inner {}", x.get()));
+        }
+        log(format!("outer {}", x.get()));
+    }
+    0
+}
+
+#[test]
+fn a_local_shadowed_in_a_block_left_early_is_kept() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 5],
+            99,
+            &[
+                "new 1 1", "yield 0", "new 2 5", "drop 2", "outer 1", "drop 1", "return 0",
+            ],
+        ),
+        (
+            &[0, 2],
+            99,
+            &[
+                "new 1 1", "yield 0", "new 2 2", "inner 2", "drop 2", "outer 1", "drop 1",
+                "return 0",
+            ],
+        ),
+        (&[0], 1, &["new 1 1", "yield 0", "drop 1"]),
+    ];
+    check(|| shadowed_in_a_block_left_early(1), cases);
+}

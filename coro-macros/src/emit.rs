@@ -10,11 +10,11 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::Type;
 
-use crate::deref::{deref, Shape};
 use crate::ir::*;
 use crate::liveness::Liveness;
 use crate::names::hidden;
 use crate::rewrite::substitute_jumps;
+use crate::substitute::{deref, rename, rename_bindings, Shape};
 
 pub struct Emit<'a> {
     pub ir: &'a Ir,
@@ -36,6 +36,9 @@ pub struct Emit<'a> {
     pub real: std::cell::RefCell<HashSet<BlockId>>,
     /// Set when some arm dispatches again (`continue '__dispatch`).
     pub dispatches: std::cell::Cell<bool>,
+    /// `let` bindings written under a hidden name because they shadow, in an inner scope, a
+    /// local that a state must save while that scope is open (see `construct`).
+    pub renamed: std::cell::RefCell<HashSet<LocalId>>,
 }
 
 /// Everything that varies while one arm is written.
@@ -81,6 +84,10 @@ struct ArmCtx {
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
     failed: bool,
+    /// Locals bound by a `let` in this arm, which may be renamed (see `Emit::renamed`).
+    let_bound: HashSet<LocalId>,
+    /// A state needed a local hidden by a `let` that can be renamed: write the arm again.
+    rename_and_retry: bool,
 }
 
 /// One arm as written, and what it needs from the rest of the step.
@@ -89,6 +96,8 @@ struct ArmOut {
     errors: Vec<syn::Error>,
     /// An in-place rewrite failed: write the arm again, moving its fields out.
     failed: bool,
+    /// A shadowing `let` was marked for renaming: write the arm again.
+    rename_and_retry: bool,
     /// The blocks it stores as the next state before dispatching again.
     transitions: Vec<BlockId>,
     dispatches: bool,
@@ -360,13 +369,19 @@ impl<'a> Emit<'a> {
 
     /// The match arm of one block.
     fn arm(&self, b: BlockId) -> ArmOut {
-        if self.in_place_eligible(b) {
-            let arm = self.arm_in(b, true);
-            if !arm.failed {
-                return arm;
+        let mut in_place = self.in_place_eligible(b);
+        // Each retry renames one more binding (or gives up on in-place reads), so this ends.
+        loop {
+            let arm = self.arm_in(b, in_place);
+            if arm.rename_and_retry {
+                continue;
             }
+            if arm.failed && in_place {
+                in_place = false;
+                continue;
+            }
+            return arm;
         }
-        self.arm_in(b, false)
     }
 
     /// The blocks that must stay states because some path runs from them back to them without
@@ -505,6 +520,8 @@ impl<'a> Emit<'a> {
             aliased: Vec::new(),
             in_place: None,
             failed: false,
+            let_bound: HashSet::new(),
+            rename_and_retry: false,
         };
 
         // Scopes that may close within this arm (in its code or in code spliced into it) get
@@ -717,6 +734,7 @@ impl<'a> Emit<'a> {
             tokens: arm,
             errors: cx.errors,
             failed: cx.failed,
+            rename_and_retry: cx.rename_and_retry,
             transitions: cx.transitions,
             dispatches: cx.dispatches,
             finishes: cx.finishes,
@@ -857,8 +875,19 @@ impl<'a> Emit<'a> {
                     // under a hidden name, in case a later transition must save it. The
                     // initialiser may read the old one, so it is evaluated first.
                     let mut aliases = TokenStream::new();
+                    // A binding marked for renaming takes a hidden name instead: what it
+                    // shadows keeps its own (see `construct`).
+                    let renames: HashMap<String, Ident> = binds
+                        .iter()
+                        .filter(|b| self.renamed.borrow().contains(b))
+                        .map(|&b| (self.ir.locals[b].name.to_string(), renamed_name(self.ir, b)))
+                        .collect();
+                    cx.let_bound.extend(binds.iter().copied());
                     for &b in binds {
                         let name = self.ir.locals[b].name.to_string();
+                        if renames.contains_key(&name) {
+                            continue;
+                        }
                         let shadowed: Vec<LocalId> = cx
                             .names
                             .iter()
@@ -928,9 +957,18 @@ impl<'a> Emit<'a> {
                         }
                     };
                     out.extend(aliases);
+                    let pat = if renames.is_empty() {
+                        pat.clone()
+                    } else {
+                        rename_bindings(pat, &renames).unwrap_or_else(|| pat.clone())
+                    };
                     out.extend(quote!(let #pat #init #els;));
                     for &b in binds {
-                        cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
+                        let spelled = match renames.get(&self.ir.locals[b].name.to_string()) {
+                            Some(hidden) => hidden.to_token_stream(),
+                            None => self.ir.locals[b].name.to_token_stream(),
+                        };
+                        cx.names.insert(b, spelled);
                     }
                 }
                 Node::Term(Term::Jump { target, value })
@@ -1046,27 +1084,80 @@ impl<'a> Emit<'a> {
         out
     }
 
+    /// When `l` is unreachable because a `let` of this arm shadows it from an inner scope, marks
+    /// that binding for renaming (the arm is then written again) and says so.
+    fn rename_shadower_of(&self, l: LocalId, cx: &ArmCtx) -> bool {
+        let Some(&(_, shadower, _)) = cx.hidden_by.iter().rev().find(|(old, ..)| *old == l) else {
+            return false;
+        };
+        // An in-place arm falls back to owning its fields first; the lowering's own bindings
+        // are not renamed.
+        cx.in_place.is_none()
+            && !self.ir.locals[shadower].hidden
+            && cx.let_bound.contains(&shadower)
+            && self.renamed.borrow_mut().insert(shadower)
+    }
+
     /// Whether any state saves this local (so a shadowed binding must stay reachable).
     fn may_be_saved_later(&self, l: LocalId) -> bool {
         self.live.fields.iter().any(|f| f.contains(&l))
     }
 
     fn operand(&self, op: &Operand, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
+        let renamed = self.renamed_here(cx);
+        let tokens = if renamed.is_empty() {
+            op.tokens.clone()
+        } else {
+            match rename(&op.tokens, shape, &renamed) {
+                Some(t) => t,
+                None => {
+                    let name = renamed.keys().next().cloned().unwrap_or_default();
+                    cx.errors.push(syn::Error::new(
+                        op.tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+                        format!(
+                            "#[coro::coroutine] cannot keep the outer `{name}` across a suspension point while an inner `{name}` shadows it: this code uses the inner one in a way the macro cannot rename (a format string that captures it, or a macro it cannot read); rename one of them"
+                        ),
+                    ));
+                    op.tokens.clone()
+                }
+            }
+        };
         let tokens = match &cx.in_place {
-            Some(ip) => match deref(&op.tokens, shape, &ip.names) {
+            Some(ip) => match deref(&tokens, shape, &ip.names) {
                 Some(t) => t,
                 None => {
                     cx.failed = true;
-                    op.tokens.clone()
+                    tokens
                 }
             },
-            None => op.tokens.clone(),
+            None => tokens,
         };
         if op.effects.embedded.is_empty() {
             return tokens;
         }
         let mut jump = |n: usize| self.term(&self.ir.embedded[n], cx);
         substitute_jumps(tokens, &mut jump)
+    }
+
+    /// The user names that refer, at this point of the arm, to a binding written under a hidden
+    /// name (see `Emit::renamed`), with that name.
+    fn renamed_here(&self, cx: &ArmCtx) -> HashMap<String, Ident> {
+        let renamed = self.renamed.borrow();
+        if renamed.is_empty() {
+            return HashMap::new();
+        }
+        // The user's code sees the newest binding of each name that is in scope.
+        let mut newest: HashMap<String, LocalId> = HashMap::new();
+        for &l in cx.names.keys() {
+            let name = self.ir.locals[l].name.to_string();
+            let e = newest.entry(name).or_insert(l);
+            *e = (*e).max(l);
+        }
+        newest
+            .into_iter()
+            .filter(|(_, l)| renamed.contains(l))
+            .map(|(name, l)| (name, renamed_name(self.ir, l)))
+            .collect()
     }
 
     /// Leaving an in-place arm for another variant: move its fields out of the state (which
@@ -1307,6 +1398,10 @@ impl<'a> Emit<'a> {
             match cx.names.get(&l) {
                 Some(n) if *f == n.to_string() => fields.push(quote!(#f)),
                 Some(n) => fields.push(quote!(#f: #n)),
+                None if self.rename_shadower_of(l, cx) => {
+                    cx.rename_and_retry = true;
+                    fields.push(quote!(#f: ::core::unreachable!()));
+                }
                 None => {
                     cx.errors.push(syn::Error::new(
                         local.span,
@@ -1672,6 +1767,11 @@ fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
         }
     }
     out
+}
+
+/// The hidden name of a `let` binding written under another name (see `Emit::renamed`).
+fn renamed_name(ir: &Ir, l: LocalId) -> Ident {
+    hidden(&format!("__renamed_{}", ir.locals[l].field))
 }
 
 /// How many jumps one arm may thread (each copies the target's code into the arm).

@@ -66,6 +66,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         finish_used: Default::default(),
         real: Default::default(),
         dispatches: Default::default(),
+        renamed: Default::default(),
     };
     let (setup, closure) = emit.emit()?;
 

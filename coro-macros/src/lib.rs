@@ -8,7 +8,6 @@
 
 mod args;
 mod check;
-mod deref;
 mod detect;
 mod emit;
 mod expand;
@@ -18,6 +17,7 @@ mod lower;
 mod names;
 mod rewrite;
 mod signature;
+mod substitute;
 mod uses;
 
 use proc_macro::TokenStream;

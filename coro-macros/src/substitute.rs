@@ -1,18 +1,24 @@
-//! Reading saved locals in place: in an arm that leaves its variant's fields where they are, each
-//! saved local is a `&mut` binding into the state, so the user's uses of it become `(*x)`.
+//! Scope-aware substitution of a local's uses in the user's code, for two rewrites:
 //!
-//! The rewrite is scope-aware: a name rebound inside the code (a `let`, a closure parameter, a
-//! match arm's pattern) is the user's new binding, not the saved local. Code it cannot see into (a
-//! macro whose input is not a list of expressions) makes the rewrite fail, and the arm then moves
-//! its locals out of the state instead.
+//! - *reading saved locals in place* ([`deref`]): in an arm that leaves its variant's fields
+//!   where they are, each saved local is a `&mut` binding into the state, so the user's uses of
+//!   it become `(*x)`;
+//! - *renaming a shadowing binding* ([`rename`]): when a binding in an inner scope shadows a
+//!   local that a state must still save while that scope is open, the inner binding gets a
+//!   hidden name, so the outer one stays reachable under its own.
+//!
+//! A name rebound inside the code (a `let`, a closure parameter, a match arm's pattern) is the
+//! user's new binding, not the substituted one. Code the rewrite cannot see into (a macro whose
+//! input is not a list of expressions; for a rename, also a format string that captures the
+//! name) makes it fail, and the caller falls back to a simpler form of the arm.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Pat, Token};
+use syn::{Expr, Ident, Pat, Token};
 
 use crate::names::pattern_bindings;
 
@@ -27,12 +33,75 @@ pub enum Shape {
 
 /// Rewrites uses of `names` to `(*name)`; `None` when the code cannot be rewritten safely.
 pub fn deref(tokens: &TokenStream, shape: Shape, names: &HashSet<String>) -> Option<TokenStream> {
-    if names.is_empty() || !mentions_any(tokens, names) {
+    let map = names
+        .iter()
+        .map(|n| (n.clone(), Replacement::Deref))
+        .collect();
+    substitute(tokens, shape, &map, false)
+}
+
+/// Rewrites uses of each name in `renames` to its new name; `None` when the code cannot be
+/// rewritten safely (a format string may capture the name, or a macro hides its uses).
+pub fn rename(
+    tokens: &TokenStream,
+    shape: Shape,
+    renames: &HashMap<String, Ident>,
+) -> Option<TokenStream> {
+    let map = renames
+        .iter()
+        .map(|(n, to)| (n.clone(), Replacement::Name(to.clone())))
+        .collect();
+    substitute(tokens, shape, &map, true)
+}
+
+/// Rewrites the bindings of a `let` pattern (with its type, if any) named in `renames` to their
+/// new names; `None` if the pattern does not parse.
+pub fn rename_bindings(pat: &TokenStream, renames: &HashMap<String, Ident>) -> Option<TokenStream> {
+    struct Bindings<'a>(&'a HashMap<String, Ident>);
+    impl VisitMut for Bindings<'_> {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            if let Some(to) = self.0.get(&p.ident.to_string()) {
+                p.ident = to.clone();
+            }
+            visit_mut::visit_pat_ident_mut(self, p);
+        }
+        fn visit_field_pat_mut(&mut self, f: &mut syn::FieldPat) {
+            // `S { x }` binds `x` to field `x`: renamed, it must name the field.
+            if f.colon_token.is_none() {
+                f.colon_token = Some(Default::default());
+            }
+            visit_mut::visit_field_pat_mut(self, f);
+        }
+        fn visit_expr_mut(&mut self, _: &mut Expr) {}
+    }
+    let syn::Stmt::Local(mut local) = syn::parse2(quote::quote!(let #pat;)).ok()? else {
+        return None;
+    };
+    Bindings(renames).visit_pat_mut(&mut local.pat);
+    Some(local.pat.into_token_stream())
+}
+
+/// What a use of a substituted name becomes.
+enum Replacement {
+    /// `(*x)`, with the use's own identifier (and so its hygiene).
+    Deref,
+    /// Another name.
+    Name(Ident),
+}
+
+fn substitute(
+    tokens: &TokenStream,
+    shape: Shape,
+    map: &HashMap<String, Replacement>,
+    captures_fail: bool,
+) -> Option<TokenStream> {
+    if map.is_empty() || !mentions_any(tokens, map) {
         return Some(tokens.clone());
     }
-    let mut v = Deref {
-        names,
+    let mut v = Substitute {
+        map,
         shadowed: Vec::new(),
+        captures_fail,
         failed: false,
     };
     let out = match shape {
@@ -66,28 +135,34 @@ pub fn deref(tokens: &TokenStream, shape: Shape, names: &HashSet<String>) -> Opt
     }
 }
 
-fn mentions_any(tokens: &TokenStream, names: &HashSet<String>) -> bool {
+fn mentions_any<V>(tokens: &TokenStream, names: &HashMap<String, V>) -> bool {
     tokens.clone().into_iter().any(|tt| match tt {
-        TokenTree::Ident(i) => names.contains(&i.to_string()),
+        TokenTree::Ident(i) => names.contains_key(&i.to_string()),
         TokenTree::Group(g) => mentions_any(&g.stream(), names),
         TokenTree::Literal(l) => {
             let s = l.to_string();
-            names.iter().any(|n| s.contains(n.as_str()))
+            names.keys().any(|n| s.contains(n.as_str()))
         }
         _ => false,
     })
 }
 
-struct Deref<'a> {
-    names: &'a HashSet<String>,
+struct Substitute<'a> {
+    map: &'a HashMap<String, Replacement>,
     /// Names rebound by the code being rewritten, innermost last.
     shadowed: Vec<String>,
+    /// Whether a string literal in a macro that mentions a name makes the rewrite fail (it may
+    /// be a format string capturing the local by name, which the rewrite cannot reach).
+    captures_fail: bool,
     failed: bool,
 }
 
-impl Deref<'_> {
-    fn is_saved(&self, name: &str) -> bool {
-        self.names.contains(name) && !self.shadowed.iter().any(|s| s == name)
+impl Substitute<'_> {
+    fn replacement(&self, name: &str) -> Option<&Replacement> {
+        if self.shadowed.iter().any(|s| s == name) {
+            return None;
+        }
+        self.map.get(name)
     }
 
     fn bind(&mut self, pat: &Pat) -> usize {
@@ -102,9 +177,18 @@ impl Deref<'_> {
         let len = self.shadowed.len();
         self.shadowed.truncate(len - n);
     }
+
+    /// The names this rewrite would substitute here that `tokens` mention.
+    fn live_names(&self) -> HashMap<String, ()> {
+        self.map
+            .keys()
+            .filter(|n| self.replacement(n).is_some())
+            .map(|n| (n.clone(), ()))
+            .collect()
+    }
 }
 
-impl VisitMut for Deref<'_> {
+impl VisitMut for Substitute<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
             Expr::Path(p)
@@ -112,10 +196,11 @@ impl VisitMut for Deref<'_> {
                     && p.path.segments.len() == 1
                     && p.path.segments[0].arguments.is_none() =>
             {
-                let name = p.path.segments[0].ident.to_string();
-                if self.is_saved(&name) {
-                    let ident = &p.path.segments[0].ident;
-                    *e = syn::parse_quote!((*#ident));
+                let ident = p.path.segments[0].ident.clone();
+                match self.replacement(&ident.to_string()) {
+                    Some(Replacement::Deref) => *e = syn::parse_quote!((*#ident)),
+                    Some(Replacement::Name(to)) => *e = syn::parse_quote!(#to),
+                    None => {}
                 }
             }
             Expr::Closure(c) => {
@@ -182,8 +267,9 @@ impl VisitMut for Deref<'_> {
             Expr::Struct(s) => {
                 for f in s.fields.iter_mut() {
                     let shorthand = f.colon_token.is_none();
+                    let before = f.expr.to_token_stream().to_string();
                     self.visit_expr_mut(&mut f.expr);
-                    if shorthand && !matches!(&f.expr, Expr::Path(_)) {
+                    if shorthand && f.expr.to_token_stream().to_string() != before {
                         f.colon_token = Some(Default::default());
                     }
                 }
@@ -214,23 +300,24 @@ impl VisitMut for Deref<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let live = self.live_names();
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
+                if self.captures_fail
+                    && args.iter().any(|a| {
+                        matches!(a, Expr::Lit(_)) && mentions_any(&a.to_token_stream(), &live)
+                    })
+                {
+                    self.failed = true;
+                }
                 for a in args.iter_mut() {
                     self.visit_expr_mut(a);
                 }
                 mac.tokens = args.to_token_stream();
             }
             Err(_) => {
-                // Cannot tell what the macro does with a saved local: give up on this arm.
-                let names: Vec<String> = self
-                    .names
-                    .iter()
-                    .filter(|n| self.is_saved(n))
-                    .cloned()
-                    .collect();
-                let set: HashSet<String> = names.into_iter().collect();
-                if mentions_any(&mac.tokens, &set) {
+                // Cannot tell what the macro does with a substituted local: give up.
+                if mentions_any(&mac.tokens, &live) {
                     self.failed = true;
                 }
             }
@@ -300,5 +387,61 @@ mod tests {
             "println ! (\"{}\" , (* x)) ;"
         );
         assert_eq!(run(quote!(let a = vec![x; 3];), Shape::Stmt), "FAILED");
+    }
+
+    fn renamed(src: TokenStream, shape: Shape) -> String {
+        let renames: HashMap<String, Ident> = [(
+            "x".to_string(),
+            Ident::new("__renamed_x", proc_macro2::Span::call_site()),
+        )]
+        .into();
+        rename(&src, shape, &renames)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "FAILED".into())
+    }
+
+    #[test]
+    fn renames_reach_every_use_but_not_rebindings() {
+        assert_eq!(
+            renamed(quote!(x.get() + f(x)), Shape::Expr),
+            "__renamed_x . get () + f (__renamed_x)"
+        );
+        assert_eq!(
+            renamed(quote!(S { x, y: x }), Shape::Expr),
+            "S { x : __renamed_x , y : __renamed_x }"
+        );
+        assert_eq!(
+            renamed(quote!(x = 1; let x = 2; x), Shape::Stmt),
+            "__renamed_x = 1 ; let x = 2 ; x"
+        );
+        assert_eq!(
+            renamed(quote!(println!("{}", x);), Shape::Stmt),
+            "println ! (\"{}\" , __renamed_x) ;"
+        );
+    }
+
+    #[test]
+    fn a_format_string_that_may_capture_a_renamed_name_fails() {
+        assert_eq!(renamed(quote!(println!("{x}");), Shape::Stmt), "FAILED");
+        assert_eq!(renamed(quote!(let a = vec![x; 3];), Shape::Stmt), "FAILED");
+    }
+
+    #[test]
+    fn let_patterns_bind_the_new_name() {
+        let renames: HashMap<String, Ident> = [(
+            "x".to_string(),
+            Ident::new("__renamed_x", proc_macro2::Span::call_site()),
+        )]
+        .into();
+        let out = |p: TokenStream| rename_bindings(&p, &renames).map(|t| t.to_string());
+        assert_eq!(
+            out(quote!(mut x: D)).as_deref(),
+            Some("mut __renamed_x : D")
+        );
+        assert_eq!(out(quote!(Some(x))).as_deref(), Some("Some (__renamed_x)"));
+        assert_eq!(
+            out(quote!(P { x, y })).as_deref(),
+            Some("P { x : __renamed_x , y : y }")
+        );
     }
 }
