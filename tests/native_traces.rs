@@ -1039,3 +1039,47 @@ fn a_local_shadowed_in_a_block_left_early_is_kept() {
     ];
     check(|| shadowed_in_a_block_left_early(1), cases);
 }
+
+// Found by coro-difftest (program seed 34359738994, reduced; with the `shadow` feature): a
+// `let … else` block binds `d` again and leaves with `continue` to a loop head that is a state of
+// its own. The `continue` is written inside that block and stored the state from `d`, which
+// there names the inner binding: the inner `D` was kept and the outer one dropped. Bindings
+// inside code with embedded exits now get fresh names where they shadow the arm's locals.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_in_a_let_else_block(p: u8, d: D) -> u8 {
+    let mut n = 0;
+    loop {
+        if n >= 2 {
+            break;
+        }
+        n += 1;
+        let 0 = p else {
+            let d = D::new(2, n);
+            continue;
+        };
+        yield_!(n);
+    }
+    log(format!("d {}", d.get()));
+    0
+}
+
+#[test]
+fn an_exit_from_a_block_that_shadows_a_local_keeps_the_outer_one() {
+    let cases: &[(&[u8], usize, &[&str])] = &[(
+        &[1, 0],
+        99,
+        &[
+            "new 1 9", "new 2 1", "drop 2", "new 2 2", "drop 2", "d 9", "drop 1", "return 0",
+        ],
+    )];
+    check(|| shadowed_in_a_let_else_block(1, D::new(1, 9)), cases);
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 0, 0, 0],
+            99,
+            &["new 1 9", "yield 1", "yield 2", "d 9", "drop 1", "return 0"],
+        ),
+        (&[0, 0], 1, &["new 1 9", "yield 1", "dropping", "drop 1"]),
+    ];
+    check(|| shadowed_in_a_let_else_block(0, D::new(1, 9)), cases);
+}

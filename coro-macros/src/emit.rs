@@ -14,7 +14,7 @@ use crate::ir::*;
 use crate::liveness::Liveness;
 use crate::names::hidden;
 use crate::rewrite::substitute_jumps;
-use crate::substitute::{deref, rename, rename_bindings, Shape};
+use crate::substitute::{deref, rename, rename_bindings, rename_inner_bindings, Shape};
 
 pub struct Emit<'a> {
     pub ir: &'a Ir,
@@ -1135,6 +1135,10 @@ impl<'a> Emit<'a> {
         if op.effects.embedded.is_empty() {
             return tokens;
         }
+        // The embedded exits store states from the arm's locals by name: bindings inside this
+        // code must not shadow those names where the exits are written.
+        let avoid: HashSet<String> = cx.names.values().map(|n| n.to_string()).collect();
+        let tokens = rename_inner_bindings(&tokens, shape, &avoid).unwrap_or(tokens);
         let mut jump = |n: usize| self.term(&self.ir.embedded[n], cx);
         substitute_jumps(tokens, &mut jump)
     }

@@ -57,6 +57,15 @@ pub fn rename(
 /// Rewrites the bindings of a `let` pattern (with its type, if any) named in `renames` to their
 /// new names; `None` if the pattern does not parse.
 pub fn rename_bindings(pat: &TokenStream, renames: &HashMap<String, Ident>) -> Option<TokenStream> {
+    let syn::Stmt::Local(mut local) = syn::parse2(quote::quote!(let #pat;)).ok()? else {
+        return None;
+    };
+    rename_pattern(&mut local.pat, renames);
+    Some(local.pat.into_token_stream())
+}
+
+/// Renames the bindings of `pat` named in `renames`.
+fn rename_pattern(pat: &mut Pat, renames: &HashMap<String, Ident>) {
     struct Bindings<'a>(&'a HashMap<String, Ident>);
     impl VisitMut for Bindings<'_> {
         fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
@@ -74,11 +83,7 @@ pub fn rename_bindings(pat: &TokenStream, renames: &HashMap<String, Ident>) -> O
         }
         fn visit_expr_mut(&mut self, _: &mut Expr) {}
     }
-    let syn::Stmt::Local(mut local) = syn::parse2(quote::quote!(let #pat;)).ok()? else {
-        return None;
-    };
-    Bindings(renames).visit_pat_mut(&mut local.pat);
-    Some(local.pat.into_token_stream())
+    Bindings(renames).visit_pat_mut(pat);
 }
 
 /// What a use of a substituted name becomes.
@@ -327,6 +332,235 @@ impl VisitMut for Substitute<'_> {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
+/// Gives every binding inside `tokens` whose name is in `avoid` a fresh hidden name (with its
+/// uses), so that code written into `tokens` afterwards (the exits embedded in it, which store a
+/// state from the arm's locals) still reaches the arm's locals by those names. `None` when the
+/// code cannot be rewritten safely.
+pub fn rename_inner_bindings(
+    tokens: &TokenStream,
+    shape: Shape,
+    avoid: &HashSet<String>,
+) -> Option<TokenStream> {
+    let mut v = InnerBindings {
+        avoid,
+        scopes: Vec::new(),
+        count: 0,
+        failed: false,
+    };
+    let out = match shape {
+        Shape::Expr => {
+            let mut e: Expr = syn::parse2(tokens.clone()).ok()?;
+            v.visit_expr_mut(&mut e);
+            e.into_token_stream()
+        }
+        Shape::Stmt => {
+            let mut block: syn::Block = syn::parse2(quote::quote!({ #tokens })).ok()?;
+            // The statements are the arm's own: their `let`s bind in the arm, not here.
+            let stmts = &mut block.stmts;
+            for s in stmts.iter_mut() {
+                match s {
+                    syn::Stmt::Local(l) => {
+                        if let Some(init) = &mut l.init {
+                            v.visit_expr_mut(&mut init.expr);
+                            if let Some((_, els)) = &mut init.diverge {
+                                v.visit_expr_mut(els);
+                            }
+                        }
+                    }
+                    s => v.visit_stmt_mut(s),
+                }
+            }
+            let mut out = TokenStream::new();
+            for s in stmts.iter() {
+                s.to_tokens(&mut out);
+            }
+            out
+        }
+        Shape::IfHead => return Some(tokens.clone()),
+    };
+    if v.failed {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+struct InnerBindings<'a> {
+    avoid: &'a HashSet<String>,
+    /// The renamed bindings in scope, innermost last.
+    scopes: Vec<(String, Ident)>,
+    count: usize,
+    failed: bool,
+}
+
+impl InnerBindings<'_> {
+    /// Renames the bindings of `pat` that need it and brings them into scope; returns how many.
+    fn bind(&mut self, pat: &mut Pat) -> usize {
+        let mut renames = HashMap::new();
+        for b in pattern_bindings(pat) {
+            let name = b.ident.to_string();
+            if self.avoid.contains(&name) {
+                self.count += 1;
+                let fresh = Ident::new(
+                    &format!("__inner_{name}_{}", self.count),
+                    proc_macro2::Span::mixed_site(),
+                );
+                renames.insert(name, fresh);
+            }
+        }
+        if renames.is_empty() {
+            return 0;
+        }
+        let n = renames.len();
+        rename_pattern(pat, &renames);
+        self.scopes.extend(renames);
+        n
+    }
+
+    fn unbind(&mut self, n: usize) {
+        let len = self.scopes.len();
+        self.scopes.truncate(len - n);
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Ident> {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| i)
+    }
+}
+
+impl VisitMut for InnerBindings<'_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        match e {
+            Expr::Path(p)
+                if p.qself.is_none()
+                    && p.path.segments.len() == 1
+                    && p.path.segments[0].arguments.is_none() =>
+            {
+                if let Some(to) = self.lookup(&p.path.segments[0].ident.to_string()) {
+                    *e = syn::parse_quote!(#to);
+                }
+            }
+            Expr::Closure(c) => {
+                let n: usize = c.inputs.iter_mut().map(|p| self.bind(p)).sum();
+                self.visit_expr_mut(&mut c.body);
+                self.unbind(n);
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                let n = self.bind(&mut f.pat);
+                self.visit_block_mut(&mut f.body);
+                self.unbind(n);
+            }
+            Expr::If(i) => {
+                let n = match &mut *i.cond {
+                    Expr::Let(l) => {
+                        self.visit_expr_mut(&mut l.expr);
+                        self.bind(&mut l.pat)
+                    }
+                    cond => {
+                        self.visit_expr_mut(cond);
+                        0
+                    }
+                };
+                self.visit_block_mut(&mut i.then_branch);
+                self.unbind(n);
+                if let Some((_, els)) = &mut i.else_branch {
+                    self.visit_expr_mut(els);
+                }
+            }
+            Expr::While(w) => {
+                let n = match &mut *w.cond {
+                    Expr::Let(l) => {
+                        self.visit_expr_mut(&mut l.expr);
+                        self.bind(&mut l.pat)
+                    }
+                    cond => {
+                        self.visit_expr_mut(cond);
+                        0
+                    }
+                };
+                self.visit_block_mut(&mut w.body);
+                self.unbind(n);
+            }
+            Expr::Match(m) => {
+                self.visit_expr_mut(&mut m.expr);
+                for arm in m.arms.iter_mut() {
+                    let n = self.bind(&mut arm.pat);
+                    if let Some((_, g)) = &mut arm.guard {
+                        self.visit_expr_mut(g);
+                    }
+                    self.visit_expr_mut(&mut arm.body);
+                    self.unbind(n);
+                }
+            }
+            Expr::Let(_) => {
+                // A `let` chain: its scoping is not followed here.
+                self.failed = true;
+            }
+            Expr::Struct(s) => {
+                for f in s.fields.iter_mut() {
+                    let shorthand = f.colon_token.is_none();
+                    let before = f.expr.to_token_stream().to_string();
+                    self.visit_expr_mut(&mut f.expr);
+                    if shorthand && f.expr.to_token_stream().to_string() != before {
+                        f.colon_token = Some(Default::default());
+                    }
+                }
+                if let Some(rest) = &mut s.rest {
+                    self.visit_expr_mut(rest);
+                }
+            }
+            _ => visit_mut::visit_expr_mut(self, e),
+        }
+    }
+
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        let mark = self.scopes.len();
+        for s in b.stmts.iter_mut() {
+            self.visit_stmt_mut(s);
+        }
+        self.scopes.truncate(mark);
+    }
+
+    fn visit_local_mut(&mut self, l: &mut syn::Local) {
+        if let Some(init) = &mut l.init {
+            self.visit_expr_mut(&mut init.expr);
+            if let Some((_, els)) = &mut init.diverge {
+                self.visit_expr_mut(els);
+            }
+        }
+        self.bind(&mut l.pat);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let renamed: HashMap<String, ()> =
+            self.scopes.iter().map(|(n, _)| (n.clone(), ())).collect();
+        match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+            Ok(mut args) => {
+                if args.iter().any(|a| {
+                    matches!(a, Expr::Lit(_)) && mentions_any(&a.to_token_stream(), &renamed)
+                }) {
+                    self.failed = true;
+                }
+                for a in args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                mac.tokens = args.to_token_stream();
+            }
+            Err(_) => {
+                if mentions_any(&mac.tokens, &renamed) {
+                    self.failed = true;
+                }
+            }
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,6 +676,45 @@ mod tests {
         assert_eq!(
             out(quote!(P { x, y })).as_deref(),
             Some("P { x : __renamed_x , y : y }")
+        );
+    }
+
+    #[test]
+    fn inner_bindings_that_shadow_the_arms_locals_get_fresh_names() {
+        let avoid: HashSet<String> = ["d".to_string()].into();
+        let out = |t: TokenStream, shape| {
+            rename_inner_bindings(&t, shape, &avoid)
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "FAILED".into())
+        };
+        assert_eq!(
+            out(
+                quote!(if c { let d = D::new(d.get()); f(&d); __coro_jump!(0) } else { d.get() }),
+                Shape::Expr
+            ),
+            "if c { let __inner_d_1 = D :: new (d . get ()) ; f (& __inner_d_1) ; __coro_jump ! (0) } else { d . get () }"
+        );
+        assert_eq!(
+            out(
+                quote!(match v {
+                    Some(d) => d,
+                    None => d.get(),
+                }),
+                Shape::Expr
+            ),
+            "match v { Some (__inner_d_1) => __inner_d_1 , None => d . get () , }"
+        );
+        // A statement's own `let` binds in the arm: left alone.
+        assert_eq!(out(quote!(let d = 1;), Shape::Stmt), "let d = 1 ;");
+        assert_eq!(
+            out(
+                quote!({
+                    let d = 1;
+                    println!("{d}")
+                }),
+                Shape::Expr
+            ),
+            "FAILED"
         );
     }
 }
