@@ -205,10 +205,4 @@ impl Config {
 }
 
 /// Features the CI batch leaves out because the macro currently disagrees with rustc on them.
-pub const CI_DISABLED: &[Feature] = &[
-    Feature::Shadow,
-    Feature::ShadowRetype,
-    Feature::DropTemp,
-    Feature::DropMove,
-    Feature::TryInJump,
-];
+pub const CI_DISABLED: &[Feature] = &[Feature::DropTemp, Feature::DropMove];
