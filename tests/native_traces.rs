@@ -1083,3 +1083,96 @@ fn an_exit_from_a_block_that_shadows_a_local_keeps_the_outer_one() {
     ];
     check(|| shadowed_in_a_let_else_block(0, D::new(1, 9)), cases);
 }
+
+// Found by coro-difftest with the `drop-temp` feature (seed 9, programs 38654705667,
+// 38654705803, 38654705846, reduced): rustc's temporary scopes. Each operand of `||`/`&&` is
+// one (the `D` is dropped before the second operand yields); the temporaries of a `for`
+// iterable or a `match` scrutinee that yields live to the end of the loop or the `match`, not
+// to the end of the enclosing block.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn lazy_operand_temporaries(p: u8) -> u8 {
+    if (yield_!(D::new(3, p).get()) == 0) || (0 == yield_!(3)) {
+        log("then");
+    }
+    log("after");
+    0
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn for_iterable_temporaries(p: u8) -> u8 {
+    for x in 0..(yield_!(D::new(7, p).get())) % 4 {
+        log(format!("x {x}"));
+    }
+    let v = D::new(11, p).get();
+    v
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn match_scrutinee_temporaries(p: u8) -> u8 {
+    match Some(D::new(15, 8).get().wrapping_sub(yield_!(3))) {
+        Some(0) => log("zero"),
+        _ => log("other"),
+    }
+    log("after");
+    p
+}
+
+#[test]
+fn temporaries_die_at_the_end_of_their_temporary_scope() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 0],
+            99,
+            &["new 3 1", "yield 1", "drop 3", "then", "after", "return 0"],
+        ),
+        (
+            &[0, 1, 0],
+            99,
+            &[
+                "new 3 1", "yield 1", "drop 3", "yield 3", "then", "after", "return 0",
+            ],
+        ),
+        (
+            &[0, 1, 5],
+            99,
+            &[
+                "new 3 1", "yield 1", "drop 3", "yield 3", "after", "return 0",
+            ],
+        ),
+        (
+            &[0, 1, 5],
+            2,
+            &["new 3 1", "yield 1", "drop 3", "yield 3", "dropping"],
+        ),
+    ];
+    check(|| lazy_operand_temporaries(1), cases);
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 2],
+            99,
+            &[
+                "new 7 1", "yield 1", "x 0", "x 1", "drop 7", "new 11 1", "drop 11", "return 1",
+            ],
+        ),
+        (&[0], 1, &["new 7 1", "yield 1", "drop 7"]),
+    ];
+    check(|| for_iterable_temporaries(1), cases);
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 8],
+            99,
+            &[
+                "new 15 8", "yield 3", "zero", "drop 15", "after", "return 1",
+            ],
+        ),
+        (
+            &[0, 2],
+            99,
+            &[
+                "new 15 8", "yield 3", "other", "drop 15", "after", "return 1",
+            ],
+        ),
+        (&[0], 1, &["new 15 8", "yield 3", "drop 15"]),
+    ];
+    check(|| match_scrutinee_temporaries(1), cases);
+}

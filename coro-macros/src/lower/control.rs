@@ -290,9 +290,10 @@ impl Lowerer<'_> {
         Some(Operand { tokens, effects })
     }
 
-    /// `a && b` / `a || b` where `b` yields: `b` runs only when `a` does not decide.
+    /// `a && b` / `a || b` where `b` yields: `b` runs only when `a` does not decide. Each
+    /// operand is a temporary scope of its own: `a`'s temporaries are dropped before `b` runs.
     pub fn lower_short_circuit(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
-        let left = self.lower_expr(&b.left, Want::Value)?;
+        let left = self.lower_in_temporary_scope(&b.left)?;
         let is_and = matches!(b.op, syn::BinOp::And(_));
         let result = self.temp("cond", false);
         let join = self.new_block(BlockKind::Join, Some(result), b.span());
@@ -369,9 +370,10 @@ impl Lowerer<'_> {
         j
     }
 
-    /// The condition of an `if` or `while` is a scope of its own: its temporaries are dropped
-    /// before a branch is taken (`if D::new(yield_!(x)).get() > 0 { … }` drops the `D` first).
-    fn lower_condition(&mut self, cond: &Expr) -> Option<Operand> {
+    /// An expression that is a temporary scope of its own (the condition of an `if` or `while`,
+    /// an operand of `&&`/`||`): its temporaries are dropped when it is evaluated
+    /// (`if D::new(yield_!(x)).get() > 0 { … }` drops the `D` before a branch is taken).
+    fn lower_in_temporary_scope(&mut self, cond: &Expr) -> Option<Operand> {
         if !expr_yields(cond) {
             return self.lower_expr(cond, Want::Value);
         }
@@ -415,7 +417,7 @@ impl Lowerer<'_> {
                 let op = self.verbatim_expr(cond);
                 (op, None)
             }
-            cond => (self.lower_condition(cond)?, None),
+            cond => (self.lower_in_temporary_scope(cond)?, None),
         };
         let chain_pats: Vec<syn::Pat> = match (&cond_pat, &*i.cond) {
             (Some(p), _) => vec![p.clone()],
@@ -516,15 +518,26 @@ impl Lowerer<'_> {
     }
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {
-        if !expr_yields(&m.expr) && super::temps::has_temporaries(&m.expr) {
-            // The scrutinee's temporaries live to the end of the `match`, past its yields: they
-            // become locals of a scope around it.
+        let yields = expr_yields(&m.expr);
+        if yields || super::temps::has_temporaries(&m.expr) {
+            // The scrutinee's temporaries live to the end of the `match`, past its yields, and
+            // no further: they become locals of a scope around it.
             let result = match want {
                 Want::Value => Some(self.temp("value", false)),
                 Want::Discard => None,
             };
             self.open_scope(result);
-            let head = self.extract_temporaries(&m.expr);
+            let head = if yields {
+                match self.lower_expr(&m.expr, Want::Value) {
+                    Some(h) => h,
+                    None => {
+                        self.env.pop();
+                        return None;
+                    }
+                }
+            } else {
+                self.extract_temporaries(&m.expr)
+            };
             let v = self.lower_match_on(m, head, want);
             if !self.alive() {
                 self.env.pop();
@@ -536,9 +549,7 @@ impl Lowerer<'_> {
                 None => plain(quote!(())),
             });
         }
-        let head = if expr_yields(&m.expr) {
-            self.lower_expr(&m.expr, Want::Value)?
-        } else {
+        let head = {
             let by_value = m.arms.iter().any(|a| crate::names::binds_by_value(&a.pat));
             if by_value {
                 self.verbatim_expr(&m.expr)
@@ -753,7 +764,7 @@ impl Lowerer<'_> {
                     vec![(*l.pat).clone()],
                 )
             }
-            cond => match self.lower_condition(cond) {
+            cond => match self.lower_in_temporary_scope(cond) {
                 Some(v) => (v, let_patterns(cond)),
                 None => {
                     self.pop_loop();
@@ -820,17 +831,18 @@ impl Lowerer<'_> {
         } else {
             self.borrowed_local(&f.expr)
         };
-        let extract = !expr_yields(&f.expr) && super::temps::has_temporaries(&f.expr);
-        let iterable = if extract {
-            None
-        } else {
-            Some(self.lower_expr(&f.expr, Want::Value)?)
-        };
         self.open_scope(None);
         // The iterable's temporaries live as long as the loop (`for` is a `match` on it).
-        let iterable = match iterable {
-            Some(i) => i,
-            None => self.extract_temporaries(&f.expr),
+        let iterable = if !expr_yields(&f.expr) && super::temps::has_temporaries(&f.expr) {
+            self.extract_temporaries(&f.expr)
+        } else {
+            match self.lower_expr(&f.expr, Want::Value) {
+                Some(i) => i,
+                None => {
+                    self.env.pop();
+                    return None;
+                }
+            }
         };
         let iter = self.temp("iter", true);
         self.ir.locals[iter].borrows = borrowed;
