@@ -1176,3 +1176,34 @@ fn temporaries_die_at_the_end_of_their_temporary_scope() {
     ];
     check(|| match_scrutinee_temporaries(1), cases);
 }
+
+// Found by coro-difftest with the `drop-temp` feature (seed 9, program 38654705827, reduced):
+// an operand computed before a later yield of its statement (the receiver of `max`) holds a
+// temporary made by one of its own operands; rustc keeps it to the end of the statement, past
+// the second yield.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn nested_operand_temporaries(p: u8) -> u8 {
+    let v: u8;
+    v = ((yield_!(0), D::new(15, p).get()).0).max(yield_!(9));
+    log(format!("v {v}"));
+    v
+}
+
+#[test]
+fn a_nested_operands_temporaries_outlive_a_later_yield() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 4, 2],
+            99,
+            &[
+                "yield 0", "new 15 1", "yield 9", "drop 15", "v 4", "return 4",
+            ],
+        ),
+        (
+            &[0, 4, 2],
+            2,
+            &["yield 0", "new 15 1", "yield 9", "dropping", "drop 15"],
+        ),
+    ];
+    check(|| nested_operand_temporaries(1), cases);
+}

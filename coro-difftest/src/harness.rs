@@ -140,7 +140,12 @@ fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
 impl Workspace {
     /// Sets up the two crates under `dir` (created if missing). `coro_root` is the directory of
     /// the `coro` package.
-    pub fn new(dir: &Path, coro_root: &Path, native: NativeToolchain) -> io::Result<Workspace> {
+    pub fn new(
+        dir: &Path,
+        coro_root: &Path,
+        native: NativeToolchain,
+        edition: &str,
+    ) -> io::Result<Workspace> {
         for (form, name) in [(Form::Coro, "coro"), (Form::Native, "native")] {
             let c = dir.join(name);
             fs::create_dir_all(c.join("src"))?;
@@ -154,7 +159,7 @@ impl Workspace {
             write_if_changed(
                 &c.join("Cargo.toml"),
                 &format!(
-                    "[package]\nname = \"difftest-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{deps}\n[workspace]\n\n[profile.dev]\ndebug = 0\nincremental = false\n"
+                    "[package]\nname = \"difftest-{name}\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\npublish = false\n\n[dependencies]\n{deps}\n[workspace]\n\n[profile.dev]\ndebug = 0\nincremental = false\n"
                 ),
             )?;
             write_if_changed(&c.join("src/prelude.rs"), PRELUDE)?;

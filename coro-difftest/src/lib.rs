@@ -73,6 +73,9 @@ pub struct BatchOptions {
     pub only: Vec<u64>,
     /// The `coro` package the generated crate depends on (default: this workspace's root).
     pub coro_root: Option<PathBuf>,
+    /// The Rust edition of the generated crates (temporary scopes differ: 2021 keeps a block's
+    /// tail-expression temporaries to the end of the enclosing statement, 2024 does not).
+    pub edition: String,
 }
 
 impl BatchOptions {
@@ -89,6 +92,7 @@ impl BatchOptions {
             verbose: false,
             only: Vec::new(),
             coro_root: None,
+            edition: "2021".to_string(),
         }
     }
 }
@@ -292,7 +296,7 @@ pub fn run_batch(opts: &BatchOptions) -> io::Result<Report> {
     })?;
     let dir = opts.work_dir.clone().unwrap_or_else(default_work_dir);
     let root = opts.coro_root.clone().unwrap_or_else(coro_root);
-    let mut ws = Workspace::new(&dir, &root, native)?;
+    let mut ws = Workspace::new(&dir, &root, native, &opts.edition)?;
     ws.verbose = opts.verbose;
     let seeds: Vec<u64> = if opts.only.is_empty() {
         (0..opts.count)

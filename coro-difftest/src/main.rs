@@ -8,7 +8,8 @@
 //! (default 250), `--reduce N` disagreements to reduce (default 3), `--reduce-secs N` per
 //! reduction (default 240), `--config all|ci` (default all), `--disable f1,f2`,
 //! `--enable f1,f2`, `--only SEED,SEED` (re-run single program seeds), `--work DIR`,
-//! `--coro-root DIR` (test another checkout of `coro`),
+//! `--coro-root DIR` (test another checkout of `coro`), `--edition 2021|2024` (of the generated
+//! crates, default 2021),
 //! `--out FILE` (write the report there too), `--quiet`.
 //! Exits with 1 when a disagreement was found.
 
@@ -56,6 +57,12 @@ fn parse() -> Result<(BatchOptions, Option<PathBuf>), String> {
             }
             "--work" => o.work_dir = Some(PathBuf::from(val()?)),
             "--coro-root" => o.coro_root = Some(PathBuf::from(val()?)),
+            "--edition" => {
+                o.edition = match val()?.as_str() {
+                    e @ ("2021" | "2024") => e.to_string(),
+                    other => return Err(format!("unsupported edition {other}: 2021 or 2024")),
+                }
+            }
             "--out" => out = Some(PathBuf::from(val()?)),
             "--quiet" => o.verbose = false,
             "--help" | "-h" => {

@@ -227,7 +227,10 @@ impl Lowerer<'_> {
         for (i, e) in items.iter().enumerate() {
             let before_a_yield = last_yield.is_some_and(|l| i < l);
             if expr_yields(e) {
-                let v = self.lower_expr(e, Want::Value)?;
+                self.before_a_later_yield += usize::from(before_a_yield);
+                let v = self.lower_expr(e, Want::Value);
+                self.before_a_later_yield -= usize::from(before_a_yield);
+                let v = v?;
                 let v = if before_a_yield {
                     self.hoist_if_needed(v)
                 } else {
@@ -238,6 +241,10 @@ impl Lowerer<'_> {
                 // Its temporaries live to the end of the statement, past the yield.
                 let v = self.extract_temporaries(e);
                 ops.push(self.hoist(v, "tmp"));
+            } else if self.before_a_later_yield > 0 && !is_place(e) {
+                // Part of an operand computed before a later yield (`(yield_!(a),
+                // D::new().get()).0.max(yield_!(b))`): its temporaries outlive that yield.
+                ops.push(self.extract_temporaries(e));
             } else if is_place(e) {
                 ops.push(self.verbatim_place(e));
             } else {
