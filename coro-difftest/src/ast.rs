@@ -165,6 +165,19 @@ impl Expr {
             ExprKind::T(_, kids) => kids.iter().any(Node::has_yield),
         }
     }
+
+    /// Whether its value is a yield's (the resume argument) or a delegation's (the delegate's
+    /// return value), so that its type is known without a cast. (A block that yields may still
+    /// end in an untyped literal: `{ yield_!(1); 5 }.max(2)` does not compile.)
+    pub fn typed_by_yield(&self) -> bool {
+        match &self.kind {
+            ExprKind::Yield(_) | ExprKind::YieldFrom(..) => true,
+            ExprKind::T(t, kids) if t == "(@0)" => {
+                matches!(kids.as_slice(), [Node::E(e)] if e.typed_by_yield())
+            }
+            ExprKind::T(..) => false,
+        }
+    }
 }
 
 impl Node {

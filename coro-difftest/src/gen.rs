@@ -483,7 +483,7 @@ impl Gen<'_> {
                         t.push_str("i64");
                     }
                 }
-                let inferred = r.has_yield() && self.on(F::InferredRecv);
+                let inferred = r.typed_by_yield() && self.on(F::InferredRecv);
                 if !inferred {
                     r = Expr::t(Ty::I64, "(@0) as i64", vec![e(r)]);
                 }
