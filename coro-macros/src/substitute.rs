@@ -1,15 +1,18 @@
-//! Scope-aware substitution of a local's uses in the user's code, for two rewrites:
+//! Scope-aware substitution in the user's code, for three rewrites:
 //!
 //! - *reading saved locals in place* ([`deref`]): in an arm that leaves its variant's fields
 //!   where they are, each saved local is a `&mut` binding into the state, so the user's uses of
 //!   it become `(*x)`;
-//! - *renaming a shadowing binding* ([`rename`]): when a binding in an inner scope shadows a
-//!   local that a state must still save while that scope is open, the inner binding gets a
-//!   hidden name, so the outer one stays reachable under its own.
+//! - *renaming a shadowing binding* ([`rename`], [`rename_bindings`]): when a `let` in an inner
+//!   scope shadows a local that a state must still save while that scope is open, the inner
+//!   binding gets a hidden name (and its uses with it), so the outer one stays reachable;
+//! - *renaming the bindings inside a piece of code* ([`rename_inner_bindings`]) that shadow the
+//!   arm's locals, so that exits written into that code (which store a state from those locals)
+//!   reach the arm's locals.
 //!
 //! A name rebound inside the code (a `let`, a closure parameter, a match arm's pattern) is the
 //! user's new binding, not the substituted one. Code the rewrite cannot see into (a macro whose
-//! input is not a list of expressions; for a rename, also a format string that captures the
+//! input is not a list of expressions; when renaming, also a format string that may capture the
 //! name) makes it fail, and the caller falls back to a simpler form of the arm.
 
 use std::collections::{HashMap, HashSet};
@@ -33,11 +36,14 @@ pub enum Shape {
 
 /// Rewrites uses of `names` to `(*name)`; `None` when the code cannot be rewritten safely.
 pub fn deref(tokens: &TokenStream, shape: Shape, names: &HashSet<String>) -> Option<TokenStream> {
-    let map = names
+    let map: HashMap<String, Replacement> = names
         .iter()
         .map(|n| (n.clone(), Replacement::Deref))
         .collect();
-    substitute(tokens, shape, &map, false)
+    if map.is_empty() || !mentions_any(tokens, &map) {
+        return Some(tokens.clone());
+    }
+    Substitute::new(&map, None, false).run(tokens, shape)
 }
 
 /// Rewrites uses of each name in `renames` to its new name; `None` when the code cannot be
@@ -47,11 +53,27 @@ pub fn rename(
     shape: Shape,
     renames: &HashMap<String, Ident>,
 ) -> Option<TokenStream> {
-    let map = renames
+    let map: HashMap<String, Replacement> = renames
         .iter()
         .map(|(n, to)| (n.clone(), Replacement::Name(to.clone())))
         .collect();
-    substitute(tokens, shape, &map, true)
+    if map.is_empty() || !mentions_any(tokens, &map) {
+        return Some(tokens.clone());
+    }
+    Substitute::new(&map, None, true).run(tokens, shape)
+}
+
+/// Gives every binding inside `tokens` whose name is in `avoid` a fresh hidden name (with its
+/// uses), so that code written into `tokens` afterwards (the exits embedded in it, which store a
+/// state from the arm's locals) still reaches the arm's locals by those names. The `let`s of a
+/// statement list bind in the arm and are left alone. `None` when the code cannot be rewritten
+/// safely.
+pub fn rename_inner_bindings(
+    tokens: &TokenStream,
+    shape: Shape,
+    avoid: &HashSet<String>,
+) -> Option<TokenStream> {
+    Substitute::new(&HashMap::new(), Some(avoid), true).run(tokens, shape)
 }
 
 /// Rewrites the bindings of a `let` pattern (with its type, if any) named in `renames` to their
@@ -94,52 +116,6 @@ enum Replacement {
     Name(Ident),
 }
 
-fn substitute(
-    tokens: &TokenStream,
-    shape: Shape,
-    map: &HashMap<String, Replacement>,
-    captures_fail: bool,
-) -> Option<TokenStream> {
-    if map.is_empty() || !mentions_any(tokens, map) {
-        return Some(tokens.clone());
-    }
-    let mut v = Substitute {
-        map,
-        shadowed: Vec::new(),
-        captures_fail,
-        failed: false,
-    };
-    let out = match shape {
-        Shape::Expr => {
-            let mut e: Expr = syn::parse2(tokens.clone()).ok()?;
-            v.visit_expr_mut(&mut e);
-            e.into_token_stream()
-        }
-        Shape::Stmt => {
-            let mut block: syn::Block = syn::parse2(quote::quote!({ #tokens })).ok()?;
-            let stmts = &mut block.stmts;
-            for s in stmts.iter_mut() {
-                v.visit_stmt_mut(s);
-            }
-            let mut out = TokenStream::new();
-            for s in stmts.iter() {
-                s.to_tokens(&mut out);
-            }
-            out
-        }
-        Shape::IfHead => {
-            let mut e: syn::ExprIf = syn::parse2(quote::quote!(if #tokens {})).ok()?;
-            v.visit_expr_mut(&mut e.cond);
-            e.cond.into_token_stream()
-        }
-    };
-    if v.failed {
-        None
-    } else {
-        Some(out)
-    }
-}
-
 fn mentions_any<V>(tokens: &TokenStream, names: &HashMap<String, V>) -> bool {
     tokens.clone().into_iter().any(|tt| match tt {
         TokenTree::Ident(i) => names.contains_key(&i.to_string()),
@@ -153,43 +129,163 @@ fn mentions_any<V>(tokens: &TokenStream, names: &HashMap<String, V>) -> bool {
 }
 
 struct Substitute<'a> {
+    /// What uses of names bound outside the code become.
     map: &'a HashMap<String, Replacement>,
-    /// Names rebound by the code being rewritten, innermost last.
-    shadowed: Vec<String>,
-    /// Whether a string literal in a macro that mentions a name makes the rewrite fail (it may
-    /// be a format string capturing the local by name, which the rewrite cannot reach).
+    /// Names whose bindings inside the code get fresh names.
+    fresh_for: Option<&'a HashSet<String>>,
+    /// The bindings of the code in scope, innermost last: the user's own (`None`, uses left
+    /// alone) or renamed (`Some(new name)`).
+    scopes: Vec<(String, Option<Ident>)>,
+    /// Whether a string literal in a macro that mentions a rewritten name makes the rewrite
+    /// fail (it may be a format string capturing the name, which the rewrite cannot reach).
     captures_fail: bool,
+    fresh_count: usize,
     failed: bool,
 }
 
-impl Substitute<'_> {
-    fn replacement(&self, name: &str) -> Option<&Replacement> {
-        if self.shadowed.iter().any(|s| s == name) {
-            return None;
+impl<'a> Substitute<'a> {
+    fn new(
+        map: &'a HashMap<String, Replacement>,
+        fresh_for: Option<&'a HashSet<String>>,
+        captures_fail: bool,
+    ) -> Self {
+        Substitute {
+            map,
+            fresh_for,
+            scopes: Vec::new(),
+            captures_fail,
+            fresh_count: 0,
+            failed: false,
         }
-        self.map.get(name)
     }
 
-    fn bind(&mut self, pat: &Pat) -> usize {
-        let names = pattern_bindings(pat);
-        let n = names.len();
-        self.shadowed
-            .extend(names.into_iter().map(|b| b.ident.to_string()));
+    fn run(mut self, tokens: &TokenStream, shape: Shape) -> Option<TokenStream> {
+        let out = match shape {
+            Shape::Expr => {
+                let mut e: Expr = syn::parse2(tokens.clone()).ok()?;
+                self.visit_expr_mut(&mut e);
+                e.into_token_stream()
+            }
+            Shape::Stmt => {
+                let mut block: syn::Block = syn::parse2(quote::quote!({ #tokens })).ok()?;
+                let stmts = &mut block.stmts;
+                for s in stmts.iter_mut() {
+                    match s {
+                        // The statements are the arm's own: their `let`s bind there.
+                        syn::Stmt::Local(l) => {
+                            self.visit_local_init(l);
+                            self.bind_as_is(&l.pat);
+                        }
+                        s => self.visit_stmt_mut(s),
+                    }
+                }
+                let mut out = TokenStream::new();
+                for s in stmts.iter() {
+                    s.to_tokens(&mut out);
+                }
+                out
+            }
+            Shape::IfHead => {
+                let mut e: syn::ExprIf = syn::parse2(quote::quote!(if #tokens {})).ok()?;
+                self.visit_expr_mut(&mut e.cond);
+                e.cond.into_token_stream()
+            }
+        };
+        if self.failed {
+            None
+        } else {
+            Some(out)
+        }
+    }
+
+    /// What a use of `name` becomes here, if anything.
+    fn replacement(&self, name: &str, ident: &Ident) -> Option<Expr> {
+        match self.scopes.iter().rev().find(|(n, _)| n == name) {
+            Some((_, Some(fresh))) => Some(syn::parse_quote!(#fresh)),
+            Some((_, None)) => None,
+            None => match self.map.get(name)? {
+                Replacement::Deref => Some(syn::parse_quote!((*#ident))),
+                Replacement::Name(to) => Some(syn::parse_quote!(#to)),
+            },
+        }
+    }
+
+    /// Brings the bindings of `pat` into scope, renaming those that need a fresh name; returns
+    /// how many.
+    fn bind(&mut self, pat: &mut Pat) -> usize {
+        let mut renames = HashMap::new();
+        let mut n = 0;
+        for b in pattern_bindings(pat) {
+            let name = b.ident.to_string();
+            n += 1;
+            if self.fresh_for.is_some_and(|f| f.contains(&name)) {
+                self.fresh_count += 1;
+                let fresh = Ident::new(
+                    &format!("__inner_{name}_{}", self.fresh_count),
+                    proc_macro2::Span::mixed_site(),
+                );
+                renames.insert(name.clone(), fresh.clone());
+                self.scopes.push((name, Some(fresh)));
+            } else {
+                self.scopes.push((name, None));
+            }
+        }
+        if !renames.is_empty() {
+            rename_pattern(pat, &renames);
+        }
         n
     }
 
-    fn unbind(&mut self, n: usize) {
-        let len = self.shadowed.len();
-        self.shadowed.truncate(len - n);
+    /// Brings the bindings of `pat` into scope under their own names.
+    fn bind_as_is(&mut self, pat: &Pat) {
+        for b in pattern_bindings(pat) {
+            self.scopes.push((b.ident.to_string(), None));
+        }
     }
 
-    /// The names this rewrite would substitute here that `tokens` mention.
-    fn live_names(&self) -> HashMap<String, ()> {
-        self.map
+    fn unbind(&mut self, n: usize) {
+        let len = self.scopes.len();
+        self.scopes.truncate(len - n);
+    }
+
+    /// The condition of an `if`/`while`: an `if let` pattern binds in the body; returns how
+    /// many bindings it brought into scope.
+    fn visit_condition(&mut self, cond: &mut Expr) -> usize {
+        match cond {
+            Expr::Let(l) => {
+                self.visit_expr_mut(&mut l.expr);
+                self.bind(&mut l.pat)
+            }
+            cond => {
+                self.visit_expr_mut(cond);
+                0
+            }
+        }
+    }
+
+    fn visit_local_init(&mut self, l: &mut syn::Local) {
+        if let Some(init) = &mut l.init {
+            self.visit_expr_mut(&mut init.expr);
+            if let Some((_, els)) = &mut init.diverge {
+                self.visit_expr_mut(els);
+            }
+        }
+    }
+
+    /// The names a use of which this rewrite would change here.
+    fn rewritten_names(&self) -> HashMap<String, ()> {
+        let mut out: HashMap<String, ()> = self
+            .map
             .keys()
-            .filter(|n| self.replacement(n).is_some())
+            .filter(|n| !self.scopes.iter().any(|(s, _)| s == *n))
             .map(|n| (n.clone(), ()))
-            .collect()
+            .collect();
+        for (n, fresh) in &self.scopes {
+            if fresh.is_some() {
+                out.insert(n.clone(), ());
+            }
+        }
+        out
     }
 }
 
@@ -202,245 +298,8 @@ impl VisitMut for Substitute<'_> {
                     && p.path.segments[0].arguments.is_none() =>
             {
                 let ident = p.path.segments[0].ident.clone();
-                match self.replacement(&ident.to_string()) {
-                    Some(Replacement::Deref) => *e = syn::parse_quote!((*#ident)),
-                    Some(Replacement::Name(to)) => *e = syn::parse_quote!(#to),
-                    None => {}
-                }
-            }
-            Expr::Closure(c) => {
-                let n: usize = c.inputs.iter().map(|p| self.bind(p)).sum();
-                self.visit_expr_mut(&mut c.body);
-                self.unbind(n);
-            }
-            Expr::Block(b) => self.visit_block_mut(&mut b.block),
-            Expr::ForLoop(f) => {
-                self.visit_expr_mut(&mut f.expr);
-                let n = self.bind(&f.pat);
-                self.visit_block_mut(&mut f.body);
-                self.unbind(n);
-            }
-            Expr::If(i) => {
-                // `let` patterns in the condition bind in the then-branch.
-                let n = match &mut *i.cond {
-                    Expr::Let(l) => {
-                        self.visit_expr_mut(&mut l.expr);
-                        self.bind(&l.pat)
-                    }
-                    cond => {
-                        self.visit_expr_mut(cond);
-                        0
-                    }
-                };
-                self.visit_block_mut(&mut i.then_branch);
-                self.unbind(n);
-                if let Some((_, els)) = &mut i.else_branch {
-                    self.visit_expr_mut(els);
-                }
-            }
-            Expr::While(w) => {
-                let n = match &mut *w.cond {
-                    Expr::Let(l) => {
-                        self.visit_expr_mut(&mut l.expr);
-                        self.bind(&l.pat)
-                    }
-                    cond => {
-                        self.visit_expr_mut(cond);
-                        0
-                    }
-                };
-                self.visit_block_mut(&mut w.body);
-                self.unbind(n);
-            }
-            Expr::Match(m) => {
-                self.visit_expr_mut(&mut m.expr);
-                for arm in m.arms.iter_mut() {
-                    let n = self.bind(&arm.pat);
-                    if let Some((_, g)) = &mut arm.guard {
-                        self.visit_expr_mut(g);
-                    }
-                    self.visit_expr_mut(&mut arm.body);
-                    self.unbind(n);
-                }
-            }
-            Expr::Let(l) => {
-                // A `let` in a condition chain: its pattern binds for the rest of the chain;
-                // conservatively, the pattern's names are not rewritten after it.
-                self.visit_expr_mut(&mut l.expr);
-                self.bind(&l.pat);
-            }
-            Expr::Struct(s) => {
-                for f in s.fields.iter_mut() {
-                    let shorthand = f.colon_token.is_none();
-                    let before = f.expr.to_token_stream().to_string();
-                    self.visit_expr_mut(&mut f.expr);
-                    if shorthand && f.expr.to_token_stream().to_string() != before {
-                        f.colon_token = Some(Default::default());
-                    }
-                }
-                if let Some(rest) = &mut s.rest {
-                    self.visit_expr_mut(rest);
-                }
-            }
-            _ => visit_mut::visit_expr_mut(self, e),
-        }
-    }
-
-    fn visit_block_mut(&mut self, b: &mut syn::Block) {
-        let mark = self.shadowed.len();
-        for s in b.stmts.iter_mut() {
-            self.visit_stmt_mut(s);
-        }
-        self.shadowed.truncate(mark);
-    }
-
-    fn visit_local_mut(&mut self, l: &mut syn::Local) {
-        if let Some(init) = &mut l.init {
-            self.visit_expr_mut(&mut init.expr);
-            if let Some((_, els)) = &mut init.diverge {
-                self.visit_expr_mut(els);
-            }
-        }
-        self.bind(&l.pat);
-    }
-
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        let live = self.live_names();
-        match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
-            Ok(mut args) => {
-                if self.captures_fail
-                    && args.iter().any(|a| {
-                        matches!(a, Expr::Lit(_)) && mentions_any(&a.to_token_stream(), &live)
-                    })
-                {
-                    self.failed = true;
-                }
-                for a in args.iter_mut() {
-                    self.visit_expr_mut(a);
-                }
-                mac.tokens = args.to_token_stream();
-            }
-            Err(_) => {
-                // Cannot tell what the macro does with a substituted local: give up.
-                if mentions_any(&mac.tokens, &live) {
-                    self.failed = true;
-                }
-            }
-        }
-    }
-
-    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
-}
-
-/// Gives every binding inside `tokens` whose name is in `avoid` a fresh hidden name (with its
-/// uses), so that code written into `tokens` afterwards (the exits embedded in it, which store a
-/// state from the arm's locals) still reaches the arm's locals by those names. `None` when the
-/// code cannot be rewritten safely.
-pub fn rename_inner_bindings(
-    tokens: &TokenStream,
-    shape: Shape,
-    avoid: &HashSet<String>,
-) -> Option<TokenStream> {
-    let mut v = InnerBindings {
-        avoid,
-        scopes: Vec::new(),
-        count: 0,
-        failed: false,
-    };
-    let out = match shape {
-        Shape::Expr => {
-            let mut e: Expr = syn::parse2(tokens.clone()).ok()?;
-            v.visit_expr_mut(&mut e);
-            e.into_token_stream()
-        }
-        Shape::Stmt => {
-            let mut block: syn::Block = syn::parse2(quote::quote!({ #tokens })).ok()?;
-            // The statements are the arm's own: their `let`s bind in the arm, not here.
-            let stmts = &mut block.stmts;
-            for s in stmts.iter_mut() {
-                match s {
-                    syn::Stmt::Local(l) => {
-                        if let Some(init) = &mut l.init {
-                            v.visit_expr_mut(&mut init.expr);
-                            if let Some((_, els)) = &mut init.diverge {
-                                v.visit_expr_mut(els);
-                            }
-                        }
-                    }
-                    s => v.visit_stmt_mut(s),
-                }
-            }
-            let mut out = TokenStream::new();
-            for s in stmts.iter() {
-                s.to_tokens(&mut out);
-            }
-            out
-        }
-        Shape::IfHead => return Some(tokens.clone()),
-    };
-    if v.failed {
-        None
-    } else {
-        Some(out)
-    }
-}
-
-struct InnerBindings<'a> {
-    avoid: &'a HashSet<String>,
-    /// The renamed bindings in scope, innermost last.
-    scopes: Vec<(String, Ident)>,
-    count: usize,
-    failed: bool,
-}
-
-impl InnerBindings<'_> {
-    /// Renames the bindings of `pat` that need it and brings them into scope; returns how many.
-    fn bind(&mut self, pat: &mut Pat) -> usize {
-        let mut renames = HashMap::new();
-        for b in pattern_bindings(pat) {
-            let name = b.ident.to_string();
-            if self.avoid.contains(&name) {
-                self.count += 1;
-                let fresh = Ident::new(
-                    &format!("__inner_{name}_{}", self.count),
-                    proc_macro2::Span::mixed_site(),
-                );
-                renames.insert(name, fresh);
-            }
-        }
-        if renames.is_empty() {
-            return 0;
-        }
-        let n = renames.len();
-        rename_pattern(pat, &renames);
-        self.scopes.extend(renames);
-        n
-    }
-
-    fn unbind(&mut self, n: usize) {
-        let len = self.scopes.len();
-        self.scopes.truncate(len - n);
-    }
-
-    fn lookup(&self, name: &str) -> Option<&Ident> {
-        self.scopes
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, i)| i)
-    }
-}
-
-impl VisitMut for InnerBindings<'_> {
-    fn visit_expr_mut(&mut self, e: &mut Expr) {
-        match e {
-            Expr::Path(p)
-                if p.qself.is_none()
-                    && p.path.segments.len() == 1
-                    && p.path.segments[0].arguments.is_none() =>
-            {
-                if let Some(to) = self.lookup(&p.path.segments[0].ident.to_string()) {
-                    *e = syn::parse_quote!(#to);
+                if let Some(r) = self.replacement(&ident.to_string(), &ident) {
+                    *e = r;
                 }
             }
             Expr::Closure(c) => {
@@ -448,6 +307,7 @@ impl VisitMut for InnerBindings<'_> {
                 self.visit_expr_mut(&mut c.body);
                 self.unbind(n);
             }
+            Expr::Block(b) => self.visit_block_mut(&mut b.block),
             Expr::ForLoop(f) => {
                 self.visit_expr_mut(&mut f.expr);
                 let n = self.bind(&mut f.pat);
@@ -455,16 +315,7 @@ impl VisitMut for InnerBindings<'_> {
                 self.unbind(n);
             }
             Expr::If(i) => {
-                let n = match &mut *i.cond {
-                    Expr::Let(l) => {
-                        self.visit_expr_mut(&mut l.expr);
-                        self.bind(&mut l.pat)
-                    }
-                    cond => {
-                        self.visit_expr_mut(cond);
-                        0
-                    }
-                };
+                let n = self.visit_condition(&mut i.cond);
                 self.visit_block_mut(&mut i.then_branch);
                 self.unbind(n);
                 if let Some((_, els)) = &mut i.else_branch {
@@ -472,16 +323,7 @@ impl VisitMut for InnerBindings<'_> {
                 }
             }
             Expr::While(w) => {
-                let n = match &mut *w.cond {
-                    Expr::Let(l) => {
-                        self.visit_expr_mut(&mut l.expr);
-                        self.bind(&mut l.pat)
-                    }
-                    cond => {
-                        self.visit_expr_mut(cond);
-                        0
-                    }
-                };
+                let n = self.visit_condition(&mut w.cond);
                 self.visit_block_mut(&mut w.body);
                 self.unbind(n);
             }
@@ -496,9 +338,19 @@ impl VisitMut for InnerBindings<'_> {
                     self.unbind(n);
                 }
             }
-            Expr::Let(_) => {
-                // A `let` chain: its scoping is not followed here.
-                self.failed = true;
+            Expr::Let(l) => {
+                // A `let` in a condition chain: its pattern binds for the rest of the chain and
+                // the then-branch. Conservatively, its names are left alone until the enclosing
+                // block ends; one that would need a fresh name is not followed.
+                self.visit_expr_mut(&mut l.expr);
+                let needs_fresh = pattern_bindings(&l.pat).iter().any(|b| {
+                    self.fresh_for
+                        .is_some_and(|f| f.contains(&b.ident.to_string()))
+                });
+                if needs_fresh {
+                    self.failed = true;
+                }
+                self.bind_as_is(&l.pat);
             }
             Expr::Struct(s) => {
                 for f in s.fields.iter_mut() {
@@ -526,23 +378,19 @@ impl VisitMut for InnerBindings<'_> {
     }
 
     fn visit_local_mut(&mut self, l: &mut syn::Local) {
-        if let Some(init) = &mut l.init {
-            self.visit_expr_mut(&mut init.expr);
-            if let Some((_, els)) = &mut init.diverge {
-                self.visit_expr_mut(els);
-            }
-        }
+        self.visit_local_init(l);
         self.bind(&mut l.pat);
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        let renamed: HashMap<String, ()> =
-            self.scopes.iter().map(|(n, _)| (n.clone(), ())).collect();
+        let rewritten = self.rewritten_names();
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
-                if args.iter().any(|a| {
-                    matches!(a, Expr::Lit(_)) && mentions_any(&a.to_token_stream(), &renamed)
-                }) {
+                if self.captures_fail
+                    && args.iter().any(|a| {
+                        matches!(a, Expr::Lit(_)) && mentions_any(&a.to_token_stream(), &rewritten)
+                    })
+                {
                     self.failed = true;
                 }
                 for a in args.iter_mut() {
@@ -551,7 +399,8 @@ impl VisitMut for InnerBindings<'_> {
                 mac.tokens = args.to_token_stream();
             }
             Err(_) => {
-                if mentions_any(&mac.tokens, &renamed) {
+                // Cannot tell what the macro does with a rewritten name: give up.
+                if mentions_any(&mac.tokens, &rewritten) {
                     self.failed = true;
                 }
             }
