@@ -1189,8 +1189,25 @@ fn nested_operand_temporaries(p: u8) -> u8 {
     v
 }
 
+// The same with the tuple as a field's base (program 38654705823): the tuple is stored before the
+// statement ends, and the `D` made for its second element must outlive that.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn stored_operand_temporaries(p: u8) -> u8 {
+    let v = D::new(2, (yield_!(1), D::new(15, p).get()).1).get();
+    log(format!("v {v}"));
+    v
+}
+
 #[test]
 fn a_nested_operands_temporaries_outlive_a_later_yield() {
+    let cases: &[(&[u8], usize, &[&str])] = &[(
+        &[0, 4],
+        99,
+        &[
+            "yield 1", "new 15 1", "new 2 1", "drop 2", "drop 15", "v 1", "return 1",
+        ],
+    )];
+    check(|| stored_operand_temporaries(1), cases);
     let cases: &[(&[u8], usize, &[&str])] = &[
         (
             &[0, 4, 2],

@@ -227,10 +227,7 @@ impl Lowerer<'_> {
         for (i, e) in items.iter().enumerate() {
             let before_a_yield = last_yield.is_some_and(|l| i < l);
             if expr_yields(e) {
-                self.before_a_later_yield += usize::from(before_a_yield);
-                let v = self.lower_expr(e, Want::Value);
-                self.before_a_later_yield -= usize::from(before_a_yield);
-                let v = v?;
+                let v = self.lower_expr(e, Want::Value)?;
                 let v = if before_a_yield {
                     self.hoist_if_needed(v)
                 } else {
@@ -241,14 +238,14 @@ impl Lowerer<'_> {
                 // Its temporaries live to the end of the statement, past the yield.
                 let v = self.extract_temporaries(e);
                 ops.push(self.hoist(v, "tmp"));
-            } else if self.before_a_later_yield > 0 && !is_place(e) {
-                // Part of an operand computed before a later yield (`(yield_!(a),
-                // D::new().get()).0.max(yield_!(b))`): its temporaries outlive that yield.
-                ops.push(self.extract_temporaries(e));
             } else if is_place(e) {
                 ops.push(self.verbatim_place(e));
             } else {
-                ops.push(self.verbatim_expr(e));
+                // Its temporaries belong to the statement even when what it is part of is
+                // stored before the statement ends (`(yield_!(a), D::new().get()).0` as a
+                // receiver, or before a later yield): they become hidden locals of the
+                // statement's scope.
+                ops.push(self.extract_temporaries(e));
             }
         }
         Some(ops)

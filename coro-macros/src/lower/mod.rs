@@ -65,9 +65,6 @@ pub struct Lowerer<'a> {
     /// The scopes and locals at the branch being lowered, for its join block.
     pending_env: Vec<ScopeId>,
     pending_visible: Vec<LocalId>,
-    /// Set (a depth) while lowering an operand that is computed before a later yield of its
-    /// statement: its own operands' temporaries must outlive that yield too.
-    before_a_later_yield: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -87,7 +84,6 @@ impl<'a> Lowerer<'a> {
             fields: HashSet::new(),
             pending_env: Vec::new(),
             pending_visible: Vec::new(),
-            before_a_later_yield: 0,
         };
         let root = l.ir.scopes.len();
         l.ir.scopes.push(Scope {
