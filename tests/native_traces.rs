@@ -1224,3 +1224,24 @@ fn a_nested_operands_temporaries_outlive_a_later_yield() {
     ];
     check(|| nested_operand_temporaries(1), cases);
 }
+
+// Found by coro-difftest (program seed 51539607558, reduced): a place operand (`v`) was left in
+// place, to be read when the array is built, but a later operand changes it before that; Rust
+// reads it first. A place that a later operand may change is now copied early.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn place_changed_by_a_later_operand(p: u8) -> u8 {
+    let mut v = p;
+    let a = [v, 7, {
+        v |= yield_!(2);
+        v
+    }];
+    log(format!("a {a:?}"));
+    a[0]
+}
+
+#[test]
+fn a_place_operand_is_read_before_a_later_operand_changes_it() {
+    let cases: &[(&[u8], usize, &[&str])] =
+        &[(&[0, 6], 99, &["yield 2", "a [1, 7, 7]", "return 1"])];
+    check(|| place_changed_by_a_later_operand(1), cases);
+}

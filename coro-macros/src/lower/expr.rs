@@ -84,7 +84,7 @@ impl Lowerer<'_> {
             Expr::Call(c) => {
                 let mut items: Vec<&Expr> = vec![&c.func];
                 items.extend(c.args.iter());
-                let ops = self.lower_operands(&items)?;
+                let ops = self.lower_operands(&items, true)?;
                 let (func, args) = ops.split_first().expect("func");
                 let refs: Vec<&Operand> = ops.iter().collect();
                 Some(self.derived(quote!(#func(#(#args),*)), &refs))
@@ -92,7 +92,7 @@ impl Lowerer<'_> {
             Expr::MethodCall(m) => {
                 let mut items: Vec<&Expr> = vec![&m.receiver];
                 items.extend(m.args.iter());
-                let mut ops = self.lower_operands(&items)?;
+                let mut ops = self.lower_operands(&items, true)?;
                 if expr_yields(&m.receiver) {
                     // A temporary receiver lives to the end of the statement, past later yields.
                     let method = m.method.to_string();
@@ -110,7 +110,7 @@ impl Lowerer<'_> {
             }
             Expr::Tuple(t) => {
                 let items: Vec<&Expr> = t.elems.iter().collect();
-                let ops = self.lower_operands(&items)?;
+                let ops = self.lower_operands(&items, false)?;
                 let refs: Vec<&Operand> = ops.iter().collect();
                 let tokens = if ops.len() == 1 {
                     quote!((#(#ops,)*))
@@ -121,7 +121,7 @@ impl Lowerer<'_> {
             }
             Expr::Array(a) => {
                 let items: Vec<&Expr> = a.elems.iter().collect();
-                let ops = self.lower_operands(&items)?;
+                let ops = self.lower_operands(&items, false)?;
                 let refs: Vec<&Operand> = ops.iter().collect();
                 Some(self.derived(quote!([#(#ops),*]), &refs))
             }
@@ -131,7 +131,7 @@ impl Lowerer<'_> {
                 Some(self.derived(quote!([#v; #len]), &[&v]))
             }
             Expr::Index(i) => {
-                let ops = self.lower_operands(&[&i.expr, &i.index])?;
+                let ops = self.lower_operands(&[&i.expr, &i.index], true)?;
                 let (a, b) = (&ops[0], &ops[1]);
                 Some(self.derived(quote!(#a[#b]), &[a, b]))
             }
@@ -143,7 +143,7 @@ impl Lowerer<'_> {
                 if let Some(e) = &r.end {
                     items.push(&**e);
                 }
-                let ops = self.lower_operands(&items)?;
+                let ops = self.lower_operands(&items, false)?;
                 let limits = &r.limits;
                 let mut it = ops.iter();
                 let start = r.start.as_ref().map(|_| it.next().expect("start"));
@@ -156,7 +156,7 @@ impl Lowerer<'_> {
                 if let Some(rest) = &s.rest {
                     items.push(rest);
                 }
-                let ops = self.lower_operands(&items)?;
+                let ops = self.lower_operands(&items, false)?;
                 let path = &s.path;
                 let qself = &s.qself;
                 if qself.is_some() {
@@ -220,8 +220,10 @@ impl Lowerer<'_> {
     }
 
     /// Lowers operands in order. Operands before the last one that yields are evaluated into
-    /// temporaries first, unless they are places (see the module docs).
-    pub fn lower_operands(&mut self, items: &[&Expr]) -> Option<Vec<Operand>> {
+    /// temporaries first, unless they are places (see the module docs) that no later operand
+    /// changes. `first_by_ref`: the first operand is a receiver, an indexed base or a callee,
+    /// which Rust uses in place (never copied early).
+    pub fn lower_operands(&mut self, items: &[&Expr], first_by_ref: bool) -> Option<Vec<Operand>> {
         let last_yield = items.iter().rposition(|e| expr_yields(e));
         let mut ops = Vec::with_capacity(items.len());
         for (i, e) in items.iter().enumerate() {
@@ -239,7 +241,19 @@ impl Lowerer<'_> {
                 let v = self.extract_temporaries(e);
                 ops.push(self.hoist(v, "tmp"));
             } else if is_place(e) {
-                ops.push(self.verbatim_place(e));
+                let changed_later = before_a_yield
+                    && !(first_by_ref && i == 0)
+                    && place_root(e).is_some_and(|root| {
+                        items[i + 1..].iter().any(|later| may_change(later, &root))
+                    });
+                if changed_later {
+                    // `[v, { v += yield_!(x); 0 }]`: `v` is read before the later operand
+                    // changes it.
+                    let v = self.verbatim_expr(e);
+                    ops.push(self.hoist(v, "tmp"));
+                } else {
+                    ops.push(self.verbatim_place(e));
+                }
             } else {
                 // Its temporaries belong to the statement even when what it is part of is
                 // stored before the statement ends (`(yield_!(a), D::new().get()).0` as a
@@ -316,7 +330,7 @@ impl Lowerer<'_> {
                 Some(super::plain(quote!(())))
             }
             _ => {
-                let ops = self.lower_operands(&[&b.left, &b.right])?;
+                let ops = self.lower_operands(&[&b.left, &b.right], false)?;
                 let (l, r) = (&ops[0], &ops[1]);
                 let op = &b.op;
                 Some(self.derived(quote!((#l #op #r)), &[l, r]))
@@ -344,6 +358,79 @@ pub fn is_place(e: &Expr) -> bool {
         Expr::Index(i) => is_place(&i.expr) && matches!(&*i.index, Expr::Lit(_) | Expr::Path(_)),
         _ => false,
     }
+}
+
+/// The local a place reads (`x` in `x`, `x.f`, `x[0]`); `None` for a reference or a literal,
+/// which are never copied early (a borrow cannot be kept across a yield).
+fn place_root(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            Some(p.path.segments[0].ident.to_string())
+        }
+        Expr::Field(f) => place_root(&f.base),
+        Expr::Index(i) => place_root(&i.expr),
+        Expr::Paren(p) => place_root(&p.expr),
+        _ => None,
+    }
+}
+
+/// Whether `e` may change the local `root`: assigns it or part of it, borrows it mutably, or
+/// calls a method on it (which may take `&mut self`). Syntactic and conservative.
+fn may_change(e: &Expr, root: &str) -> bool {
+    use syn::visit::Visit;
+    struct Finder<'a> {
+        root: &'a str,
+        found: bool,
+    }
+    impl Finder<'_> {
+        fn hits(&self, place: &Expr) -> bool {
+            place_root(place).is_some_and(|r| r == self.root)
+        }
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Assign(a) if self.hits(&a.left) => self.found = true,
+                Expr::Binary(b) if is_compound_assign(&b.op) && self.hits(&b.left) => {
+                    self.found = true
+                }
+                Expr::Reference(r) if r.mutability.is_some() && self.hits(&r.expr) => {
+                    self.found = true
+                }
+                Expr::MethodCall(m) if self.hits(&m.receiver) => self.found = true,
+                _ => {}
+            }
+            syn::visit::visit_expr(self, e);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            // The operands of `yield_!`/`yield_from!` are code of the body too.
+            if yield_kind(mac).is_some() {
+                if let Ok(arg) = mac.parse_body::<Expr>() {
+                    self.visit_expr(&arg);
+                }
+            }
+        }
+    }
+    let mut f = Finder { root, found: false };
+    f.visit_expr(e);
+    f.found
+}
+
+fn is_compound_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
 }
 
 fn is_simple_tokens(t: &TokenStream) -> bool {
