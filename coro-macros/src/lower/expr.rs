@@ -4,7 +4,10 @@
 //! computed before the yield: it is stored in a temporary (`__tmpN`) that the state saves. Places
 //! (`x`, `x.field`, `&x`, literals) are left where they are instead: a borrow cannot be saved
 //! across a yield, and reading a place later gives the same value, since nothing else can change a
-//! coroutine's locals while it is suspended.
+//! coroutine's locals while it is suspended, unless a later operand of the same expression does
+//! (`[v, { v += yield_!(x); v }]`): such a place is copied early. Yield-free operands bind their
+//! temporaries (`D::new().get()`) to hidden locals of the statement's scope, since the value they
+//! are part of may be stored before the statement ends.
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
