@@ -1245,3 +1245,55 @@ fn a_place_operand_is_read_before_a_later_operand_changes_it() {
         &[(&[0, 6], 99, &["yield 2", "a [1, 7, 7]", "return 1"])];
     check(|| place_changed_by_a_later_operand(1), cases);
 }
+
+// Found by coro-difftest (program seed 60129542717, reduced): a `let` in a loop body shadows
+// the non-`Copy` parameter `d`, which was moved to a hidden name on the assumption that the arm
+// would leave before the loop body ends; but the `break` is threaded into the same arm, so the
+// hidden name died with the loop body and the code after the loop used the moved `d` (E0382).
+// The shadowing `let` is now renamed instead when a threaded exit leaves its scope.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_in_a_loop_left_by_break(p: u8, d: D) -> u8 {
+    let mut n = 0;
+    'l: while n < 3 {
+        n += 1;
+        let d = D::new(2, n);
+        if n > p {
+            break 'l;
+        }
+        yield_!(d.get());
+    }
+    if p > 0 {
+        let v = yield_!(p);
+        log(format!("v {v} d {}", d.get()));
+    }
+    0
+}
+
+#[test]
+fn a_local_shadowed_in_a_loop_left_by_a_threaded_break_is_kept() {
+    let cases: &[(&[u8], usize, &[&str])] = &[(
+        &[0, 5],
+        99,
+        &["new 1 9", "new 2 1", "drop 2", "drop 1", "return 0"],
+    )];
+    check(|| shadowed_in_a_loop_left_by_break(0, D::new(1, 9)), cases);
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[1, 5, 6],
+            99,
+            &[
+                "new 1 9", "new 2 1", "yield 1", "drop 2", "new 2 2", "drop 2", "yield 1",
+                "v 6 d 9", "drop 1", "return 0",
+            ],
+        ),
+        (
+            &[1, 5, 6],
+            2,
+            &[
+                "new 1 9", "new 2 1", "yield 1", "drop 2", "new 2 2", "drop 2", "yield 1",
+                "dropping", "drop 1",
+            ],
+        ),
+    ];
+    check(|| shadowed_in_a_loop_left_by_break(1, D::new(1, 9)), cases);
+}

@@ -54,8 +54,9 @@ struct ArmCtx {
     /// back to one of them is a loop, which stays a transition.
     path: Vec<BlockId>,
     /// Jumps hoisted out of a branch: `break 'label value` leaves the branch for the code of the
-    /// target block, written after it (see `seq`).
-    labels: Vec<(BlockId, syn::Lifetime)>,
+    /// target block, written after it (see `seq`); with how many `aliased` entries there were
+    /// outside the label.
+    labels: Vec<(BlockId, syn::Lifetime, usize)>,
     /// The scopes whose Rust block is open where the arm is being written, so that a `Close`
     /// in spliced code can end it.
     closable: HashSet<ScopeId>,
@@ -77,9 +78,10 @@ struct ArmCtx {
     /// reachable again when the shadower's scope closes.
     hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
     /// Locals copied or moved to a hidden name when a binding shadowed them: (old, the
-    /// shadower's scope, old's spelling before). The hidden name is declared in that scope's
-    /// Rust block, so it is gone when the block closes, and the old spelling is back.
-    aliased: Vec<(LocalId, ScopeId, TokenStream)>,
+    /// shadower, the shadower's scope, old's spelling before). The hidden name is declared in
+    /// that scope's Rust block, so it is gone when the block closes, and the old spelling is
+    /// back.
+    aliased: Vec<(LocalId, LocalId, ScopeId, TokenStream)>,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
@@ -809,9 +811,14 @@ impl<'a> Emit<'a> {
                     cx.names.insert(old, spelled);
                 }
                 let (back, still): (Vec<_>, Vec<_>) =
-                    cx.aliased.drain(..).partition(|(_, s, _)| *s == scope);
+                    cx.aliased.drain(..).partition(|(_, _, s, _)| *s == scope);
                 cx.aliased = still;
-                for (old, _, spelled) in back.into_iter().rev() {
+                for (old, shadower, _, spelled) in back.into_iter().rev() {
+                    if !self.ir.locals[old].copy {
+                        // The alias took the value and dies with this block, but the arm goes
+                        // on past it (a threaded jump): rename the shadower instead.
+                        self.rename_instead_of_alias(shadower, cx);
+                    }
                     if cx.names.contains_key(&old) {
                         cx.names.insert(old, spelled);
                     }
@@ -933,7 +940,7 @@ impl<'a> Emit<'a> {
                                 let current = cx.names[&old].clone();
                                 aliases.extend(quote!(let #alias = #current;));
                                 cx.names.insert(old, alias.into_token_stream());
-                                cx.aliased.push((old, scope, current));
+                                cx.aliased.push((old, b, scope, current));
                             } else {
                                 // Shadowed by an inner scope: unreachable by name until that
                                 // scope closes (Rust's own scoping brings it back then).
@@ -972,7 +979,7 @@ impl<'a> Emit<'a> {
                     }
                 }
                 Node::Term(Term::Jump { target, value })
-                    if !cx.labels.iter().any(|(t, _)| t == target)
+                    if !cx.labels.iter().any(|(t, ..)| t == target)
                         && self.can_splice(*target, cx) =>
                 {
                     let target = *target;
@@ -992,7 +999,7 @@ impl<'a> Emit<'a> {
                     cursor.index += 1;
                     let hoisted = branch_jump_targets(self.ir, br)
                         .into_iter()
-                        .filter(|t| !cx.labels.iter().any(|(l, _)| l == t))
+                        .filter(|t| !cx.labels.iter().any(|(l, ..)| l == t))
                         .find(|t| self.can_splice(*t, cx));
                     let Some(target) = hoisted else {
                         out.extend(self.branch(br, cx));
@@ -1003,7 +1010,7 @@ impl<'a> Emit<'a> {
                         &format!("'__then{}", cx.label_count),
                         Span::mixed_site(),
                     );
-                    cx.labels.push((target, label.clone()));
+                    cx.labels.push((target, label.clone(), cx.aliased.len()));
                     let branch = self.branch(br, cx);
                     cx.labels.pop();
                     let converts = self.needs_ownership(target, cx);
@@ -1096,6 +1103,20 @@ impl<'a> Emit<'a> {
             && !self.ir.locals[shadower].hidden
             && cx.let_bound.contains(&shadower)
             && self.renamed.borrow_mut().insert(shadower)
+    }
+
+    /// A non-`Copy` local was moved to a hidden name for a shadowing `let` on the assumption that
+    /// the arm leaves before the shadower's scope closes, and it does not: writes the arm again
+    /// with the shadower renamed (or, in an in-place arm, owning its fields first).
+    fn rename_instead_of_alias(&self, shadower: LocalId, cx: &mut ArmCtx) {
+        if cx.in_place.is_some() {
+            cx.failed = true;
+        } else if !self.ir.locals[shadower].hidden
+            && cx.let_bound.contains(&shadower)
+            && self.renamed.borrow_mut().insert(shadower)
+        {
+            cx.rename_and_retry = true;
+        }
     }
 
     /// Whether any state saves this local (so a shadowed binding must stay reachable).
@@ -1430,16 +1451,25 @@ impl<'a> Emit<'a> {
         let krate = self.krate;
         let state_enum = &self.state_enum;
         match term {
-            Term::Jump { target, value } if cx.labels.iter().any(|(t, _)| t == target) => {
+            Term::Jump { target, value } if cx.labels.iter().any(|(t, ..)| t == target) => {
                 // Leave the branch for the target's code, written after it.
-                let label = &cx
+                let (_, label, outside) = cx
                     .labels
                     .iter()
                     .rev()
-                    .find(|(t, _)| t == target)
+                    .find(|(t, ..)| t == target)
                     .expect("a label")
-                    .1;
-                let label = label.clone();
+                    .clone();
+                // Locals moved to a hidden name inside the labelled branch die with its
+                // blocks, yet the arm goes on after it.
+                let moved_inside: Vec<LocalId> = cx.aliased[outside.min(cx.aliased.len())..]
+                    .iter()
+                    .filter(|(old, ..)| !self.ir.locals[*old].copy)
+                    .map(|(_, shadower, ..)| *shadower)
+                    .collect();
+                for shadower in moved_inside {
+                    self.rename_instead_of_alias(shadower, cx);
+                }
                 match (self.ir.blocks[*target].param, value) {
                     (Some(_), Some(op)) => {
                         let t = self.operand(op, Shape::Expr, cx);
