@@ -1297,3 +1297,50 @@ fn a_local_shadowed_in_a_loop_left_by_a_threaded_break_is_kept() {
     ];
     check(|| shadowed_in_a_loop_left_by_break(1, D::new(1, 9)), cases);
 }
+
+// Found by coro-difftest (program seed 73014444101, reduced): the bindings inside code with an
+// embedded exit get fresh names where they shadow the arm's locals (see above), and the value the
+// exit carries (`x.unwrap_or(0) + 10` here) is the user's code at that point: it must see the
+// renamed inner `x`, not the loop's `D`.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn exit_value_sees_the_inner_binding(p: u8) -> u8 {
+    for x in [D::new(3, 1), D::new(4, 2)] {
+        let v = match p {
+            0 => yield_!(x.get()),
+            _ => {
+                let x = Some(p);
+                return x.unwrap_or(0) + 10;
+            }
+        };
+        log(format!("v {v}"));
+    }
+    0
+}
+
+#[test]
+fn an_exits_value_sees_the_binding_in_scope_where_it_is_written() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 7, 8],
+            99,
+            &[
+                "new 3 1", "new 4 2", "yield 1", "v 7", "drop 3", "yield 2", "v 8", "drop 4",
+                "return 0",
+            ],
+        ),
+        (
+            &[0, 7],
+            99,
+            &[
+                "new 3 1", "new 4 2", "yield 1", "v 7", "drop 3", "yield 2", "drop 4",
+            ],
+        ),
+    ];
+    check(|| exit_value_sees_the_inner_binding(0), cases);
+    let cases: &[(&[u8], usize, &[&str])] = &[(
+        &[5],
+        99,
+        &["new 3 1", "new 4 2", "drop 3", "drop 4", "return 15"],
+    )];
+    check(|| exit_value_sees_the_inner_binding(5), cases);
+}

@@ -90,6 +90,9 @@ struct ArmCtx {
     let_bound: HashSet<LocalId>,
     /// A state needed a local hidden by a `let` that can be renamed: write the arm again.
     rename_and_retry: bool,
+    /// While an exit embedded in user code is written: the bindings renamed around it (see
+    /// `substitute::JumpRenames`), innermost last.
+    jump_renames: Vec<HashMap<String, Ident>>,
 }
 
 /// One arm as written, and what it needs from the rest of the step.
@@ -524,6 +527,7 @@ impl<'a> Emit<'a> {
             failed: false,
             let_bound: HashSet::new(),
             rename_and_retry: false,
+            jump_renames: Vec::new(),
         };
 
         // Scopes that may close within this arm (in its code or in code spliced into it) get
@@ -1159,14 +1163,31 @@ impl<'a> Emit<'a> {
         // The embedded exits store states from the arm's locals by name: bindings inside this
         // code must not shadow those names where the exits are written.
         let avoid: HashSet<String> = cx.names.values().map(|n| n.to_string()).collect();
-        let tokens = rename_inner_bindings(&tokens, shape, &avoid).unwrap_or(tokens);
-        let mut jump = |n: usize| self.term(&self.ir.embedded[n], cx);
+        let (tokens, jump_renames) =
+            rename_inner_bindings(&tokens, shape, &avoid).unwrap_or((tokens, HashMap::new()));
+        let mut jump = |n: usize| {
+            // The exit's own value sees the renamed bindings in scope where it is written.
+            cx.jump_renames
+                .push(jump_renames.get(&n).cloned().unwrap_or_default());
+            let t = self.term(&self.ir.embedded[n], cx);
+            cx.jump_renames.pop();
+            t
+        };
         substitute_jumps(tokens, &mut jump)
     }
 
     /// The user names that refer, at this point of the arm, to a binding written under a hidden
     /// name (see `Emit::renamed`), with that name.
     fn renamed_here(&self, cx: &ArmCtx) -> HashMap<String, Ident> {
+        let mut out = self.renamed_lets_here(cx);
+        for renames in &cx.jump_renames {
+            out.extend(renames.iter().map(|(n, i)| (n.clone(), i.clone())));
+        }
+        out
+    }
+
+    /// The user names that refer, at this point of the arm, to a `let` renamed by `construct`.
+    fn renamed_lets_here(&self, cx: &ArmCtx) -> HashMap<String, Ident> {
         let renamed = self.renamed.borrow();
         if renamed.is_empty() {
             return HashMap::new();

@@ -63,6 +63,10 @@ pub fn rename(
     Substitute::new(&map, None, true).run(tokens, shape)
 }
 
+/// The renamed bindings in scope at each `__coro_jump!(n)` placeholder, by `n`: the value an
+/// exit carries (`return x`) is the user's code at that point and must be renamed the same way.
+pub type JumpRenames = HashMap<usize, HashMap<String, Ident>>;
+
 /// Gives every binding inside `tokens` whose name is in `avoid` a fresh hidden name (with its
 /// uses), so that code written into `tokens` afterwards (the exits embedded in it, which store a
 /// state from the arm's locals) still reaches the arm's locals by those names. The `let`s of a
@@ -72,8 +76,11 @@ pub fn rename_inner_bindings(
     tokens: &TokenStream,
     shape: Shape,
     avoid: &HashSet<String>,
-) -> Option<TokenStream> {
-    Substitute::new(&HashMap::new(), Some(avoid), true).run(tokens, shape)
+) -> Option<(TokenStream, JumpRenames)> {
+    let no_uses = HashMap::new();
+    let mut v = Substitute::new(&no_uses, Some(avoid), true);
+    let out = v.run(tokens, shape)?;
+    Some((out, v.jump_renames))
 }
 
 /// Rewrites the bindings of a `let` pattern (with its type, if any) named in `renames` to their
@@ -140,6 +147,8 @@ struct Substitute<'a> {
     /// fail (it may be a format string capturing the name, which the rewrite cannot reach).
     captures_fail: bool,
     fresh_count: usize,
+    /// See [`JumpRenames`].
+    jump_renames: JumpRenames,
     failed: bool,
 }
 
@@ -155,11 +164,12 @@ impl<'a> Substitute<'a> {
             scopes: Vec::new(),
             captures_fail,
             fresh_count: 0,
+            jump_renames: HashMap::new(),
             failed: false,
         }
     }
 
-    fn run(mut self, tokens: &TokenStream, shape: Shape) -> Option<TokenStream> {
+    fn run(&mut self, tokens: &TokenStream, shape: Shape) -> Option<TokenStream> {
         let out = match shape {
             Shape::Expr => {
                 let mut e: Expr = syn::parse2(tokens.clone()).ok()?;
@@ -383,6 +393,23 @@ impl VisitMut for Substitute<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if mac.path.is_ident("__coro_jump") {
+            if let Ok(n) = mac.parse_body::<syn::LitInt>() {
+                let mut active: HashMap<String, Ident> = HashMap::new();
+                let mut seen = HashSet::new();
+                for (name, fresh) in self.scopes.iter().rev() {
+                    if seen.insert(name.clone()) {
+                        if let Some(f) = fresh {
+                            active.insert(name.clone(), f.clone());
+                        }
+                    }
+                }
+                if let Ok(n) = n.base10_parse::<usize>() {
+                    self.jump_renames.insert(n, active);
+                }
+            }
+            return;
+        }
         let rewritten = self.rewritten_names();
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
@@ -533,9 +560,21 @@ mod tests {
         let avoid: HashSet<String> = ["d".to_string()].into();
         let out = |t: TokenStream, shape| {
             rename_inner_bindings(&t, shape, &avoid)
-                .map(|t| t.to_string())
+                .map(|(t, _)| t.to_string())
                 .unwrap_or_else(|| "FAILED".into())
         };
+        // The exit placeholder notes the renamed bindings in scope where it stands.
+        let (_, at_exits) = rename_inner_bindings(
+            &quote!(match v {
+                Some(d) => __coro_jump!(0),
+                None => __coro_jump!(1),
+            }),
+            Shape::Expr,
+            &avoid,
+        )
+        .expect("rewrites");
+        assert_eq!(at_exits[&0]["d"].to_string(), "__inner_d_1");
+        assert!(at_exits[&1].is_empty());
         assert_eq!(
             out(
                 quote!(if c { let d = D::new(d.get()); f(&d); __coro_jump!(0) } else { d.get() }),
