@@ -1344,3 +1344,59 @@ fn an_exits_value_sees_the_binding_in_scope_where_it_is_written() {
     )];
     check(|| exit_value_sees_the_inner_binding(5), cases);
 }
+
+// Found by coro-difftest (program seed 73014444724, reduced): a `let` in a loop body shadows the
+// non-`Copy` parameter `d`. The parameter was moved to a hidden name declared in the loop body,
+// after the loop's iterator, so a panic there dropped it before the iterator's items; rustc drops
+// it last. A `let` that shadows a non-`Copy` local a state may keep is now renamed instead, and
+// the local stays where it is.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_parameter_dropped_in_order(p: u8, d: D) -> u8 {
+    for x in [D::new(3, 1), D::new(4, 2)] {
+        let d = D::new(10, 6);
+        let v = d.get() + x.get();
+        if v > p {
+            panic!("boom");
+        }
+        yield_!(v);
+    }
+    d.get()
+}
+
+#[test]
+fn a_shadowed_parameter_is_dropped_in_rustcs_order() {
+    let cases: &[(&[u8], usize, &[&str])] = &[(
+        &[0, 0],
+        99,
+        &[
+            "new 1 9", "new 3 1", "new 4 2", "new 10 6", "drop 10", "drop 3", "drop 4", "drop 1",
+            "panicked",
+        ],
+    )];
+    check(
+        || shadowed_parameter_dropped_in_order(0, D::new(1, 9)),
+        cases,
+    );
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[20, 0, 0, 0],
+            99,
+            &[
+                "new 1 9", "new 3 1", "new 4 2", "new 10 6", "yield 7", "drop 10", "drop 3",
+                "new 10 6", "yield 8", "drop 10", "drop 4", "drop 1", "return 9",
+            ],
+        ),
+        (
+            &[20, 0],
+            1,
+            &[
+                "new 1 9", "new 3 1", "new 4 2", "new 10 6", "yield 7", "dropping", "drop 10",
+                "drop 3", "drop 4", "drop 1",
+            ],
+        ),
+    ];
+    check(
+        || shadowed_parameter_dropped_in_order(20, D::new(1, 9)),
+        cases,
+    );
+}

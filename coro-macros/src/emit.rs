@@ -39,6 +39,13 @@ pub struct Emit<'a> {
     /// `let` bindings written under a hidden name because they shadow, in an inner scope, a
     /// local that a state must save while that scope is open (see `construct`).
     pub renamed: std::cell::RefCell<HashSet<LocalId>>,
+    /// Of `renamed`, those renamed by preference (a non-`Copy` local they shadow stays in place,
+    /// so its drop order is the source's) rather than of necessity: if their uses cannot be
+    /// renamed, they fall back to `alias_only`.
+    pub preferred_renames: std::cell::RefCell<HashSet<LocalId>>,
+    /// Shadowing `let`s whose uses could not be renamed: what they shadow is moved to a hidden
+    /// name instead.
+    pub alias_only: std::cell::RefCell<HashSet<LocalId>>,
 }
 
 /// Everything that varies while one arm is written.
@@ -886,6 +893,41 @@ impl<'a> Emit<'a> {
                     // under a hidden name, in case a later transition must save it. The
                     // initialiser may read the old one, so it is evaluated first.
                     let mut aliases = TokenStream::new();
+                    let moved_here = self
+                        .live
+                        .moved_before_let
+                        .get(&(cursor.code, cursor.index - 1))
+                        .cloned()
+                        .unwrap_or_default();
+                    let live_after = self
+                        .live
+                        .live_after_let
+                        .get(&(cursor.code, cursor.index - 1))
+                        .cloned()
+                        .unwrap_or_default();
+                    // What a state may still keep: not moved out (or read by value and used
+                    // again, so copied).
+                    let kept = |old: LocalId| {
+                        self.may_be_saved_later(old)
+                            && (!moved_here.contains(&old) || live_after.contains(&old))
+                    };
+                    // A binding that shadows a non-`Copy` local a state may still keep is
+                    // renamed, so that local stays where it is (moving it to a hidden name
+                    // would change its drop order).
+                    for &b in binds {
+                        let name = self.ir.locals[b].name.to_string();
+                        let shadows_kept = cx.names.iter().any(|(l, n)| {
+                            *l != b && n.to_string() == name && !self.ir.locals[*l].copy && kept(*l)
+                        });
+                        if shadows_kept
+                            && cx.in_place.is_none()
+                            && !self.ir.locals[b].hidden
+                            && !self.alias_only.borrow().contains(&b)
+                            && self.renamed.borrow_mut().insert(b)
+                        {
+                            self.preferred_renames.borrow_mut().insert(b);
+                        }
+                    }
                     // A binding marked for renaming takes a hidden name instead: what it
                     // shadows keeps its own (see `construct`).
                     let renames: HashMap<String, Ident> = binds
@@ -917,27 +959,13 @@ impl<'a> Emit<'a> {
                                 _ => None,
                             })
                             .unwrap_or(true);
-                        let moved_here = self
-                            .live
-                            .moved_before_let
-                            .get(&(cursor.code, cursor.index - 1))
-                            .cloned()
-                            .unwrap_or_default();
-                        let live_after = self
-                            .live
-                            .live_after_let
-                            .get(&(cursor.code, cursor.index - 1))
-                            .cloned()
-                            .unwrap_or_default();
                         for old in shadowed {
                             let same_scope = self.ir.locals[old].scope == scope;
                             // A local already moved out has nothing left to keep (one read by
                             // value but used again later was copied, not moved).
                             // A `Copy` local can always be copied to a hidden name: the
                             // original stays usable once the shadowing scope closes.
-                            if (same_scope || leaves_first || self.ir.locals[old].copy)
-                                && self.may_be_saved_later(old)
-                                && (!moved_here.contains(&old) || live_after.contains(&old))
+                            if (same_scope || leaves_first || self.ir.locals[old].copy) && kept(old)
                             {
                                 let alias =
                                     hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
@@ -1135,6 +1163,7 @@ impl<'a> Emit<'a> {
         } else {
             match rename(&op.tokens, shape, &renamed) {
                 Some(t) => t,
+                None if self.fall_back_to_aliases(cx) => op.tokens.clone(),
                 None => {
                     let name = renamed.keys().next().cloned().unwrap_or_default();
                     cx.errors.push(syn::Error::new(
@@ -1179,15 +1208,42 @@ impl<'a> Emit<'a> {
     /// The user names that refer, at this point of the arm, to a binding written under a hidden
     /// name (see `Emit::renamed`), with that name.
     fn renamed_here(&self, cx: &ArmCtx) -> HashMap<String, Ident> {
-        let mut out = self.renamed_lets_here(cx);
+        let mut out: HashMap<String, Ident> = self
+            .renamed_lets_here(cx)
+            .into_iter()
+            .map(|(n, (_, hidden))| (n, hidden))
+            .collect();
         for renames in &cx.jump_renames {
             out.extend(renames.iter().map(|(n, i)| (n.clone(), i.clone())));
         }
         out
     }
 
-    /// The user names that refer, at this point of the arm, to a `let` renamed by `construct`.
-    fn renamed_lets_here(&self, cx: &ArmCtx) -> HashMap<String, Ident> {
+    /// The user's code here uses renamed `let`s whose uses cannot all be renamed: if each was
+    /// renamed only by preference, the arm is written again with them left alone (what they
+    /// shadow is moved to a hidden name instead); says whether it will be.
+    fn fall_back_to_aliases(&self, cx: &mut ArmCtx) -> bool {
+        let lets: Vec<LocalId> = self
+            .renamed_lets_here(cx)
+            .into_values()
+            .map(|(l, _)| l)
+            .collect();
+        let preferred = self.preferred_renames.borrow().clone();
+        if lets.is_empty() || !lets.iter().all(|l| preferred.contains(l)) {
+            return false;
+        }
+        for l in lets {
+            self.renamed.borrow_mut().remove(&l);
+            self.preferred_renames.borrow_mut().remove(&l);
+            self.alias_only.borrow_mut().insert(l);
+        }
+        cx.rename_and_retry = true;
+        true
+    }
+
+    /// The user names that refer, at this point of the arm, to a renamed `let` (spelled under its
+    /// hidden name here), with that local and name.
+    fn renamed_lets_here(&self, cx: &ArmCtx) -> HashMap<String, (LocalId, Ident)> {
         let renamed = self.renamed.borrow();
         if renamed.is_empty() {
             return HashMap::new();
@@ -1202,7 +1258,9 @@ impl<'a> Emit<'a> {
         newest
             .into_iter()
             .filter(|(_, l)| renamed.contains(l))
-            .map(|(name, l)| (name, renamed_name(self.ir, l)))
+            .map(|(name, l)| (name, (l, renamed_name(self.ir, l))))
+            // Only where it is spelled so: an arm that starts in its scope binds it by its name.
+            .filter(|(_, (l, hidden))| cx.names[l].to_string() == hidden.to_string())
             .collect()
     }
 

@@ -67,6 +67,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         real: Default::default(),
         dispatches: Default::default(),
         renamed: Default::default(),
+        preferred_renames: Default::default(),
+        alias_only: Default::default(),
     };
     let (setup, closure) = emit.emit()?;
 
