@@ -1260,7 +1260,7 @@ impl<'a> Emit<'a> {
             .filter(|(_, l)| renamed.contains(l))
             .map(|(name, l)| (name, (l, renamed_name(self.ir, l))))
             // Only where it is spelled so: an arm that starts in its scope binds it by its name.
-            .filter(|(_, (l, hidden))| cx.names[l].to_string() == hidden.to_string())
+            .filter(|(_, (l, hidden))| *hidden == cx.names[l].to_string())
             .collect()
     }
 
