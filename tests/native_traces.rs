@@ -1400,3 +1400,37 @@ fn a_shadowed_parameter_is_dropped_in_rustcs_order() {
         cases,
     );
 }
+
+// Found by coro-difftest in the 10,000-program batch (program seed 85899346568, reduced): `d`
+// shadowed in its own scope after a yield. The old `d` was moved to a hidden name declared
+// after `e`, so it was dropped before `e`; rustc drops it after. Fixed by the renaming above
+// (the new `d` takes the hidden name and the old one stays where it is).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_in_its_own_scope(p: u8) -> u8 {
+    let d = D::new(1, p);
+    let e = D::new(2, 0);
+    let d = D::new(5, yield_!(p));
+    d.get() + e.get()
+}
+
+#[test]
+fn a_local_shadowed_in_its_own_scope_keeps_its_drop_order() {
+    let cases: &[(&[u8], usize, &[&str])] = &[
+        (
+            &[0, 4],
+            99,
+            &[
+                "new 1 1", "new 2 0", "yield 1", "new 5 4", "drop 5", "drop 2", "drop 1",
+                "return 4",
+            ],
+        ),
+        (
+            &[0, 4],
+            1,
+            &[
+                "new 1 1", "new 2 0", "yield 1", "dropping", "drop 2", "drop 1",
+            ],
+        ),
+    ];
+    check(|| shadowed_in_its_own_scope(1), cases);
+}
