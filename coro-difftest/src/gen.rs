@@ -639,6 +639,11 @@ impl Gen<'_> {
                     _ => ("opt(@0)?", F::TryOption),
                 };
                 let x = Expr::t(Ty::I64, t, vec![e(a.clone())]).tag(f);
+                let x = if self.in_jump_value > 0 {
+                    x.tag(F::TryInJump)
+                } else {
+                    x
+                };
                 Self::yield_tag(x, &a, F::YieldCallArg)
             }
             20 => {
