@@ -1434,3 +1434,39 @@ fn a_local_shadowed_in_its_own_scope_keeps_its_drop_order() {
     ];
     check(|| shadowed_in_its_own_scope(1), cases);
 }
+
+// Found by coro-difftest in the 10,000-program batch (program seed 94489281058, reduced): a
+// `Copy` `d` in a match arm shadows the non-`Copy` parameter `d`; the parameter was moved to a
+// hidden name that died with the arm's block, and the code after the `match` used the moved
+// value (E0382). Fixed by the renaming above.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn shadowed_by_a_copy_in_a_match_arm(p: u8, d: D) -> u8 {
+    let p = match p {
+        0 => 0,
+        _ => {
+            let d = 8;
+            if d > p {
+                return yield_!(p);
+            }
+            yield_!(p)
+        }
+    };
+    p + d.get()
+}
+
+#[test]
+fn a_parameter_shadowed_in_a_match_arm_is_kept() {
+    let make = |p| move || shadowed_by_a_copy_in_a_match_arm(p, D::new(1, 9));
+    check(make(0), &[(&[0], 99, &["new 1 9", "drop 1", "return 9"])]);
+    check(
+        make(3),
+        &[(&[3, 5], 99, &["new 1 9", "yield 3", "drop 1", "return 5"])],
+    );
+    check(
+        make(9),
+        &[
+            (&[9, 5], 99, &["new 1 9", "yield 9", "drop 1", "return 14"]),
+            (&[9, 5], 1, &["new 1 9", "yield 9", "dropping", "drop 1"]),
+        ],
+    );
+}
