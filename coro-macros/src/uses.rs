@@ -12,7 +12,7 @@ use syn::visit::Visit;
 use syn::{Expr, Pat, Stmt};
 
 use crate::ir::{Effects, LocalId};
-use crate::names::binds_by_value;
+use crate::names::{binds_by_value, pattern_bindings};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -32,6 +32,7 @@ pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
         },
         assigned: BTreeSet::new(),
         conditional: 0,
+        bound: Vec::new(),
     };
     c.expr(expr, Ctx::Value);
     c.fx
@@ -47,6 +48,7 @@ pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
         },
         assigned: BTreeSet::new(),
         conditional: 0,
+        bound: Vec::new(),
     };
     c.stmt(stmt);
     c.fx
@@ -63,6 +65,7 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
         },
         assigned: BTreeSet::new(),
         conditional: 0,
+        bound: Vec::new(),
     };
     c.expr(expr, Ctx::Place);
     c.fx
@@ -189,11 +192,49 @@ struct Collector<'a> {
     /// How many conditionally run constructs (branches, loop bodies, closures, the right side
     /// of `&&`/`||`) enclose the expression being walked: an assignment there may not happen.
     conditional: usize,
+    /// Names bound inside the code being walked (by a `let`, a pattern, a closure parameter),
+    /// innermost last: a use of one of them is not a use of the tracked local of that name.
+    bound: Vec<String>,
 }
 
 impl Collector<'_> {
+    /// The tracked local a name refers to here, unless the code itself rebinds the name.
+    fn lookup(&self, name: &str) -> Option<LocalId> {
+        if self.bound.iter().any(|b| b == name) {
+            None
+        } else {
+            (self.resolve)(name)
+        }
+    }
+
+    /// Brings the bindings of `pat` into scope; returns how many.
+    fn bind(&mut self, pat: &Pat) -> usize {
+        let names = pattern_bindings(pat);
+        let n = names.len();
+        self.bound
+            .extend(names.into_iter().map(|b| b.ident.to_string()));
+        n
+    }
+
+    fn unbind(&mut self, n: usize) {
+        let len = self.bound.len();
+        self.bound.truncate(len - n);
+    }
+
+    /// The bindings an `if`/`while` condition brings into its body (`let` patterns, also in a
+    /// chain).
+    fn bind_condition(&mut self, cond: &Expr) -> usize {
+        match cond {
+            Expr::Let(l) => self.bind(&l.pat),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.bind_condition(&b.left) + self.bind_condition(&b.right)
+            }
+            _ => 0,
+        }
+    }
+
     fn name(&mut self, name: &str, ctx: Ctx) {
-        if let Some(id) = (self.resolve)(name) {
+        if let Some(id) = self.lookup(name) {
             self.fx.uses.insert(id);
             if !self.assigned.contains(&id) {
                 self.fx.exposed.get_or_insert_with(BTreeSet::new).insert(id);
@@ -223,6 +264,8 @@ impl Collector<'_> {
                         self.expr(els, Ctx::Value);
                     }
                 }
+                // In scope until the enclosing block ends (see `block`).
+                self.bind(&l.pat);
             }
             Stmt::Expr(e, _) => self.expr(e, Ctx::Value),
             Stmt::Macro(m) => self.mac(&m.mac),
@@ -231,9 +274,11 @@ impl Collector<'_> {
     }
 
     fn block(&mut self, block: &syn::Block) {
+        let mark = self.bound.len();
         for s in &block.stmts {
             self.stmt(s);
         }
+        self.bound.truncate(mark);
     }
 
     fn scrutinee(&mut self, expr: &Expr, pats: &[&Pat]) {
@@ -271,7 +316,7 @@ impl Collector<'_> {
             }
             Expr::Assign(a) => {
                 self.expr(&a.right, Value);
-                match Self::single_ident(&a.left).and_then(|n| (self.resolve)(&n)) {
+                match Self::single_ident(&a.left).and_then(|n| self.lookup(&n)) {
                     Some(id) => {
                         if self.conditional == 0 {
                             self.fx.assigns.insert(id);
@@ -326,14 +371,20 @@ impl Collector<'_> {
                         fx: Effects::default(),
                         assigned: BTreeSet::new(),
                         conditional: 1,
+                        bound: self.bound.clone(),
                     };
+                    c.inputs.iter().for_each(|p| {
+                        inner.bind(p);
+                    });
                     inner.expr(&c.body, Place);
                     self.fx.moves.extend(inner.fx.uses.iter().copied());
                     self.fx.merge(&inner.fx);
                 } else {
+                    let n: usize = c.inputs.iter().map(|p| self.bind(p)).sum();
                     self.conditional += 1;
                     self.expr(&c.body, Value);
                     self.conditional -= 1;
+                    self.unbind(n);
                 }
             }
             Expr::Block(b) => self.block(&b.block),
@@ -345,6 +396,7 @@ impl Collector<'_> {
                     fx: Effects::default(),
                     assigned: BTreeSet::new(),
                     conditional: 1,
+                    bound: self.bound.clone(),
                 };
                 inner.block(&b.block);
                 if b.capture.is_some() {
@@ -356,7 +408,9 @@ impl Collector<'_> {
                 self.expr(&i.cond, Value);
                 let before = self.assigned.clone();
                 self.conditional += 1;
+                let n = self.bind_condition(&i.cond);
                 self.block(&i.then_branch);
+                self.unbind(n);
                 self.assigned = before.clone();
                 if let Some((_, e)) = &i.else_branch {
                     self.expr(e, Value);
@@ -371,10 +425,12 @@ impl Collector<'_> {
                 let before = self.assigned.clone();
                 self.conditional += 1;
                 for arm in &m.arms {
+                    let n = self.bind(&arm.pat);
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Value);
                     }
                     self.expr(&arm.body, Value);
+                    self.unbind(n);
                     self.assigned = before.clone();
                 }
                 self.conditional -= 1;
@@ -386,7 +442,9 @@ impl Collector<'_> {
                 self.assigned.clear();
                 self.conditional += 1;
                 self.expr(&w.cond, Value);
+                let n = self.bind_condition(&w.cond);
                 self.block(&w.body);
+                self.unbind(n);
                 self.conditional -= 1;
                 self.assigned = before;
             }
@@ -395,7 +453,9 @@ impl Collector<'_> {
                 let before = self.assigned.clone();
                 self.assigned.clear();
                 self.conditional += 1;
+                let n = self.bind(&f.pat);
                 self.block(&f.body);
+                self.unbind(n);
                 self.conditional -= 1;
                 self.assigned = before;
             }
@@ -577,6 +637,25 @@ mod tests {
         assert_eq!(
             fx("f(&a, b.len(), s[0], v.x);"),
             (vec![0, 1, 2, 3], vec![], vec![])
+        );
+    }
+
+    #[test]
+    fn names_the_code_binds_again_are_not_the_tracked_locals() {
+        // `a` (0) is rebound inside: only the initialiser reads the tracked `a`; `b` (1) is
+        // moved by the closure body only where no parameter shadows it.
+        assert_eq!(
+            fx("while c { let a = f(a); v = a; }"),
+            (vec![0], vec![0], vec![])
+        );
+        assert_eq!(fx("g(|b| b, |x| b);"), (vec![1], vec![1], vec![]));
+        assert_eq!(
+            fx("match o { Some(s) => h(s), None => h(s) };"),
+            (vec![2], vec![2], vec![])
+        );
+        assert_eq!(
+            fx("if let Some(x) = o { k(x) } else { k(x) };"),
+            (vec![4], vec![4], vec![])
         );
     }
 
