@@ -825,7 +825,7 @@ impl<'a> Emit<'a> {
                     cx.aliased.drain(..).partition(|(_, _, s, _)| *s == scope);
                 cx.aliased = still;
                 for (old, shadower, _, spelled) in back.into_iter().rev() {
-                    if !self.ir.locals[old].copy {
+                    if !self.ir.locals[old].copy && self.ir.locals[old].scope != scope {
                         // The alias took the value and dies with this block, but the arm goes
                         // on past it (a threaded jump): rename the shadower instead.
                         self.rename_instead_of_alias(shadower, cx);
@@ -1543,7 +1543,9 @@ impl<'a> Emit<'a> {
                 // blocks, yet the arm goes on after it.
                 let moved_inside: Vec<LocalId> = cx.aliased[outside.min(cx.aliased.len())..]
                     .iter()
-                    .filter(|(old, ..)| !self.ir.locals[*old].copy)
+                    .filter(|(old, _, scope, _)| {
+                        !self.ir.locals[*old].copy && self.ir.locals[*old].scope != *scope
+                    })
                     .map(|(_, shadower, ..)| *shadower)
                     .collect();
                 for shadower in moved_inside {

@@ -413,11 +413,17 @@ impl VisitMut for Substitute<'_> {
         let rewritten = self.rewritten_names();
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
-                if self.captures_fail
-                    && args.iter().any(|a| {
-                        matches!(a, Expr::Lit(_)) && mentions_any(&a.to_token_stream(), &rewritten)
-                    })
-                {
+                // A format string that captures a rewritten name (`"{x}"`) cannot be reached.
+                let captures = |a: &Expr| match a {
+                    Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(l),
+                        ..
+                    }) => crate::uses::inline_format_args(&l.value())
+                        .iter()
+                        .any(|n| rewritten.contains_key(n)),
+                    _ => false,
+                };
+                if self.captures_fail && args.iter().any(captures) {
                     self.failed = true;
                 }
                 for a in args.iter_mut() {
@@ -533,6 +539,12 @@ mod tests {
     #[test]
     fn a_format_string_that_may_capture_a_renamed_name_fails() {
         assert_eq!(renamed(quote!(println!("{x}");), Shape::Stmt), "FAILED");
+        assert_eq!(renamed(quote!(println!("{x:?}");), Shape::Stmt), "FAILED");
+        // A string that only contains the name's letters is not a capture.
+        assert_eq!(
+            renamed(quote!(panic!("x1 {}", x);), Shape::Stmt),
+            "panic ! (\"x1 {}\" , __renamed_x) ;"
+        );
         assert_eq!(renamed(quote!(let a = vec![x; 3];), Shape::Stmt), "FAILED");
     }
 
