@@ -1536,3 +1536,31 @@ fn a_string_holding_a_renamed_name_is_not_a_capture() {
     ];
     check(|| renamed_beside_a_string_with_its_name(1), cases);
 }
+
+// Found by coro-difftest with `drop-temp` against this session's macro (program seed
+// 38654705849): binding the temporaries of the last operand (`D::new(9, p)`) to a hidden local
+// ran them before the rest of the earlier operand (`seen(…)` around the yield's value). They are
+// bound early only when the earlier operands are already computed.
+fn seen(x: u8) -> u8 {
+    log(format!("seen {x}"));
+    x
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn operand_order_around_a_temporary(p: u8) -> u8 {
+    let b = seen(yield_!(8)) == D::new(9, p).get();
+    log(format!("b {b}"));
+    p
+}
+
+#[test]
+fn binding_a_temporary_early_keeps_the_order_of_evaluation() {
+    let cases: &[(&[u8], usize, &[&str])] = &[(
+        &[0, 1],
+        99,
+        &[
+            "yield 8", "seen 1", "new 9 1", "drop 9", "b true", "return 1",
+        ],
+    )];
+    check(|| operand_order_around_a_temporary(1), cases);
+}

@@ -257,12 +257,16 @@ impl Lowerer<'_> {
                 } else {
                     ops.push(self.verbatim_place(e));
                 }
-            } else {
+            } else if ops.iter().all(|o: &Operand| is_simple_tokens(&o.tokens)) {
                 // Its temporaries belong to the statement even when what it is part of is
                 // stored before the statement ends (`(yield_!(a), D::new().get()).0` as a
                 // receiver, or before a later yield): they become hidden locals of the
-                // statement's scope.
+                // statement's scope. Only when the operands before it are already computed:
+                // binding a temporary now must not run it before the rest of an earlier
+                // operand (`opt(yield_!(a))? == D::new().get()`).
                 ops.push(self.extract_temporaries(e));
+            } else {
+                ops.push(self.verbatim_expr(e));
             }
         }
         Some(ops)
