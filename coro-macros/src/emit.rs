@@ -893,18 +893,18 @@ impl<'a> Emit<'a> {
                     // under a hidden name, in case a later transition must save it. The
                     // initialiser may read the old one, so it is evaluated first.
                     let mut aliases = TokenStream::new();
+                    let at_this_let = (cursor.code, cursor.index - 1);
+                    let no_locals = Default::default();
                     let moved_here = self
                         .live
                         .moved_before_let
-                        .get(&(cursor.code, cursor.index - 1))
-                        .cloned()
-                        .unwrap_or_default();
+                        .get(&at_this_let)
+                        .unwrap_or(&no_locals);
                     let live_after = self
                         .live
                         .live_after_let
-                        .get(&(cursor.code, cursor.index - 1))
-                        .cloned()
-                        .unwrap_or_default();
+                        .get(&at_this_let)
+                        .unwrap_or(&no_locals);
                     // What a state may still keep: not moved out (or read by value and used
                     // again, so copied).
                     let kept = |old: LocalId| {
@@ -1129,10 +1129,14 @@ impl<'a> Emit<'a> {
         let Some(&(_, shadower, _)) = cx.hidden_by.iter().rev().find(|(old, ..)| *old == l) else {
             return false;
         };
-        // An in-place arm falls back to owning its fields first; the lowering's own bindings
-        // are not renamed.
-        cx.in_place.is_none()
-            && !self.ir.locals[shadower].hidden
+        // An in-place arm falls back to owning its fields first.
+        cx.in_place.is_none() && self.mark_for_renaming(shadower, cx)
+    }
+
+    /// Marks a `let` binding of this arm for renaming; says whether that is new. The lowering's
+    /// own bindings are not renamed.
+    fn mark_for_renaming(&self, shadower: LocalId, cx: &ArmCtx) -> bool {
+        !self.ir.locals[shadower].hidden
             && cx.let_bound.contains(&shadower)
             && self.renamed.borrow_mut().insert(shadower)
     }
@@ -1143,10 +1147,7 @@ impl<'a> Emit<'a> {
     fn rename_instead_of_alias(&self, shadower: LocalId, cx: &mut ArmCtx) {
         if cx.in_place.is_some() {
             cx.failed = true;
-        } else if !self.ir.locals[shadower].hidden
-            && cx.let_bound.contains(&shadower)
-            && self.renamed.borrow_mut().insert(shadower)
-        {
+        } else if self.mark_for_renaming(shadower, cx) {
             cx.rename_and_retry = true;
         }
     }
