@@ -5,6 +5,7 @@ use quote::{quote, ToTokens};
 
 use crate::emit::Emit;
 use crate::ir::{BlockKind, Term};
+use crate::layout::Plan;
 use crate::lower::{Lowerer, Want};
 use crate::{args, check, liveness, names, signature};
 
@@ -63,14 +64,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         return_ty,
         clone: args.clone,
         start_values,
-        finish_used: Default::default(),
-        real: Default::default(),
-        dispatches: Default::default(),
-        renamed: Default::default(),
-        preferred_renames: Default::default(),
-        alias_only: Default::default(),
     };
-    let (setup, closure) = emit.emit()?;
+    let mut plan = Plan::new(&ir, &live);
+    let (setup, closure) = emit.emit(&mut plan)?;
 
     let attrs = &f.attrs;
     let vis = &f.vis;

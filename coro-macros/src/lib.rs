@@ -12,12 +12,14 @@ mod detect;
 mod emit;
 mod expand;
 mod ir;
+mod layout;
 mod liveness;
 mod lower;
 mod names;
 mod rewrite;
 mod signature;
 mod substitute;
+mod syntax;
 mod uses;
 
 use proc_macro::TokenStream;

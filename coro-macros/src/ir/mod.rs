@@ -215,3 +215,5 @@ impl quote::ToTokens for Operand {
         tokens.extend(self.tokens.clone());
     }
 }
+
+pub mod walk;

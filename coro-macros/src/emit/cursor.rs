@@ -1,0 +1,404 @@
+//! The code a cursor reads into an arm: nodes in order, the terminators that end them
+//! (transitions that store the next state, yields, returns), branches, and the jumps threaded
+//! into the arm.
+
+use super::*;
+use crate::ir::walk::branch_jump_targets;
+use quote::quote_spanned;
+
+impl<'a> Emit<'a> {
+    /// Writes nodes until the end of the code or a `Close` (left for the caller).
+    ///
+    /// Jumps are threaded where that changes nothing observable (`can_splice`): a jump that
+    /// ends the code is replaced by the target's code, read on by the same cursor (so that a
+    /// `Close` there ends a Rust block opened here), and a branch whose arms jump to the same
+    /// block becomes `'label: { branch }` with `break 'label value` in those arms, followed by
+    /// the target's code. Only suspension points, and blocks some path loops back to without
+    /// suspending, remain states of their own.
+    pub(super) fn seq(&self, cursor: &mut Cursor<'a>, cx: &mut ArmCtx) -> TokenStream {
+        let mut out = TokenStream::new();
+        while let Some(node) = cursor.peek() {
+            match node {
+                Node::Close(..) => break,
+                Node::Open(s) => {
+                    cursor.index += 1;
+                    cx.closable.insert(*s);
+                    let body = self.seq(cursor, cx);
+                    out.extend(self.close(*s, body, cursor, cx));
+                }
+                Node::Stmt(op) => {
+                    cursor.index += 1;
+                    out.extend(self.operand(op, Shape::Stmt, cx));
+                }
+                Node::Let {
+                    pat,
+                    init,
+                    els,
+                    binds,
+                } => {
+                    cursor.index += 1;
+                    out.extend(self.let_node(pat, init, els, binds, cursor, cx));
+                }
+                Node::Term(Term::Jump { target, value })
+                    if !cx.labels.iter().any(|(t, ..)| t == target)
+                        && self.can_splice(*target, cx) =>
+                {
+                    let target = *target;
+                    if self.needs_ownership(target, cx) {
+                        out.extend(self.take_ownership_and_splice(
+                            target,
+                            value.as_ref(),
+                            cursor,
+                            cx,
+                        ));
+                    } else {
+                        out.extend(self.bind_param(target, value.as_ref(), cx));
+                        self.enter_splice(target, cursor, cx);
+                    }
+                }
+                Node::Term(Term::Branch(br)) => {
+                    cursor.index += 1;
+                    let hoisted = branch_jump_targets(self.ir, br)
+                        .into_iter()
+                        .filter(|t| !cx.labels.iter().any(|(l, ..)| l == t))
+                        .find(|t| self.can_splice(*t, cx));
+                    let Some(target) = hoisted else {
+                        out.extend(self.branch(br, cx));
+                        continue;
+                    };
+                    cx.label_count += 1;
+                    let label = syn::Lifetime::new(
+                        &format!("'__then{}", cx.label_count),
+                        Span::mixed_site(),
+                    );
+                    cx.labels.push((target, label.clone(), cx.aliased.len()));
+                    let branch = self.branch(br, cx);
+                    cx.labels.pop();
+                    let converts = self.needs_ownership(target, cx);
+                    match self.ir.blocks[target].param {
+                        Some(p) => {
+                            let n = &self.ir.locals[p].name;
+                            let m = mutability(self.ir.locals[p].mutable);
+                            out.extend(quote!(let #m #n = #label: { #branch };));
+                            cx.names.insert(p, n.to_token_stream());
+                        }
+                        None => out.extend(quote!(#label: { #branch })),
+                    }
+                    if converts {
+                        out.extend(self.take_ownership_and_splice(target, None, cursor, cx));
+                    } else {
+                        self.enter_splice(target, cursor, cx);
+                    }
+                }
+                Node::Term(t) => {
+                    cursor.index += 1;
+                    out.extend(self.term(t, cx));
+                }
+            }
+        }
+        out
+    }
+
+    /// Moves the cursor on to the code of `target`, which now runs in this arm.
+    pub(super) fn enter_splice(&self, target: BlockId, cursor: &mut Cursor<'a>, cx: &mut ArmCtx) {
+        cx.splice_budget -= 1;
+        cx.path.push(target);
+        *cursor = Cursor::new(self.ir, self.ir.blocks[target].code);
+    }
+
+    /// `let param = value;` for a jump threaded into a join or an exit that takes a value (the
+    /// value of an `if`, a `match` or a `break`); a value nobody takes is evaluated and dropped.
+    pub(super) fn bind_param(
+        &self,
+        target: BlockId,
+        value: Option<&Operand>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let Some(op) = value else {
+            return quote!();
+        };
+        let t = self.operand(op, Shape::Expr, cx);
+        match self.ir.blocks[target].param {
+            Some(p) => {
+                let n = &self.ir.locals[p].name;
+                let m = mutability(self.ir.locals[p].mutable);
+                cx.names.insert(p, n.to_token_stream());
+                quote!(let #m #n = #t;)
+            }
+            None => quote!(::core::mem::drop(#t);),
+        }
+    }
+
+    pub(super) fn term(&self, term: &Term, cx: &mut ArmCtx) -> TokenStream {
+        let state = self.state();
+        let krate = self.krate;
+        let state_enum = &self.state_enum;
+        match term {
+            Term::Jump { target, value } if cx.labels.iter().any(|(t, ..)| t == target) => {
+                // Leave the branch for the target's code, written after it.
+                let (_, label, outside) = cx
+                    .labels
+                    .iter()
+                    .rev()
+                    .find(|(t, ..)| t == target)
+                    .expect("a label")
+                    .clone();
+                // Locals moved to a hidden name inside the labelled branch die with its
+                // blocks, yet the arm goes on after it.
+                let moved_inside: Vec<LocalId> = cx.aliased[outside.min(cx.aliased.len())..]
+                    .iter()
+                    .filter(|(old, _, scope, _)| {
+                        !self.ir.locals[*old].copy && self.ir.locals[*old].scope != *scope
+                    })
+                    .map(|(_, shadower, ..)| *shadower)
+                    .collect();
+                for shadower in moved_inside {
+                    self.rename_instead_of_alias(shadower, cx);
+                }
+                match (self.ir.blocks[*target].param, value) {
+                    (Some(_), Some(op)) => {
+                        let t = self.operand(op, Shape::Expr, cx);
+                        quote!(break #label #t)
+                    }
+                    (_, Some(op)) => {
+                        let t = self.operand(op, Shape::Expr, cx);
+                        quote!({ ::core::mem::drop(#t); break #label; })
+                    }
+                    (_, None) => quote!(break #label),
+                }
+            }
+            Term::Jump { target, value } => {
+                let has_param = self.ir.blocks[*target].param.is_some();
+                let label = self.label();
+                let v = hidden("__jump_value");
+                let (eval, param) = match value {
+                    Some(op) if has_param => {
+                        let t = self.operand(op, Shape::Expr, cx);
+                        (quote!(let #v = #t;), Some(v.to_token_stream()))
+                    }
+                    Some(op) => {
+                        let t = self.operand(op, Shape::Expr, cx);
+                        (quote!(::core::mem::drop(#t);), None)
+                    }
+                    None => (quote!(), None),
+                };
+                cx.dispatches = true;
+                if cx.in_place.is_some() && *target == cx.block && !has_param {
+                    return quote!({ #eval continue #label; });
+                }
+                cx.transitions.push(*target);
+                let saved = cx.names.clone();
+                let leave = self.leave_in_place(Some(*target), cx);
+                let next = self.construct(*target, param, cx);
+                cx.names = saved;
+                quote!({ #eval #leave #krate::__private::store(&mut #state, #next); continue #label; })
+            }
+            Term::Yield { value, resume } => {
+                cx.transitions.push(*resume);
+                let y = hidden("__yield_value");
+                let t = self.operand(value, Shape::Expr, cx);
+                if cx.in_place.is_some() {
+                    if *resume == cx.block {
+                        // Resumed where it is: the fields are already in place.
+                        return quote!({
+                            let #y = #t;
+                            return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                        });
+                    }
+                    let saved = cx.names.clone();
+                    let leave = self.leave_in_place(Some(*resume), cx);
+                    let next = self.construct(*resume, None, cx);
+                    cx.names = saved;
+                    return quote!({
+                        let #y = #t;
+                        #leave
+                        #krate::__private::store(&mut #state, #next);
+                        return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                    });
+                }
+                let next = self.construct(*resume, None, cx);
+                let saved = &cx.plan.fields[*resume];
+                if value.effects.embedded.is_empty()
+                    && !value.effects.uses.iter().any(|l| saved.contains(l))
+                    && cannot_panic(&t)
+                {
+                    // The value is a plain name or literal the state does not take: no need for
+                    // a temporary (a value that may panic is computed before the state is
+                    // stored, so that a panic leaves the coroutine poisoned).
+                    return quote!({
+                        #krate::__private::store(&mut #state, #next);
+                        return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
+                    });
+                }
+                quote!({
+                    let #y = #t;
+                    #krate::__private::store(&mut #state, #next);
+                    return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                })
+            }
+            Term::Return(value) => {
+                let r = hidden("__return_value");
+                let t = self.operand(value, Shape::Expr, cx);
+                if cx.in_place.is_some() {
+                    // Leave the arm first, so the locals it declared are dropped before the ones
+                    // the variant holds (newest first); the step then overwrites the variant.
+                    let finish = self.finish_label();
+                    cx.finishes = true;
+                    return quote!({
+                        let #r = #t;
+                        break #finish #r;
+                    });
+                }
+                quote!({
+                    let #r = #t;
+                    #krate::__private::store(&mut #state, #state_enum::Complete);
+                    return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
+                })
+            }
+            Term::Branch(br) => self.branch(br, cx),
+        }
+    }
+
+    /// An `if` or a `match` whose arms lead to different places.
+    pub(super) fn branch(&self, br: &Branch, cx: &mut ArmCtx) -> TokenStream {
+        let head = self.operand(
+            &br.head,
+            if br.kind == BranchKind::If {
+                Shape::IfHead
+            } else {
+                Shape::Expr
+            },
+            cx,
+        );
+        let mut arms = Vec::new();
+        for arm in &br.arms {
+            let saved = cx.names.clone();
+            // Each arm is a path of its own, in a Rust block of its own.
+            let saved_path = cx.path.clone();
+            let saved_closable = std::mem::take(&mut cx.closable);
+            let saved_aliased = cx.aliased.clone();
+            for &b in &arm.binds {
+                cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
+            }
+            let mut cursor = Cursor::new(self.ir, arm.code);
+            let body = self.seq(&mut cursor, cx);
+            cx.path = saved_path;
+            cx.closable = saved_closable;
+            cx.aliased = saved_aliased;
+            cx.names = saved;
+            let pat = &arm.pat;
+            let pat = match &arm.guard {
+                Some(g) => {
+                    let g = self.operand(g, Shape::Expr, cx);
+                    quote!(#pat if #g)
+                }
+                None => pat.clone(),
+            };
+            arms.push((pat, body));
+        }
+        let span = br.span;
+        match br.kind {
+            BranchKind::If => {
+                let (then, els) = (&arms[0].1, &arms[1].1);
+                quote_spanned!(span=> if #head { #then } else { #els })
+            }
+            BranchKind::Match => {
+                let arms = arms.iter().map(|(p, b)| quote!(#p => { #b }));
+                quote_spanned!(span=> match #head { #(#arms)* })
+            }
+        }
+    }
+
+    /// `Variant { field: local, … }` for a transition to `target`.
+    pub(super) fn construct(
+        &self,
+        target: BlockId,
+        param_value: Option<TokenStream>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let state_enum = &self.state_enum;
+        let block = &self.ir.blocks[target];
+        let name = &block.name;
+        let mut fields = Vec::new();
+        let plan = cx.plan;
+        for &l in &plan.fields[target] {
+            let local = &self.ir.locals[l];
+            let f = &local.field;
+            if Some(l) == block.param {
+                let v = param_value.clone().unwrap_or_else(|| quote!(()));
+                fields.push(quote!(#f: #v));
+                continue;
+            }
+            match cx.names.get(&l).cloned() {
+                Some(n) if *f == n.to_string() => fields.push(quote!(#f)),
+                Some(n) => fields.push(quote!(#f: #n)),
+                None if self.rename_shadower_of(l, cx) => {
+                    cx.rename_and_retry = true;
+                    fields.push(quote!(#f: ::core::unreachable!()));
+                }
+                None => {
+                    cx.errors.push(syn::Error::new(
+                        local.span,
+                        format!(
+                            "#[coro::coroutine] cannot keep `{}` across this point: it is shadowed by another binding of the same name where the coroutine suspends; rename one of them",
+                            local.name
+                        ),
+                    ));
+                    fields.push(quote!(#f: ::core::unreachable!()));
+                }
+            }
+        }
+        if fields.is_empty() {
+            quote!(#state_enum::#name)
+        } else {
+            quote!(#state_enum::#name { #(#fields,)* })
+        }
+    }
+
+    /// Leaving an in-place arm for another variant: move its fields out of the state (which
+    /// becomes `Poisoned` until the next state is stored), under hidden names the next state is
+    /// built from. Nothing to do in an arm that owns its fields.
+    pub(super) fn leave_in_place(&self, target: Option<BlockId>, cx: &mut ArmCtx) -> TokenStream {
+        let Some(ip) = cx.in_place.clone() else {
+            return quote!();
+        };
+        // Fields the next state does not keep are dropped here; if locals the arm declared are
+        // still alive, they would be dropped after them, out of the source's order: give up on
+        // in place for this arm.
+        let kept: HashSet<LocalId> = target
+            .map(|t| cx.plan.fields[t].iter().copied().collect())
+            .unwrap_or_default();
+        let leftover = ip.fields.iter().any(|l| !kept.contains(l));
+        let stack_alive = cx.names.keys().any(|l| !ip.fields.contains(l));
+        if leftover && stack_alive {
+            cx.failed = true;
+        }
+        let state = self.state();
+        let state_enum = &self.state_enum;
+        let name = &self.ir.blocks[cx.block].name;
+        let bindings = ip.fields.iter().map(|l| {
+            let f = &self.ir.locals[*l].field;
+            let moved = hidden(&format!("__moved_{f}"));
+            cx.names.insert(*l, moved.to_token_stream());
+            quote!(#f: #moved)
+        });
+        let bindings: Vec<TokenStream> = bindings.collect();
+        quote! {
+            let #state_enum::#name { #(#bindings,)* } = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+                ::core::unreachable!()
+            };
+        }
+    }
+}
+
+/// A single identifier or literal: evaluating it cannot panic.
+fn cannot_panic(t: &TokenStream) -> bool {
+    let mut it = t.clone().into_iter();
+    matches!(
+        (it.next(), it.next()),
+        (
+            Some(proc_macro2::TokenTree::Ident(_) | proc_macro2::TokenTree::Literal(_)),
+            None
+        )
+    )
+}

@@ -1,0 +1,381 @@
+//! One arm's frame: the variant's pattern, the Rust blocks of the scopes its code may close,
+//! and how the arm spells each local where it starts.
+
+use super::*;
+use crate::ir::walk::{assigned_in, closes_in};
+
+impl<'a> Emit<'a> {
+    /// The match arm of one state, reading its fields in place or owning them.
+    pub(super) fn arm(&self, plan: &Plan, b: BlockId, in_place: bool) -> ArmOut {
+        let block = &self.ir.blocks[b];
+        let state_enum = &self.state_enum;
+        let name = &block.name;
+        let mut cursor = Cursor::new(self.ir, block.code);
+        let mut cx = ArmCtx {
+            plan,
+            renames: plan.renames.clone(),
+            names: HashMap::new(),
+            errors: Vec::new(),
+            block: b,
+            splice_budget: SPLICE_BUDGET,
+            path: vec![b],
+            labels: Vec::new(),
+            closable: HashSet::new(),
+            transitions: Vec::new(),
+            label_count: 0,
+            dispatches: false,
+            finishes: false,
+            reexposed: HashSet::new(),
+            reexpose_at: HashMap::new(),
+            hidden_by: Vec::new(),
+            aliased: Vec::new(),
+            in_place: None,
+            failed: false,
+            let_bound: HashSet::new(),
+            rename_and_retry: false,
+            jump_renames: Vec::new(),
+        };
+
+        // Scopes that may close within this arm (in its code or in code spliced into it) get
+        // Rust blocks of their own; the locals of the others are bound directly by the arm's
+        // pattern.
+        let closing: HashSet<ScopeId> = if in_place {
+            closes_in(self.ir, block.code)
+        } else {
+            self.closes_reachable(plan, b)
+        };
+        let first_closing = block
+            .scopes
+            .iter()
+            .position(|s| closing.contains(s))
+            .unwrap_or(block.scopes.len());
+        let fields = &plan.fields[b];
+        let param = block.param;
+
+        // Which user names are shadowed at the block's start: only the newest binding of a name
+        // may be bound under it.
+        let mut newest: HashMap<String, LocalId> = HashMap::new();
+        for &l in block.visible.iter().chain(param.iter()) {
+            newest.insert(self.ir.locals[l].name.to_string(), l);
+        }
+
+        // A shadowed local whose shadower's scope closes in this arm becomes reachable again
+        // there: it is declared under its own name in its place (uninitialised) and assigned
+        // from its hidden name when the shadower's scope closes, so the drop order stays the
+        // source's.
+        // The binding that shadows `l` directly (the next one of its name): when its scope
+        // closes, `l` is visible again, unless both share a scope (then `l` never is).
+        let shadower_of = |l: LocalId| {
+            let name = &self.ir.locals[l].name;
+            block
+                .visible
+                .iter()
+                .chain(param.iter())
+                .copied()
+                .filter(|&o| o > l && self.ir.locals[o].name == *name)
+                .min()
+        };
+        let mut reexposed: HashSet<LocalId> = HashSet::new();
+        for &l in fields {
+            let local = &self.ir.locals[l];
+            let Some(shadower) = shadower_of(l) else {
+                continue;
+            };
+            let inner = self.ir.locals[shadower].scope;
+            if inner != local.scope && block.scopes[first_closing..].contains(&inner) {
+                reexposed.insert(l);
+            }
+        }
+        let flat_by_let = !reexposed.is_empty();
+
+        // Bound in declaration order, so that whatever Rust drops at the end of the arm is dropped
+        // latest first, as at the end of the source's scopes.
+        let mut pattern = Vec::new();
+        let mut flat_bindings = Vec::new();
+        let mut nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        if in_place {
+            let mut names = HashSet::new();
+            for &l in fields.iter().rev() {
+                let local = &self.ir.locals[l];
+                let (field, n) = (&local.field, &local.name);
+                if field == n {
+                    pattern.push(quote!(#field));
+                } else {
+                    pattern.push(quote!(#field: #n));
+                }
+                names.insert(n.to_string());
+                cx.names.insert(l, n.to_token_stream());
+            }
+            cx.in_place = Some(InPlace {
+                names,
+                fields: fields.iter().rev().copied().collect(),
+            });
+        }
+        for &l in fields.iter().rev().filter(|_| !in_place) {
+            let local = &self.ir.locals[l];
+            let field = &local.field;
+            let shadowed = newest.get(&local.name.to_string()) != Some(&l);
+            let in_nested = block.scopes[first_closing..].contains(&local.scope);
+            let spelled: TokenStream = if shadowed {
+                hidden(&format!("__shadowed_{field}")).into_token_stream()
+            } else {
+                local.name.to_token_stream()
+            };
+            let m = if local.mutable { quote!(mut) } else { quote!() };
+            if in_nested || flat_by_let {
+                let temp = hidden(&format!("__saved_{field}"));
+                pattern.push(quote!(#field: #temp));
+                let mut lets = TokenStream::new();
+                if reexposed.contains(&l) {
+                    let n = &local.name;
+                    lets.extend(quote!(let #m #n;));
+                }
+                lets.extend(quote!(let #m #spelled = #temp;));
+                if in_nested {
+                    nested_bindings.entry(local.scope).or_default().push(lets);
+                } else {
+                    flat_bindings.push(lets);
+                }
+            } else if *field == spelled.to_string() {
+                pattern.push(quote!(#m #field));
+            } else {
+                pattern.push(quote!(#field: #m #spelled));
+            }
+            cx.names.insert(l, spelled);
+        }
+        cx.reexposed = reexposed;
+        // Every field bound under a hidden name because an inner-scope binding shadows it gets
+        // its name back when that binding's scope closes in this arm.
+        for &l in fields {
+            let local = &self.ir.locals[l];
+            if let Some(shadower) = shadower_of(l) {
+                let inner = self.ir.locals[shadower].scope;
+                if inner != local.scope {
+                    cx.reexpose_at.insert(l, inner);
+                }
+            }
+        }
+
+        // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here.
+        let assigned = assigned_in(self.ir, block.code);
+        let mut deferred_decls: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        for &l in &block.visible {
+            let local = &self.ir.locals[l];
+            if !fields.contains(&l) && assigned.contains(&l) {
+                let n = &local.name;
+                let m = if local.mutable { quote!(mut) } else { quote!() };
+                deferred_decls
+                    .entry(local.scope)
+                    .or_default()
+                    .push(quote!(let #m #n;));
+                cx.names.insert(l, n.to_token_stream());
+            }
+        }
+
+        let arg = self.take_arg(plan);
+        let param_binding = match (block.kind, param) {
+            (BlockKind::AfterYield | BlockKind::AfterYieldFrom, Some(p)) => {
+                let n = &self.ir.locals[p].name;
+                cx.names.insert(p, n.to_token_stream());
+                let m = if self.ir.locals[p].mutable {
+                    quote!(mut)
+                } else {
+                    quote!()
+                };
+                quote!(let #m #n = #arg;)
+            }
+            (BlockKind::Start | BlockKind::AfterYield, None) => quote!(::core::mem::drop(#arg);),
+            _ => quote!(),
+        };
+
+        let mut body = TokenStream::new();
+        body.extend(flat_bindings);
+        for s in &block.scopes[..first_closing] {
+            if let Some(d) = deferred_decls.get(s) {
+                body.extend(d.iter().cloned());
+            }
+        }
+        if first_closing < block.scopes.len() {
+            let mut bindings = nested_bindings;
+            for (scope, decls) in &deferred_decls {
+                bindings
+                    .entry(*scope)
+                    .or_default()
+                    .extend(decls.iter().cloned());
+            }
+            body.extend(self.scope_blocks(
+                &block.scopes,
+                first_closing,
+                &closing,
+                &bindings,
+                &param_binding,
+                &mut cursor,
+                &mut cx,
+            ));
+        } else {
+            body.extend(param_binding.clone());
+        }
+        body.extend(self.seq(&mut cursor, &mut cx));
+
+        let pattern = if pattern.is_empty() {
+            quote!(#state_enum::#name)
+        } else {
+            quote!(#state_enum::#name { #(#pattern,)* })
+        };
+        let arm = if in_place || !plan.any_in_place() {
+            // In place: the pattern binds `&mut` fields of `&mut state`. Without any arm in
+            // place, the whole state is matched by value (`match mem::replace(…)`).
+            quote! {
+                #[allow(unused_mut, unused_variables)]
+                #pattern => { #body }
+            }
+        } else {
+            // Take the variant out, leaving `Poisoned`, and own its fields.
+            let state = self.state();
+            quote! {
+                #[allow(unused_mut, unused_variables)]
+                #state_enum::#name { .. } => {
+                    let #pattern = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+                        ::core::unreachable!()
+                    };
+                    #body
+                }
+            }
+        };
+        ArmOut {
+            tokens: arm,
+            errors: cx.errors,
+            failed: cx.failed,
+            rename_and_retry: cx.rename_and_retry,
+            renames: cx.renames,
+            transitions: cx.transitions,
+            dispatches: cx.dispatches,
+            finishes: cx.finishes,
+        }
+    }
+
+    /// Rust blocks for the scopes `scopes[j..]` that the arm's code may close, each binding
+    /// its locals, the innermost holding the code read from the cursor up to their `Close`s.
+    /// The locals of a scope nothing here closes (a branch arm's, which ends with a jump) are
+    /// bound in the enclosing block.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn scope_blocks(
+        &self,
+        scopes: &[ScopeId],
+        j: usize,
+        closing: &HashSet<ScopeId>,
+        bindings: &HashMap<ScopeId, Vec<TokenStream>>,
+        param: &TokenStream,
+        cursor: &mut Cursor<'a>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let scope = scopes[j];
+        let opens = closing.contains(&scope);
+        if opens {
+            cx.closable.insert(scope);
+        }
+        let mut body = TokenStream::new();
+        if let Some(b) = bindings.get(&scope) {
+            body.extend(b.iter().cloned());
+        }
+        if j + 1 < scopes.len() {
+            body.extend(self.scope_blocks(scopes, j + 1, closing, bindings, param, cursor, cx));
+        } else {
+            body.extend(param.clone());
+        }
+        body.extend(self.seq(cursor, cx));
+        if opens {
+            self.close(scope, body, cursor, cx)
+        } else {
+            body
+        }
+    }
+
+    /// Wraps a scope's code in a Rust block, consuming its `Close` node if there is one.
+    pub(super) fn close(
+        &self,
+        scope: ScopeId,
+        mut body: TokenStream,
+        cursor: &mut Cursor<'a>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        cx.closable.remove(&scope);
+        match cursor.peek() {
+            Some(Node::Close(s, value)) if *s == scope => {
+                cursor.index += 1;
+                if let Some(v) = value {
+                    if v.tokens.to_string().replace(' ', "") != "()" {
+                        body.extend(self.operand(v, Shape::Expr, cx));
+                    }
+                }
+                // Its locals are gone once the Rust block closes; what they shadowed is back.
+                for l in &self.ir.scopes[scope].locals {
+                    cx.names.remove(l);
+                }
+                let closed = &self.ir.scopes[scope].locals;
+                let (back, still): (Vec<_>, Vec<_>) = cx
+                    .hidden_by
+                    .drain(..)
+                    .partition(|(_, shadower, _)| closed.contains(shadower));
+                cx.hidden_by = still;
+                for (old, _, spelled) in back {
+                    cx.names.insert(old, spelled);
+                }
+                let (back, still): (Vec<_>, Vec<_>) =
+                    cx.aliased.drain(..).partition(|(_, _, s, _)| *s == scope);
+                cx.aliased = still;
+                for (old, shadower, _, spelled) in back.into_iter().rev() {
+                    if !self.ir.locals[old].copy && self.ir.locals[old].scope != scope {
+                        // The alias took the value and dies with this block, but the arm goes
+                        // on past it (a threaded jump): rename the shadower instead.
+                        self.rename_instead_of_alias(shadower, cx);
+                    }
+                    if cx.names.contains_key(&old) {
+                        cx.names.insert(old, spelled);
+                    }
+                }
+                let after = self.reexpose(scope, cx);
+                let block = match self.ir.scopes[scope].result {
+                    Some(r) => {
+                        let n = &self.ir.locals[r].name;
+                        cx.names.insert(r, n.to_token_stream());
+                        quote!(let #n = { #body };)
+                    }
+                    // A scope that declares nothing needs no block of its own.
+                    None if self.ir.scopes[scope].locals.is_empty() => body,
+                    None => quote!({ #body }),
+                };
+                quote!(#block #after)
+            }
+            _ => quote!({ #body }),
+        }
+    }
+
+    /// Locals kept under a hidden name while shadowed get their own name back once nothing
+    /// alive shadows them.
+    pub(super) fn reexpose(&self, closed: ScopeId, cx: &mut ArmCtx) -> TokenStream {
+        let mut out = TokenStream::new();
+        let due: Vec<LocalId> = cx
+            .reexpose_at
+            .iter()
+            .filter(|(_, s)| **s == closed)
+            .map(|(l, _)| *l)
+            .collect();
+        for l in due {
+            cx.reexpose_at.remove(&l);
+            let Some(alias) = cx.names.get(&l).cloned() else {
+                continue;
+            };
+            let local = &self.ir.locals[l];
+            let n = &local.name;
+            if cx.reexposed.remove(&l) {
+                out.extend(quote!(#n = #alias;));
+            } else {
+                let m = if local.mutable { quote!(mut) } else { quote!() };
+                out.extend(quote!(let #m #n = #alias;));
+            }
+            cx.names.insert(l, n.to_token_stream());
+        }
+        out
+    }
+}

@@ -1,0 +1,402 @@
+//! Stage 6: write the state machine the [`Plan`] describes.
+//!
+//! One generic enum of states, one variant per state holding exactly the locals the block saves,
+//! and a `move` closure that matches on the state: one arm per state. This file is the machine
+//! (the enum, the step closure, and the loop that writes the arms until the plan settles); the
+//! chapters of `impl Emit` each write one part of an arm and import only this file:
+//!
+//! - `frame`: one arm's frame: the variant's pattern, the Rust blocks of the scopes its code may
+//!   close, and the names of the locals as the arm spells them;
+//! - `cursor`: the code a cursor reads into an arm: nodes, terminators, branches, the
+//!   transitions that store the next state;
+//! - `thread`: whether a jump may be replaced by its target's code (jump threading);
+//! - `shadow`: `let`s that shadow a local a state still needs (renames and hidden aliases);
+//! - `operand`: the user's code, with its substitutions (renames, in-place reads, embedded
+//!   exits).
+
+mod cursor;
+mod frame;
+mod operand;
+mod shadow;
+mod thread;
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::Type;
+
+use crate::ir::*;
+use crate::layout::{self, Discovered, Plan, Renames};
+use crate::liveness::Liveness;
+use crate::names::hidden;
+use crate::substitute::Shape;
+use crate::syntax::guess::surely_copy;
+
+pub struct Emit<'a> {
+    pub ir: &'a Ir,
+    pub live: &'a Liveness,
+    pub krate: &'a syn::Path,
+    pub state_enum: Ident,
+    pub yield_ty: &'a Type,
+    pub resume_ty: &'a Type,
+    /// The closure's return type annotation for the return value (`_` when the declared type
+    /// cannot be written in a closure signature, like `impl Trait`).
+    pub return_ty: TokenStream,
+    pub clone: bool,
+    /// `field: expr` pairs that build the start state, in the outer fn.
+    pub start_values: Vec<(LocalId, TokenStream)>,
+}
+
+/// Everything that varies while one arm is written.
+struct ArmCtx<'p> {
+    /// The layout being written.
+    plan: &'p Plan,
+    /// The plan's renames, with those this arm made (returned in [`ArmOut`]).
+    renames: Renames,
+    /// How each local is spelled at the current point of the arm (only those in scope).
+    names: HashMap<LocalId, TokenStream>,
+    errors: Vec<syn::Error>,
+    /// The block whose arm is written.
+    block: BlockId,
+    /// How many more jumps may be replaced by the code they jump to (see `can_splice`).
+    splice_budget: usize,
+    /// The blocks whose code this path of the arm runs (its own, then those spliced in): a jump
+    /// back to one of them is a loop, which stays a transition.
+    path: Vec<BlockId>,
+    /// Jumps hoisted out of a branch: `break 'label value` leaves the branch for the code of the
+    /// target block, written after it (see `seq`); with how many `aliased` entries there were
+    /// outside the label.
+    labels: Vec<(BlockId, syn::Lifetime, usize)>,
+    /// The scopes whose Rust block is open where the arm is being written, so that a `Close`
+    /// in spliced code can end it.
+    closable: HashSet<ScopeId>,
+    /// The targets of transitions (jumps that store a state and dispatch again).
+    transitions: Vec<BlockId>,
+    /// How many labels the arm has made (for unique names).
+    label_count: usize,
+    /// Set when the arm dispatches again (`continue '__dispatch`).
+    dispatches: bool,
+    /// Set when the arm completes through the `'__finish` label.
+    finishes: bool,
+    /// Shadowed locals declared (uninitialised) under their own name, to be assigned when the
+    /// shadowing binding's scope closes.
+    reexposed: HashSet<LocalId>,
+    /// Locals bound under a hidden name at the arm's start because a binding of an inner scope
+    /// shadows them: they get their name back when that scope closes.
+    reexpose_at: HashMap<LocalId, ScopeId>,
+    /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
+    /// reachable again when the shadower's scope closes.
+    hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
+    /// Locals copied or moved to a hidden name when a binding shadowed them: (old, the
+    /// shadower, the shadower's scope, old's spelling before). The hidden name is declared in
+    /// that scope's Rust block, so it is gone when the block closes, and the old spelling is
+    /// back.
+    aliased: Vec<(LocalId, LocalId, ScopeId, TokenStream)>,
+    /// Set when the arm reads its variant's fields in place.
+    in_place: Option<InPlace>,
+    /// An in-place rewrite failed: the arm is written again, moving its fields out.
+    failed: bool,
+    /// Locals bound by a `let` in this arm, which may be renamed (see `Emit::renamed`).
+    let_bound: HashSet<LocalId>,
+    /// A state needed a local hidden by a `let` that can be renamed: write the arm again.
+    rename_and_retry: bool,
+    /// While an exit embedded in user code is written: the bindings renamed around it (see
+    /// `substitute::JumpRenames`), innermost last.
+    jump_renames: Vec<HashMap<String, Ident>>,
+}
+
+/// One arm as written, and what it needs from the rest of the step.
+struct ArmOut {
+    tokens: TokenStream,
+    errors: Vec<syn::Error>,
+    /// An in-place rewrite failed: write the arm again, moving its fields out.
+    failed: bool,
+    /// A shadowing `let` was marked for renaming: write the arm again.
+    rename_and_retry: bool,
+    /// The renames as this arm left them.
+    renames: Renames,
+    /// The blocks it stores as the next state before dispatching again.
+    transitions: Vec<BlockId>,
+    dispatches: bool,
+    finishes: bool,
+}
+
+/// Where an arm is being read from: a code list and a position in it. When the code ends with a
+/// jump that is threaded, the cursor moves on to the code of the target block.
+#[derive(Clone, Copy)]
+struct Cursor<'i> {
+    nodes: &'i [Node],
+    index: usize,
+    code: CodeId,
+}
+
+impl<'i> Cursor<'i> {
+    fn new(ir: &'i Ir, code: CodeId) -> Cursor<'i> {
+        Cursor {
+            nodes: &ir.codes[code],
+            index: 0,
+            code,
+        }
+    }
+
+    fn peek(&self) -> Option<&'i Node> {
+        self.nodes.get(self.index)
+    }
+}
+
+/// An arm that leaves its variant's fields where they are: each is a `&mut` binding into the
+/// state, read as `(*x)`. Fields move only when the coroutine moves to another variant.
+#[derive(Clone)]
+struct InPlace {
+    /// The user-visible names of the fields.
+    names: HashSet<String>,
+    /// The fields, in declaration order.
+    fields: Vec<LocalId>,
+}
+
+impl<'a> Emit<'a> {
+    pub fn state(&self) -> Ident {
+        hidden("__state")
+    }
+
+    fn arg(&self) -> Ident {
+        hidden("__arg")
+    }
+
+    fn label(&self) -> syn::Lifetime {
+        syn::Lifetime::new("'__dispatch", Span::mixed_site())
+    }
+
+    fn finish_label(&self) -> syn::Lifetime {
+        syn::Lifetime::new("'__finish", Span::mixed_site())
+    }
+
+    /// Whether the resume argument needs a slot: the dispatch loops, and its type may not be
+    /// `Copy` (moving a `Copy` value inside the loop is fine).
+    fn arg_needs_slot(&self, plan: &Plan) -> bool {
+        plan.dispatches && !surely_copy(self.resume_ty)
+    }
+
+    /// The resume argument, moved out of the closure's parameter (or of its slot when the
+    /// dispatch loops).
+    fn take_arg(&self, plan: &Plan) -> TokenStream {
+        let arg = self.arg();
+        if self.arg_needs_slot(plan) {
+            let krate = self.krate;
+            quote!(#krate::__private::take_arg(&mut #arg))
+        } else {
+            arg.into_token_stream()
+        }
+    }
+
+    pub fn emit(&self, plan: &mut Plan) -> syn::Result<(TokenStream, TokenStream)> {
+        let state_enum = &self.state_enum;
+        let krate = self.krate;
+        let state = self.state();
+        let arg = self.arg();
+
+        let (arms, errors) = self.write_arms(plan);
+        if let Some(e) = errors.into_iter().reduce(|mut e, other| {
+            e.combine(other);
+            e
+        }) {
+            return Err(e);
+        }
+
+        let mut type_params = Vec::new();
+        let mut variants = Vec::new();
+        for variant in plan.variants() {
+            let name = &self.ir.blocks[variant.block].name;
+            let fields: Vec<TokenStream> = variant
+                .fields
+                .into_iter()
+                .map(|(l, t)| {
+                    let f = &self.ir.locals[l].field;
+                    let field = quote!(#f: #t);
+                    type_params.push(t);
+                    field
+                })
+                .collect();
+            if fields.is_empty() {
+                variants.push(quote!(#name));
+            } else {
+                variants.push(quote!(#name { #(#fields,)* }));
+            }
+        }
+        let generics = if type_params.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#type_params),*>)
+        };
+        let derive = if self.clone {
+            quote!(#[derive(Clone)])
+        } else {
+            quote!()
+        };
+        let enum_def = quote! {
+            #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
+            #derive
+            enum #state_enum #generics {
+                #(#variants,)*
+                Complete,
+                Poisoned,
+            }
+        };
+
+        let start_fields = self.start_values.iter().map(|(l, v)| {
+            let f = &self.ir.locals[*l].field;
+            if *f == v.to_string() {
+                quote!(#f)
+            } else {
+                quote!(#f: #v)
+            }
+        });
+        let start_name = &self.ir.blocks[0].name;
+        let init = quote! {
+            let mut #state = #state_enum::#start_name { #(#start_fields,)* };
+        };
+
+        let y = self.yield_ty;
+        let a = self.resume_ty;
+        let r = &self.return_ty;
+        let dispatch = if plan.any_in_place() {
+            quote! {
+                match &mut #state {
+                    #(#arms)*
+                    #state_enum::Complete => {
+                        return ::core::option::Option::None;
+                    }
+                    #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
+                }
+            }
+        } else {
+            quote! {
+                match ::core::mem::replace(&mut #state, #state_enum::Poisoned) {
+                    #(#arms)*
+                    #state_enum::Complete => {
+                        #krate::__private::store(&mut #state, #state_enum::Complete);
+                        return ::core::option::Option::None;
+                    }
+                    #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
+                }
+            }
+        };
+        let body = if plan.dispatches {
+            // The arms a resume starts at take the argument out of its slot: moving it directly
+            // inside the loop would not compile for a resume type that is not `Copy`.
+            let label = self.label();
+            let slot = if self.arg_needs_slot(plan) {
+                quote!(let mut #arg = ::core::option::Option::Some(#arg);)
+            } else {
+                quote!()
+            };
+            quote! {
+                #slot
+                #label: loop { #dispatch }
+            }
+        } else {
+            dispatch
+        };
+        // Arms that keep their fields in place leave the state as it is while they run. A panic
+        // there must still drop the coroutine's live locals as it unwinds (as rustc's
+        // coroutines do) and poison it: the step runs under `catch_unwind`, and a panic replaces
+        // the state with `Poisoned` (dropping what it held) before unwinding on.
+        let body = if plan.finishes {
+            // An in-place arm completes by breaking out with the return value: its own locals
+            // are dropped on the way out, then the variant (with the older locals) is replaced.
+            let (finish, done) = (self.finish_label(), hidden("__completed"));
+            quote! {
+                let #done = #finish: { #body };
+                #state = #state_enum::Complete;
+                return ::core::option::Option::Some(#krate::CoroutineState::Complete(#done));
+            }
+        } else {
+            body
+        };
+        let body = if plan.any_in_place() {
+            let result = hidden("__step");
+            let payload = hidden("__panic");
+            quote! {
+                let #result = #krate::__private::catch_unwind(#krate::__private::AssertUnwindSafe(|| { #body }));
+                match #result {
+                    ::core::result::Result::Ok(r) => r,
+                    ::core::result::Result::Err(#payload) => {
+                        #state = #state_enum::Poisoned;
+                        #krate::__private::resume_unwind(#payload)
+                    }
+                }
+            }
+        } else {
+            body
+        };
+        let closure = quote! {
+            #krate::Gen::new(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+                #body
+            })
+        };
+        Ok((quote!(#enum_def #init), closure))
+    }
+
+    /// Writes the arm of every state, in the order the blocks were created (which follows the
+    /// source), until the plan settles: the one place where writing feeds back into the plan.
+    /// Blocks start out threaded into the arms that jump to them; one that some jump cannot be
+    /// threaded into becomes a state of its own, and the arms are written again until no new
+    /// one appears (then once more if whether the step loops changed). Within a pass, an arm
+    /// is written again when it marked a shadowing `let` for renaming (each retry renames one
+    /// more binding, so this ends) or when reading its fields in place failed.
+    fn write_arms(&self, plan: &mut Plan) -> (Vec<TokenStream>, Vec<syn::Error>) {
+        loop {
+            let mut errors = Vec::new();
+            let mut arms = Vec::new();
+            let mut found = Discovered::default();
+            for b in plan.states() {
+                let mut in_place = plan.in_place_eligible(b);
+                let out = loop {
+                    let mut out = self.arm(plan, b, in_place);
+                    plan.renames = std::mem::take(&mut out.renames);
+                    if out.rename_and_retry {
+                        continue;
+                    }
+                    if out.failed && in_place {
+                        in_place = false;
+                        continue;
+                    }
+                    break out;
+                };
+                arms.push((b, out.tokens, out.transitions.clone()));
+                errors.extend(out.errors);
+                found.transitions.extend(out.transitions);
+                found.dispatches |= out.dispatches;
+                found.finishes |= out.finishes;
+            }
+            if plan.learn(found) {
+                let made: Vec<(BlockId, Vec<BlockId>)> =
+                    arms.iter().map(|(b, _, t)| (*b, t.clone())).collect();
+                let mut tokens: Vec<Option<TokenStream>> =
+                    arms.into_iter().map(|(_, t, _)| Some(t)).collect();
+                let ordered = layout::arm_order(&made)
+                    .into_iter()
+                    .filter_map(|i| tokens[i].take())
+                    .collect();
+                return (ordered, errors);
+            }
+        }
+    }
+}
+
+/// The hidden name of a `let` binding written under another name (see [`Renames`]).
+fn renamed_name(ir: &Ir, l: LocalId) -> Ident {
+    hidden(&format!("__renamed_{}", ir.locals[l].field))
+}
+
+/// How many jumps one arm may thread (each copies the target's code into the arm).
+const SPLICE_BUDGET: usize = 24;
+
+fn mutability(mutable: bool) -> TokenStream {
+    if mutable {
+        quote!(mut)
+    } else {
+        quote!()
+    }
+}

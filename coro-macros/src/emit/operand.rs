@@ -1,0 +1,57 @@
+//! The user's code as an arm writes it: renamed bindings, fields read in place (`(*x)`), and
+//! the exits embedded in it (`return`, `?`, `break`) written as transitions.
+
+use super::*;
+use crate::rewrite::substitute_jumps;
+use crate::substitute::{deref, rename, rename_inner_bindings};
+
+impl<'a> Emit<'a> {
+    pub(super) fn operand(&self, op: &Operand, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
+        let renamed = self.renamed_here(cx);
+        let tokens = if renamed.is_empty() {
+            op.tokens.clone()
+        } else {
+            match rename(&op.tokens, shape, &renamed) {
+                Some(t) => t,
+                None if self.fall_back_to_aliases(cx) => op.tokens.clone(),
+                None => {
+                    let name = renamed.keys().next().cloned().unwrap_or_default();
+                    cx.errors.push(syn::Error::new(
+                        op.tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+                        format!(
+                            "#[coro::coroutine] cannot keep the outer `{name}` across a suspension point while an inner `{name}` shadows it: this code uses the inner one in a way the macro cannot rename (a format string that captures it, or a macro it cannot read); rename one of them"
+                        ),
+                    ));
+                    op.tokens.clone()
+                }
+            }
+        };
+        let tokens = match &cx.in_place {
+            Some(ip) => match deref(&tokens, shape, &ip.names) {
+                Some(t) => t,
+                None => {
+                    cx.failed = true;
+                    tokens
+                }
+            },
+            None => tokens,
+        };
+        if op.effects.embedded.is_empty() {
+            return tokens;
+        }
+        // The embedded exits store states from the arm's locals by name: bindings inside this
+        // code must not shadow those names where the exits are written.
+        let avoid: HashSet<String> = cx.names.values().map(|n| n.to_string()).collect();
+        let (tokens, jump_renames) =
+            rename_inner_bindings(&tokens, shape, &avoid).unwrap_or((tokens, HashMap::new()));
+        let mut jump = |n: usize| {
+            // The exit's own value sees the renamed bindings in scope where it is written.
+            cx.jump_renames
+                .push(jump_renames.get(&n).cloned().unwrap_or_default());
+            let t = self.term(&self.ir.embedded[n], cx);
+            cx.jump_renames.pop();
+            t
+        };
+        substitute_jumps(tokens, &mut jump)
+    }
+}

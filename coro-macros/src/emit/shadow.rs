@@ -1,0 +1,246 @@
+//! `let`s that shadow a local a state still needs. The outer local must stay reachable under
+//! some name wherever the arm may store a state: the shadowing binding is renamed (the outer
+//! local keeps its place, so its drop order is the source's), or the outer local is copied or
+//! moved to a hidden name, or Rust's own scoping brings it back when the inner scope closes.
+//! What is renamed lives in the plan ([`Renames`]); a rename found while writing an arm makes
+//! the arm be written again (see `write_arms`).
+
+use super::*;
+use crate::substitute::rename_bindings;
+
+impl<'a> Emit<'a> {
+    /// `let pat = init else { els };`, keeping what it shadows reachable for the states that
+    /// still need it: a binding that shadows a non-`Copy` local a state may keep is renamed (so
+    /// that local stays where it is); otherwise the old local is copied or moved to a hidden
+    /// name, or left to Rust's own scoping when the shadowing scope closes in this arm.
+    pub(super) fn let_node(
+        &self,
+        pat: &TokenStream,
+        init: &Option<Operand>,
+        els: &Option<Operand>,
+        binds: &[LocalId],
+        cursor: &Cursor<'a>,
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let mut out = TokenStream::new();
+        let init = init.as_ref().map(|i| {
+            let t = self.operand(i, Shape::Expr, cx);
+            quote!(= #t)
+        });
+        let els = els.as_ref().map(|e| {
+            let t = self.operand(e, Shape::Expr, cx);
+            quote!(else { #t })
+        });
+        // A new binding that shadows a tracked local: keep the old one reachable
+        // under a hidden name, in case a later transition must save it. The
+        // initialiser may read the old one, so it is evaluated first.
+        let mut aliases = TokenStream::new();
+        let at_this_let = (cursor.code, cursor.index - 1);
+        let no_locals = Default::default();
+        let moved_here = self
+            .live
+            .moved_before_let
+            .get(&at_this_let)
+            .unwrap_or(&no_locals);
+        let live_after = self
+            .live
+            .live_after_let
+            .get(&at_this_let)
+            .unwrap_or(&no_locals);
+        // What a state may still keep: not moved out (or read by value and used
+        // again, so copied).
+        let kept = |old: LocalId| {
+            self.may_be_saved_later(old)
+                && (!moved_here.contains(&old) || live_after.contains(&old))
+        };
+        // A binding that shadows a non-`Copy` local a state may still keep is
+        // renamed, so that local stays where it is (moving it to a hidden name
+        // would change its drop order).
+        for &b in binds {
+            let name = self.ir.locals[b].name.to_string();
+            let shadows_kept = cx.names.iter().any(|(l, n)| {
+                *l != b && n.to_string() == name && !self.ir.locals[*l].copy && kept(*l)
+            });
+            if shadows_kept
+                && cx.in_place.is_none()
+                && !self.ir.locals[b].hidden
+                && !cx.renames.alias_only.contains(&b)
+                && cx.renames.renamed.insert(b)
+            {
+                cx.renames.preferred.insert(b);
+            }
+        }
+        // A binding marked for renaming takes a hidden name instead: what it
+        // shadows keeps its own (see `construct`).
+        let renames: HashMap<String, Ident> = binds
+            .iter()
+            .filter(|b| cx.renames.renamed.contains(b))
+            .map(|&b| (self.ir.locals[b].name.to_string(), renamed_name(self.ir, b)))
+            .collect();
+        cx.let_bound.extend(binds.iter().copied());
+        for &b in binds {
+            let name = self.ir.locals[b].name.to_string();
+            if renames.contains_key(&name) {
+                continue;
+            }
+            let shadowed: Vec<LocalId> = cx
+                .names
+                .iter()
+                .filter(|(l, n)| **l != b && n.to_string() == name)
+                .map(|(l, _)| *l)
+                .collect();
+            // Moving the old binding to a hidden name is only safe if it is not
+            // needed under its own name again in this arm: it is shadowed in its
+            // own scope, or the arm leaves before the shadowing scope closes.
+            let scope = self.ir.locals[b].scope;
+            let leaves_first = cursor.nodes[cursor.index..]
+                .iter()
+                .find_map(|n| match n {
+                    Node::Close(s, _) if *s == scope => Some(false),
+                    Node::Term(_) => Some(true),
+                    _ => None,
+                })
+                .unwrap_or(true);
+            for old in shadowed {
+                let same_scope = self.ir.locals[old].scope == scope;
+                // A local already moved out has nothing left to keep (one read by
+                // value but used again later was copied, not moved).
+                // A `Copy` local can always be copied to a hidden name: the
+                // original stays usable once the shadowing scope closes.
+                if (same_scope || leaves_first || self.ir.locals[old].copy) && kept(old) {
+                    let alias = hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
+                    let current = cx.names[&old].clone();
+                    aliases.extend(quote!(let #alias = #current;));
+                    cx.names.insert(old, alias.into_token_stream());
+                    cx.aliased.push((old, b, scope, current));
+                } else {
+                    // Shadowed by an inner scope: unreachable by name until that
+                    // scope closes (Rust's own scoping brings it back then).
+                    let current = cx.names.remove(&old);
+                    if let Some(n) = current {
+                        cx.hidden_by.push((old, b, n));
+                    }
+                }
+            }
+        }
+        let init = if aliases.is_empty() {
+            init
+        } else {
+            let value = hidden("__let_value");
+            match init {
+                Some(i) => {
+                    out.extend(quote!(let #value #i;));
+                    Some(quote!(= #value))
+                }
+                None => None,
+            }
+        };
+        out.extend(aliases);
+        let pat = if renames.is_empty() {
+            pat.clone()
+        } else {
+            rename_bindings(pat, &renames).unwrap_or_else(|| pat.clone())
+        };
+        out.extend(quote!(let #pat #init #els;));
+        for &b in binds {
+            let spelled = match renames.get(&self.ir.locals[b].name.to_string()) {
+                Some(hidden) => hidden.to_token_stream(),
+                None => self.ir.locals[b].name.to_token_stream(),
+            };
+            cx.names.insert(b, spelled);
+        }
+        out
+    }
+
+    /// When `l` is unreachable because a `let` of this arm shadows it from an inner scope, marks
+    /// that binding for renaming (the arm is then written again) and says so.
+    pub(super) fn rename_shadower_of(&self, l: LocalId, cx: &mut ArmCtx) -> bool {
+        let Some(&(_, shadower, _)) = cx.hidden_by.iter().rev().find(|(old, ..)| *old == l) else {
+            return false;
+        };
+        // An in-place arm falls back to owning its fields first.
+        cx.in_place.is_none() && self.mark_for_renaming(shadower, cx)
+    }
+
+    /// Marks a `let` binding of this arm for renaming; says whether that is new. The lowering's
+    /// own bindings are not renamed.
+    pub(super) fn mark_for_renaming(&self, shadower: LocalId, cx: &mut ArmCtx) -> bool {
+        !self.ir.locals[shadower].hidden
+            && cx.let_bound.contains(&shadower)
+            && cx.renames.renamed.insert(shadower)
+    }
+
+    /// A non-`Copy` local was moved to a hidden name for a shadowing `let` on the assumption that
+    /// the arm leaves before the shadower's scope closes, and it does not: writes the arm again
+    /// with the shadower renamed (or, in an in-place arm, owning its fields first).
+    pub(super) fn rename_instead_of_alias(&self, shadower: LocalId, cx: &mut ArmCtx) {
+        if cx.in_place.is_some() {
+            cx.failed = true;
+        } else if self.mark_for_renaming(shadower, cx) {
+            cx.rename_and_retry = true;
+        }
+    }
+
+    /// Whether any state saves this local (so a shadowed binding must stay reachable).
+    pub(super) fn may_be_saved_later(&self, l: LocalId) -> bool {
+        self.live.fields.iter().any(|f| f.contains(&l))
+    }
+
+    /// The user names that refer, at this point of the arm, to a binding written under a hidden
+    /// name (see `Emit::renamed`), with that name.
+    pub(super) fn renamed_here(&self, cx: &ArmCtx) -> HashMap<String, Ident> {
+        let mut out: HashMap<String, Ident> = self
+            .renamed_lets_here(cx)
+            .into_iter()
+            .map(|(n, (_, hidden))| (n, hidden))
+            .collect();
+        for renames in &cx.jump_renames {
+            out.extend(renames.iter().map(|(n, i)| (n.clone(), i.clone())));
+        }
+        out
+    }
+
+    /// The user's code here uses renamed `let`s whose uses cannot all be renamed: if each was
+    /// renamed only by preference, the arm is written again with them left alone (what they
+    /// shadow is moved to a hidden name instead); says whether it will be.
+    pub(super) fn fall_back_to_aliases(&self, cx: &mut ArmCtx) -> bool {
+        let lets: Vec<LocalId> = self
+            .renamed_lets_here(cx)
+            .into_values()
+            .map(|(l, _)| l)
+            .collect();
+        if lets.is_empty() || !lets.iter().all(|l| cx.renames.preferred.contains(l)) {
+            return false;
+        }
+        for l in lets {
+            cx.renames.renamed.remove(&l);
+            cx.renames.preferred.remove(&l);
+            cx.renames.alias_only.insert(l);
+        }
+        cx.rename_and_retry = true;
+        true
+    }
+
+    /// The user names that refer, at this point of the arm, to a renamed `let` (spelled under its
+    /// hidden name here), with that local and name.
+    pub(super) fn renamed_lets_here(&self, cx: &ArmCtx) -> HashMap<String, (LocalId, Ident)> {
+        let renamed = &cx.renames.renamed;
+        if renamed.is_empty() {
+            return HashMap::new();
+        }
+        // The user's code sees the newest binding of each name that is in scope.
+        let mut newest: HashMap<String, LocalId> = HashMap::new();
+        for &l in cx.names.keys() {
+            let name = self.ir.locals[l].name.to_string();
+            let e = newest.entry(name).or_insert(l);
+            *e = (*e).max(l);
+        }
+        newest
+            .into_iter()
+            .filter(|(_, l)| renamed.contains(l))
+            .map(|(name, l)| (name, (l, renamed_name(self.ir, l))))
+            // Only where it is spelled so: an arm that starts in its scope binds it by its name.
+            .filter(|(_, (l, hidden))| *hidden == cx.names[l].to_string())
+            .collect()
+    }
+}

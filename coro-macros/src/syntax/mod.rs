@@ -1,0 +1,3 @@
+//! What every stage knows about the user's code, by its syntax alone.
+
+pub mod guess;
