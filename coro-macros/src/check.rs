@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ItemFn, Macro};
 
-use crate::detect::yield_kind;
+use crate::syntax::detect::yield_kind;
 
 /// The attribute's item must be a fn with a body.
 pub fn parse_item(item: TokenStream) -> syn::Result<ItemFn> {
@@ -113,8 +113,8 @@ impl<'ast> Visit<'ast> for Checker {
     fn visit_macro(&mut self, m: &'ast Macro) {
         if let Some(kind) = yield_kind(m) {
             let name = match kind {
-                crate::detect::YieldKind::Yield => "yield_!",
-                crate::detect::YieldKind::YieldFrom => "yield_from!",
+                crate::syntax::detect::YieldKind::Yield => "yield_!",
+                crate::syntax::detect::YieldKind::YieldFrom => "yield_from!",
             };
             if let Some(c) = self.context.last() {
                 let msg = match c {

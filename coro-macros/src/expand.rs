@@ -7,7 +7,8 @@ use crate::emit::Emit;
 use crate::ir::{BlockKind, Term};
 use crate::layout::Plan;
 use crate::lower::{Lowerer, Want};
-use crate::{args, check, liveness, names, signature};
+use crate::syntax::names;
+use crate::{args, check, liveness, signature};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let args = args::parse(attr)?;

@@ -8,19 +8,15 @@
 
 mod args;
 mod check;
-mod detect;
 mod emit;
 mod expand;
 mod ir;
 mod layout;
 mod liveness;
 mod lower;
-mod names;
 mod rewrite;
 mod signature;
-mod substitute;
 mod syntax;
-mod uses;
 
 use proc_macro::TokenStream;
 

@@ -15,7 +15,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Token};
 
-use crate::names::hidden;
+use crate::syntax::names::hidden;
 
 /// An exit out of verbatim code, by what it leaves to.
 pub enum Exit {

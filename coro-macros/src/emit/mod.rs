@@ -29,9 +29,9 @@ use syn::Type;
 use crate::ir::*;
 use crate::layout::{self, Discovered, Plan, Renames};
 use crate::liveness::Liveness;
-use crate::names::hidden;
-use crate::substitute::Shape;
 use crate::syntax::guess::surely_copy;
+use crate::syntax::names::hidden;
+use crate::syntax::substitute::Shape;
 
 pub struct Emit<'a> {
     pub ir: &'a Ir,

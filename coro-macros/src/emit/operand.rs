@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::rewrite::substitute_jumps;
-use crate::substitute::{deref, rename, rename_inner_bindings};
+use crate::syntax::substitute::{deref, rename, rename_inner_bindings};
 
 impl<'a> Emit<'a> {
     pub(super) fn operand(&self, op: &Operand, shape: Shape, cx: &mut ArmCtx) -> TokenStream {

@@ -6,7 +6,7 @@
 //! the arm be written again (see `write_arms`).
 
 use super::*;
-use crate::substitute::rename_bindings;
+use crate::syntax::substitute::rename_bindings;
 
 impl<'a> Emit<'a> {
     /// `let pat = init else { els };`, keeping what it shadows reachable for the states that

@@ -7,10 +7,10 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprMacro};
 
 use super::{plain, LoopCtx, Lowerer, Want};
-use crate::detect::expr_yields;
 use crate::ir::*;
-use crate::names::pattern_bindings;
 use crate::rewrite::LoopLabel;
+use crate::syntax::detect::expr_yields;
+use crate::syntax::scope::condition_patterns;
 
 impl Lowerer<'_> {
     /// `yield_!(v)`: end the block with a yield; the next resume starts a new block whose
@@ -271,8 +271,8 @@ impl Lowerer<'_> {
         let v = self.lower_expr(&t.expr, Want::Value)?;
         let krate = self.krate.clone();
         let (ok, residual) = (
-            crate::names::hidden("__ok"),
-            crate::names::hidden("__residual"),
+            crate::syntax::names::hidden("__ok"),
+            crate::syntax::names::hidden("__residual"),
         );
         let index = self.ir.embedded.len();
         self.ir.embedded.push(Term::Return(plain(
@@ -394,7 +394,7 @@ impl Lowerer<'_> {
             Expr::Let(l) => {
                 let scrutinee = if expr_yields(&l.expr) {
                     self.lower_expr(&l.expr, Want::Value)?
-                } else if crate::names::binds_by_value(&l.pat) {
+                } else if crate::syntax::scope::binds_by_value(&l.pat) {
                     self.verbatim_expr(&l.expr)
                 } else {
                     self.verbatim_place(&l.expr)
@@ -409,7 +409,7 @@ impl Lowerer<'_> {
                     Some((*l.pat).clone()),
                 )
             }
-            cond if contains_let(cond) => {
+            cond if has_condition_let(cond) => {
                 if expr_yields(cond) {
                     self.error(cond.span(), "`yield_!` inside a `let` chain is not supported: compute the value into a local before the `if`");
                     return None;
@@ -421,7 +421,7 @@ impl Lowerer<'_> {
         };
         let chain_pats: Vec<syn::Pat> = match (&cond_pat, &*i.cond) {
             (Some(p), _) => vec![p.clone()],
-            (None, cond) => let_patterns(cond),
+            (None, cond) => condition_patterns(cond).into_iter().cloned().collect(),
         };
 
         let result = match want {
@@ -550,7 +550,10 @@ impl Lowerer<'_> {
             });
         }
         let head = {
-            let by_value = m.arms.iter().any(|a| crate::names::binds_by_value(&a.pat));
+            let by_value = m
+                .arms
+                .iter()
+                .any(|a| crate::syntax::scope::binds_by_value(&a.pat));
             if by_value {
                 self.verbatim_expr(&m.expr)
             } else {
@@ -765,7 +768,7 @@ impl Lowerer<'_> {
                 )
             }
             cond => match self.lower_in_temporary_scope(cond) {
-                Some(v) => (v, let_patterns(cond)),
+                Some(v) => (v, condition_patterns(cond).into_iter().cloned().collect()),
                 None => {
                     self.pop_loop();
                     return None;
@@ -931,34 +934,7 @@ impl Lowerer<'_> {
     }
 }
 
-fn contains_let(e: &Expr) -> bool {
-    match e {
-        Expr::Let(_) => true,
-        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            contains_let(&b.left) || contains_let(&b.right)
-        }
-        Expr::Paren(p) => contains_let(&p.expr),
-        _ => false,
-    }
-}
-
-/// The patterns of the `let`s in an `if`/`while` condition chain (`a && let Some(x) = b`).
-fn let_patterns(e: &Expr) -> Vec<syn::Pat> {
-    match e {
-        Expr::Let(l) => vec![(*l.pat).clone()],
-        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            let mut v = let_patterns(&b.left);
-            v.extend(let_patterns(&b.right));
-            v
-        }
-        _ => vec![],
-    }
-}
-
-#[allow(dead_code)]
-fn names_of(p: &syn::Pat) -> Vec<String> {
-    pattern_bindings(p)
-        .into_iter()
-        .map(|b| b.ident.to_string())
-        .collect()
+/// Whether an `if`/`while` condition binds something (`if let`, or a chain with a `let`).
+fn has_condition_let(cond: &Expr) -> bool {
+    !condition_patterns(cond).is_empty()
 }

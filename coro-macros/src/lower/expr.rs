@@ -15,8 +15,8 @@ use syn::spanned::Spanned;
 use syn::Expr;
 
 use super::{Lowerer, Want};
-use crate::detect::{expr_yields, yield_kind, YieldKind};
 use crate::ir::*;
+use crate::syntax::detect::{expr_yields, yield_kind, YieldKind};
 
 impl Lowerer<'_> {
     /// Lowers an expression; returns the operand holding its value, or `None` when control
@@ -102,7 +102,7 @@ impl Lowerer<'_> {
                     ops[0] = self.keep_temporary(
                         ops[0].clone(),
                         &m.receiver,
-                        crate::uses::consumes_receiver(&method),
+                        crate::syntax::uses::consumes_receiver(&method),
                     );
                 }
                 let (recv, args) = ops.split_first().expect("receiver");

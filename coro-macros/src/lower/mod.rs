@@ -24,9 +24,9 @@ use quote::ToTokens;
 use syn::{Ident, Path};
 
 use crate::ir::*;
-use crate::names::hidden;
 use crate::rewrite::{Exit, LoopLabel, Rewriter};
-use crate::uses;
+use crate::syntax::names::hidden;
+use crate::syntax::uses;
 
 /// Whether the caller needs an expression's value.
 #[derive(Clone, Copy, PartialEq, Eq)]

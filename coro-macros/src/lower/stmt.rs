@@ -6,9 +6,9 @@ use syn::spanned::Spanned;
 use syn::{Block, Expr, Local, Pat, Stmt};
 
 use super::{plain, Lowerer, Want};
-use crate::detect::{block_yields, expr_yields, yield_kind};
 use crate::ir::*;
-use crate::names::pattern_bindings;
+use crate::syntax::detect::{block_yields, expr_yields, yield_kind};
+use crate::syntax::scope::pattern_bindings;
 
 impl Lowerer<'_> {
     /// Lowers the statements of a block into the current scope; returns the block's value (the
@@ -194,7 +194,7 @@ impl Lowerer<'_> {
         if let (Pat::Ident(p), Expr::Macro(m), None) = (pat, &*init.expr, &init.diverge) {
             let direct = p.subpat.is_none()
                 && p.by_ref.is_none()
-                && yield_kind(&m.mac) == Some(crate::detect::YieldKind::Yield)
+                && yield_kind(&m.mac) == Some(crate::syntax::detect::YieldKind::Yield)
                 && m.mac
                     .parse_body::<Expr>()
                     .is_ok_and(|v| !expr_yields(&v) && !super::temps::has_temporaries(&v));
@@ -206,7 +206,7 @@ impl Lowerer<'_> {
 
         // The initialiser yields: evaluate it in a scope of its own (its temporaries end with
         // the statement), then bind. A bare `yield_!`/`yield_from!` makes no temporaries.
-        let bare_yield = matches!(&*init.expr, Expr::Macro(m) if yield_kind(&m.mac) == Some(crate::detect::YieldKind::Yield))
+        let bare_yield = matches!(&*init.expr, Expr::Macro(m) if yield_kind(&m.mac) == Some(crate::syntax::detect::YieldKind::Yield))
             && match &*init.expr {
                 Expr::Macro(m) => {
                     m.mac.tokens.is_empty()

@@ -12,7 +12,7 @@ use syn::visit::Visit;
 use syn::{Expr, Pat, Stmt};
 
 use crate::ir::{Effects, LocalId};
-use crate::names::{binds_by_value, pattern_bindings};
+use crate::syntax::scope::{binds_by_value, format_captures, Scopes};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -32,7 +32,7 @@ pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
         },
         assigned: BTreeSet::new(),
         conditional: 0,
-        bound: Vec::new(),
+        bound: Scopes::default(),
     };
     c.expr(expr, Ctx::Value);
     c.fx
@@ -48,7 +48,7 @@ pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
         },
         assigned: BTreeSet::new(),
         conditional: 0,
-        bound: Vec::new(),
+        bound: Scopes::default(),
     };
     c.stmt(stmt);
     c.fx
@@ -65,7 +65,7 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
         },
         assigned: BTreeSet::new(),
         conditional: 0,
-        bound: Vec::new(),
+        bound: Scopes::default(),
     };
     c.expr(expr, Ctx::Place);
     c.fx
@@ -192,45 +192,24 @@ struct Collector<'a> {
     /// How many conditionally run constructs (branches, loop bodies, closures, the right side
     /// of `&&`/`||`) enclose the expression being walked: an assignment there may not happen.
     conditional: usize,
-    /// Names bound inside the code being walked (by a `let`, a pattern, a closure parameter),
-    /// innermost last: a use of one of them is not a use of the tracked local of that name.
-    bound: Vec<String>,
+    /// Names bound inside the code being walked (by a `let`, a pattern, a closure parameter):
+    /// a use of one of them is not a use of the tracked local of that name.
+    bound: Scopes<()>,
 }
 
 impl Collector<'_> {
     /// The tracked local a name refers to here, unless the code itself rebinds the name.
     fn lookup(&self, name: &str) -> Option<LocalId> {
-        if self.bound.iter().any(|b| b == name) {
+        if self.bound.binds(name) {
             None
         } else {
             (self.resolve)(name)
         }
     }
 
-    /// Brings the bindings of `pat` into scope; returns how many.
-    fn bind(&mut self, pat: &Pat) -> usize {
-        let names = pattern_bindings(pat);
-        let n = names.len();
-        self.bound
-            .extend(names.into_iter().map(|b| b.ident.to_string()));
-        n
-    }
-
-    fn unbind(&mut self, n: usize) {
-        let len = self.bound.len();
-        self.bound.truncate(len - n);
-    }
-
-    /// The bindings an `if`/`while` condition brings into its body (`let` patterns, also in a
-    /// chain).
-    fn bind_condition(&mut self, cond: &Expr) -> usize {
-        match cond {
-            Expr::Let(l) => self.bind(&l.pat),
-            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-                self.bind_condition(&b.left) + self.bind_condition(&b.right)
-            }
-            _ => 0,
-        }
+    /// Brings the bindings of `pat` into scope.
+    fn bind(&mut self, pat: &Pat) {
+        self.bound.bind(pat, |_| ());
     }
 
     fn name(&mut self, name: &str, ctx: Ctx) {
@@ -274,11 +253,11 @@ impl Collector<'_> {
     }
 
     fn block(&mut self, block: &syn::Block) {
-        let mark = self.bound.len();
+        let mark = self.bound.mark();
         for s in &block.stmts {
             self.stmt(s);
         }
-        self.bound.truncate(mark);
+        self.bound.reset(mark);
     }
 
     fn scrutinee(&mut self, expr: &Expr, pats: &[&Pat]) {
@@ -373,18 +352,17 @@ impl Collector<'_> {
                         conditional: 1,
                         bound: self.bound.clone(),
                     };
-                    c.inputs.iter().for_each(|p| {
-                        inner.bind(p);
-                    });
+                    c.inputs.iter().for_each(|p| inner.bind(p));
                     inner.expr(&c.body, Place);
                     self.fx.moves.extend(inner.fx.uses.iter().copied());
                     self.fx.merge(&inner.fx);
                 } else {
-                    let n: usize = c.inputs.iter().map(|p| self.bind(p)).sum();
+                    let mark = self.bound.mark();
+                    c.inputs.iter().for_each(|p| self.bind(p));
                     self.conditional += 1;
                     self.expr(&c.body, Value);
                     self.conditional -= 1;
-                    self.unbind(n);
+                    self.bound.reset(mark);
                 }
             }
             Expr::Block(b) => self.block(&b.block),
@@ -405,12 +383,14 @@ impl Collector<'_> {
                 self.fx.merge(&inner.fx);
             }
             Expr::If(i) => {
+                // The condition's `let`s bind where they stand (see `Expr::Let`), up to the
+                // end of the then-block.
+                let mark = self.bound.mark();
                 self.expr(&i.cond, Value);
                 let before = self.assigned.clone();
                 self.conditional += 1;
-                let n = self.bind_condition(&i.cond);
                 self.block(&i.then_branch);
-                self.unbind(n);
+                self.bound.reset(mark);
                 self.assigned = before.clone();
                 if let Some((_, e)) = &i.else_branch {
                     self.expr(e, Value);
@@ -418,19 +398,25 @@ impl Collector<'_> {
                 self.conditional -= 1;
                 self.assigned = before;
             }
-            Expr::Let(l) => self.scrutinee(&l.expr, &[&l.pat]),
+            Expr::Let(l) => {
+                self.scrutinee(&l.expr, &[&l.pat]);
+                // In scope for the rest of the condition and the then-block or loop body, up to
+                // the enclosing `if`/`while`'s mark.
+                self.bind(&l.pat);
+            }
             Expr::Match(m) => {
                 let pats: Vec<&Pat> = m.arms.iter().map(|a| &a.pat).collect();
                 self.scrutinee(&m.expr, &pats);
                 let before = self.assigned.clone();
                 self.conditional += 1;
                 for arm in &m.arms {
-                    let n = self.bind(&arm.pat);
+                    let mark = self.bound.mark();
+                    self.bind(&arm.pat);
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Value);
                     }
                     self.expr(&arm.body, Value);
-                    self.unbind(n);
+                    self.bound.reset(mark);
                     self.assigned = before.clone();
                 }
                 self.conditional -= 1;
@@ -441,10 +427,10 @@ impl Collector<'_> {
                 let before = self.assigned.clone();
                 self.assigned.clear();
                 self.conditional += 1;
+                let mark = self.bound.mark();
                 self.expr(&w.cond, Value);
-                let n = self.bind_condition(&w.cond);
                 self.block(&w.body);
-                self.unbind(n);
+                self.bound.reset(mark);
                 self.conditional -= 1;
                 self.assigned = before;
             }
@@ -453,9 +439,10 @@ impl Collector<'_> {
                 let before = self.assigned.clone();
                 self.assigned.clear();
                 self.conditional += 1;
-                let n = self.bind(&f.pat);
+                let mark = self.bound.mark();
+                self.bind(&f.pat);
                 self.block(&f.body);
-                self.unbind(n);
+                self.bound.reset(mark);
                 self.conditional -= 1;
                 self.assigned = before;
             }
@@ -561,7 +548,7 @@ impl Collector<'_> {
             match tt {
                 TokenTree::Literal(lit) => {
                     if let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(lit.into_token_stream()) {
-                        for name in inline_format_args(&s.value()) {
+                        for name in format_captures(&s.value()) {
                             self.name(&name, Ctx::Place);
                         }
                     }
@@ -575,33 +562,6 @@ impl Collector<'_> {
 
 use quote::ToTokens;
 use std::collections::BTreeSet;
-
-/// The identifiers a format string captures: `"{x} {y:?} {{z}}"` gives `x`, `y`.
-pub fn inline_format_args(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '{' {
-            if chars.peek() == Some(&'{') {
-                chars.next();
-                continue;
-            }
-            let mut name = String::new();
-            while let Some(&n) = chars.peek() {
-                if n.is_alphanumeric() || n == '_' {
-                    name.push(n);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-                out.push(name);
-            }
-        }
-    }
-    out
-}
 
 /// Collects single-segment path names anywhere in an expression (the conservative fallback).
 struct IdentFinder {
@@ -656,6 +616,20 @@ mod tests {
         assert_eq!(
             fx("if let Some(x) = o { k(x) } else { k(x) };"),
             (vec![4], vec![4], vec![])
+        );
+    }
+
+    #[test]
+    fn a_let_chain_binds_for_the_rest_of_the_chain_and_the_then_block() {
+        // `x` (4) after `let Some(x)` is the new binding: only the `else` reads the tracked one.
+        assert_eq!(
+            fx("if let Some(x) = o && x > 0 && let Ok(a) = f(x) { k(x, a) } else { k(x) };"),
+            (vec![4], vec![4], vec![])
+        );
+        // Before the `let`, and in a condition without one, the names are the tracked locals.
+        assert_eq!(
+            fx("while x > 0 && let Some(x) = o { k(x) };"),
+            (vec![4], vec![], vec![])
         );
     }
 

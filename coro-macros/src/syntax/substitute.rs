@@ -23,7 +23,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Ident, Pat, Token};
 
-use crate::names::pattern_bindings;
+use crate::syntax::scope::{format_captures, Scopes};
 
 /// What a token stream holds, so it can be parsed back.
 #[derive(Clone, Copy)]
@@ -140,9 +140,9 @@ struct Substitute<'a> {
     map: &'a HashMap<String, Replacement>,
     /// Names whose bindings inside the code get fresh names.
     fresh_for: Option<&'a HashSet<String>>,
-    /// The bindings of the code in scope, innermost last: the user's own (`None`, uses left
-    /// alone) or renamed (`Some(new name)`).
-    scopes: Vec<(String, Option<Ident>)>,
+    /// The bindings of the code in scope: the user's own (`None`, uses left alone) or renamed
+    /// (`Some(new name)`).
+    scopes: Scopes<Option<Ident>>,
     /// Whether a string literal in a macro that mentions a rewritten name makes the rewrite
     /// fail (it may be a format string capturing the name, which the rewrite cannot reach).
     captures_fail: bool,
@@ -161,7 +161,7 @@ impl<'a> Substitute<'a> {
         Substitute {
             map,
             fresh_for,
-            scopes: Vec::new(),
+            scopes: Scopes::default(),
             captures_fail,
             fresh_count: 0,
             jump_renames: HashMap::new(),
@@ -210,9 +210,9 @@ impl<'a> Substitute<'a> {
 
     /// What a use of `name` becomes here, if anything.
     fn replacement(&self, name: &str, ident: &Ident) -> Option<Expr> {
-        match self.scopes.iter().rev().find(|(n, _)| n == name) {
-            Some((_, Some(fresh))) => Some(syn::parse_quote!(#fresh)),
-            Some((_, None)) => None,
+        match self.scopes.lookup(name) {
+            Some(Some(fresh)) => Some(syn::parse_quote!(#fresh)),
+            Some(None) => None,
             None => match self.map.get(name)? {
                 Replacement::Deref => Some(syn::parse_quote!((*#ident))),
                 Replacement::Name(to) => Some(syn::parse_quote!(#to)),
@@ -220,57 +220,31 @@ impl<'a> Substitute<'a> {
         }
     }
 
-    /// Brings the bindings of `pat` into scope, renaming those that need a fresh name; returns
-    /// how many.
-    fn bind(&mut self, pat: &mut Pat) -> usize {
+    /// Brings the bindings of `pat` into scope, renaming those that need a fresh name.
+    fn bind(&mut self, pat: &mut Pat) {
         let mut renames = HashMap::new();
-        let mut n = 0;
-        for b in pattern_bindings(pat) {
+        let (fresh_for, count) = (self.fresh_for, &mut self.fresh_count);
+        self.scopes.bind(pat, |b| {
             let name = b.ident.to_string();
-            n += 1;
-            if self.fresh_for.is_some_and(|f| f.contains(&name)) {
-                self.fresh_count += 1;
-                let fresh = Ident::new(
-                    &format!("__inner_{name}_{}", self.fresh_count),
-                    proc_macro2::Span::mixed_site(),
-                );
-                renames.insert(name.clone(), fresh.clone());
-                self.scopes.push((name, Some(fresh)));
-            } else {
-                self.scopes.push((name, None));
+            if !fresh_for.is_some_and(|f| f.contains(&name)) {
+                return None;
             }
-        }
+            *count += 1;
+            let fresh = Ident::new(
+                &format!("__inner_{name}_{count}"),
+                proc_macro2::Span::mixed_site(),
+            );
+            renames.insert(name, fresh.clone());
+            Some(fresh)
+        });
         if !renames.is_empty() {
             rename_pattern(pat, &renames);
         }
-        n
     }
 
     /// Brings the bindings of `pat` into scope under their own names.
     fn bind_as_is(&mut self, pat: &Pat) {
-        for b in pattern_bindings(pat) {
-            self.scopes.push((b.ident.to_string(), None));
-        }
-    }
-
-    fn unbind(&mut self, n: usize) {
-        let len = self.scopes.len();
-        self.scopes.truncate(len - n);
-    }
-
-    /// The condition of an `if`/`while`: an `if let` pattern binds in the body; returns how
-    /// many bindings it brought into scope.
-    fn visit_condition(&mut self, cond: &mut Expr) -> usize {
-        match cond {
-            Expr::Let(l) => {
-                self.visit_expr_mut(&mut l.expr);
-                self.bind(&mut l.pat)
-            }
-            cond => {
-                self.visit_expr_mut(cond);
-                0
-            }
-        }
+        self.scopes.bind(pat, |_| None);
     }
 
     fn visit_local_init(&mut self, l: &mut syn::Local) {
@@ -287,10 +261,10 @@ impl<'a> Substitute<'a> {
         let mut out: HashMap<String, ()> = self
             .map
             .keys()
-            .filter(|n| !self.scopes.iter().any(|(s, _)| s == *n))
+            .filter(|n| !self.scopes.binds(n))
             .map(|n| (n.clone(), ()))
             .collect();
-        for (n, fresh) in &self.scopes {
+        for (n, fresh) in self.scopes.iter() {
             if fresh.is_some() {
                 out.insert(n.clone(), ());
             }
@@ -313,54 +287,54 @@ impl VisitMut for Substitute<'_> {
                 }
             }
             Expr::Closure(c) => {
-                let n: usize = c.inputs.iter_mut().map(|p| self.bind(p)).sum();
+                let mark = self.scopes.mark();
+                c.inputs.iter_mut().for_each(|p| self.bind(p));
                 self.visit_expr_mut(&mut c.body);
-                self.unbind(n);
+                self.scopes.reset(mark);
             }
             Expr::Block(b) => self.visit_block_mut(&mut b.block),
             Expr::ForLoop(f) => {
                 self.visit_expr_mut(&mut f.expr);
-                let n = self.bind(&mut f.pat);
+                let mark = self.scopes.mark();
+                self.bind(&mut f.pat);
                 self.visit_block_mut(&mut f.body);
-                self.unbind(n);
+                self.scopes.reset(mark);
             }
             Expr::If(i) => {
-                let n = self.visit_condition(&mut i.cond);
+                // The condition's `let`s bind where they stand (see `Expr::Let`), up to the
+                // end of the then-block.
+                let mark = self.scopes.mark();
+                self.visit_expr_mut(&mut i.cond);
                 self.visit_block_mut(&mut i.then_branch);
-                self.unbind(n);
+                self.scopes.reset(mark);
                 if let Some((_, els)) = &mut i.else_branch {
                     self.visit_expr_mut(els);
                 }
             }
             Expr::While(w) => {
-                let n = self.visit_condition(&mut w.cond);
+                let mark = self.scopes.mark();
+                self.visit_expr_mut(&mut w.cond);
                 self.visit_block_mut(&mut w.body);
-                self.unbind(n);
+                self.scopes.reset(mark);
             }
             Expr::Match(m) => {
                 self.visit_expr_mut(&mut m.expr);
                 for arm in m.arms.iter_mut() {
-                    let n = self.bind(&mut arm.pat);
+                    let mark = self.scopes.mark();
+                    self.bind(&mut arm.pat);
                     if let Some((_, g)) = &mut arm.guard {
                         self.visit_expr_mut(g);
                     }
                     self.visit_expr_mut(&mut arm.body);
-                    self.unbind(n);
+                    self.scopes.reset(mark);
                 }
             }
             Expr::Let(l) => {
-                // A `let` in a condition chain: its pattern binds for the rest of the chain and
-                // the then-branch. Conservatively, its names are left alone until the enclosing
-                // block ends; one that would need a fresh name is not followed.
+                // A condition's `let` (also in a chain): its pattern binds for the rest of the
+                // condition and the then-block or loop body, up to the enclosing `if`/`while`'s
+                // mark.
                 self.visit_expr_mut(&mut l.expr);
-                let needs_fresh = pattern_bindings(&l.pat).iter().any(|b| {
-                    self.fresh_for
-                        .is_some_and(|f| f.contains(&b.ident.to_string()))
-                });
-                if needs_fresh {
-                    self.failed = true;
-                }
-                self.bind_as_is(&l.pat);
+                self.bind(&mut l.pat);
             }
             Expr::Struct(s) => {
                 for f in s.fields.iter_mut() {
@@ -380,11 +354,11 @@ impl VisitMut for Substitute<'_> {
     }
 
     fn visit_block_mut(&mut self, b: &mut syn::Block) {
-        let mark = self.scopes.len();
+        let mark = self.scopes.mark();
         for s in b.stmts.iter_mut() {
             self.visit_stmt_mut(s);
         }
-        self.scopes.truncate(mark);
+        self.scopes.reset(mark);
     }
 
     fn visit_local_mut(&mut self, l: &mut syn::Local) {
@@ -418,7 +392,7 @@ impl VisitMut for Substitute<'_> {
                     Expr::Lit(syn::ExprLit {
                         lit: syn::Lit::Str(l),
                         ..
-                    }) => crate::uses::inline_format_args(&l.value())
+                    }) => format_captures(&l.value())
                         .iter()
                         .any(|n| rewritten.contains_key(n)),
                     _ => false,
@@ -587,6 +561,15 @@ mod tests {
         .expect("rewrites");
         assert_eq!(at_exits[&0]["d"].to_string(), "__inner_d_1");
         assert!(at_exits[&1].is_empty());
+        // A `let` in a condition chain binds for the operands after it and the then-block, and
+        // is renamed there like any other binding (it used to make the rewrite give up).
+        assert_eq!(
+            out(
+                quote!(if d.ok() && let Some(d) = f(d) && d > 0 { g(d); __coro_jump!(0) } else { h(d) }),
+                Shape::Expr
+            ),
+            "if d . ok () && let Some (__inner_d_1) = f (d) && __inner_d_1 > 0 { g (__inner_d_1) ; __coro_jump ! (0) } else { h (d) }"
+        );
         assert_eq!(
             out(
                 quote!(if c { let d = D::new(d.get()); f(&d); __coro_jump!(0) } else { d.get() }),
