@@ -135,7 +135,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         outer: p.ident.to_token_stream(),
                         mutable,
                         owned: owned_type(&t.ty),
-                        copy: crate::lower::primitive_type(&t.ty),
+                        copy: crate::syntax::guess::primitive_type(&t.ty),
                     });
                 }
                 pat => {

@@ -102,7 +102,7 @@ impl Lowerer<'_> {
                     ops[0] = self.keep_temporary(
                         ops[0].clone(),
                         &m.receiver,
-                        crate::syntax::uses::consumes_receiver(&method),
+                        crate::syntax::guess::consumes_receiver(&method),
                     );
                 }
                 let (recv, args) = ops.split_first().expect("receiver");

@@ -10,12 +10,13 @@
 //! - [`expr`]: expressions, with operands evaluated left to right into temporaries;
 //! - [`control`]: `if`, `match`, loops, `break`/`continue`/`return`, `yield_!`, `yield_from!`.
 
-mod control;
+mod branch;
 mod expr;
+mod jump;
+mod loops;
 mod stmt;
+mod suspend;
 mod temps;
-
-pub use stmt::primitive_type;
 
 use std::collections::HashSet;
 

@@ -8,6 +8,7 @@ use syn::{Block, Expr, Local, Pat, Stmt};
 use super::{plain, Lowerer, Want};
 use crate::ir::*;
 use crate::syntax::detect::{block_yields, expr_yields, yield_kind};
+use crate::syntax::guess::{primitive_type, visibly_copy};
 use crate::syntax::scope::pattern_bindings;
 
 impl Lowerer<'_> {
@@ -413,60 +414,6 @@ impl Lowerer<'_> {
             return None;
         }
         Some(local)
-    }
-}
-
-/// Whether a value is visibly a number, `bool` or `char` (so `Copy`): a literal, a cast to a
-/// primitive, a comparison or a negation of one.
-pub fn visibly_copy(e: &Expr) -> bool {
-    match e {
-        Expr::Lit(l) => matches!(
-            l.lit,
-            syn::Lit::Int(_)
-                | syn::Lit::Float(_)
-                | syn::Lit::Bool(_)
-                | syn::Lit::Char(_)
-                | syn::Lit::Byte(_)
-        ),
-        Expr::Cast(c) => primitive_type(&c.ty),
-        Expr::Unary(u) => !matches!(u.op, syn::UnOp::Deref(_)) && visibly_copy(&u.expr),
-        Expr::Paren(p) => visibly_copy(&p.expr),
-        Expr::Binary(b) => {
-            use syn::BinOp::*;
-            matches!(
-                b.op,
-                Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) | And(_) | Or(_)
-            ) || (visibly_copy(&b.left) && visibly_copy(&b.right))
-        }
-        _ => false,
-    }
-}
-
-/// `u8`…`u128`, `i8`…`i128`, `usize`, `isize`, `f32`, `f64`, `bool`, `char`.
-pub fn primitive_type(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
-            matches!(
-                i.to_string().as_str(),
-                "u8" | "u16"
-                    | "u32"
-                    | "u64"
-                    | "u128"
-                    | "usize"
-                    | "i8"
-                    | "i16"
-                    | "i32"
-                    | "i64"
-                    | "i128"
-                    | "isize"
-                    | "f32"
-                    | "f64"
-                    | "bool"
-                    | "char"
-            )
-        }),
-        syn::Type::Paren(p) => primitive_type(&p.elem),
-        _ => false,
     }
 }
 

@@ -31,7 +31,7 @@ impl Lowerer<'_> {
     fn extract_in(&mut self, e: &mut Expr, pure_so_far: &mut bool, fx: &mut Effects) {
         match e {
             Expr::MethodCall(m) => {
-                let consumed = crate::syntax::uses::consumes_receiver(&m.method.to_string());
+                let consumed = crate::syntax::guess::consumes_receiver(&m.method.to_string());
                 self.extract_place(&mut m.receiver, pure_so_far, fx, consumed);
                 for a in m.args.iter_mut() {
                     self.extract_in(a, pure_so_far, fx);

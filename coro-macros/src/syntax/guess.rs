@@ -2,7 +2,7 @@
 //! stage must know whether a value is `Copy` it asks here, and a guess that cannot be sure says
 //! no (the safe answer).
 
-use syn::Type;
+use syn::{Expr, Type};
 
 /// Whether a type is `Copy` by its spelling alone: `()`, primitives, shared references, and
 /// tuples and arrays of those.
@@ -12,6 +12,39 @@ pub fn surely_copy(ty: &Type) -> bool {
         Type::Array(a) => surely_copy(&a.elem),
         Type::Paren(p) => surely_copy(&p.elem),
         Type::Reference(r) => r.mutability.is_none(),
+        _ => primitive_type(ty),
+    }
+}
+
+/// Whether a value is visibly a number, `bool` or `char` (so `Copy`): a literal, a cast to a
+/// primitive, a comparison or a negation of one.
+pub fn visibly_copy(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(l) => matches!(
+            l.lit,
+            syn::Lit::Int(_)
+                | syn::Lit::Float(_)
+                | syn::Lit::Bool(_)
+                | syn::Lit::Char(_)
+                | syn::Lit::Byte(_)
+        ),
+        Expr::Cast(c) => primitive_type(&c.ty),
+        Expr::Unary(u) => !matches!(u.op, syn::UnOp::Deref(_)) && visibly_copy(&u.expr),
+        Expr::Paren(p) => visibly_copy(&p.expr),
+        Expr::Binary(b) => {
+            use syn::BinOp::*;
+            matches!(
+                b.op,
+                Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) | And(_) | Or(_)
+            ) || (visibly_copy(&b.left) && visibly_copy(&b.right))
+        }
+        _ => false,
+    }
+}
+
+/// `u8`…`u128`, `i8`…`i128`, `usize`, `isize`, `f32`, `f64`, `bool`, `char`.
+pub fn primitive_type(ty: &Type) -> bool {
+    match ty {
         Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
             matches!(
                 i.to_string().as_str(),
@@ -32,6 +65,124 @@ pub fn surely_copy(ty: &Type) -> bool {
                     | "char"
             )
         }),
+        Type::Paren(p) => primitive_type(&p.elem),
         _ => false,
     }
+}
+
+/// Macros that only borrow their arguments (formatting and assertions).
+const BORROWING_MACROS: &[&str] = &[
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "matches",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+];
+
+/// Methods that take `self` by value, by the standard library's naming conventions.
+///
+/// A macro cannot see a method's signature. Any other method is taken to borrow its receiver,
+/// which keeps getters (`x.name()`) right: a temporary or an unused local lives to the end of
+/// its scope, as in Rust. A user-defined method that consumes a receiver which the coroutine
+/// must keep across a later yield is the case this guess gets wrong (the expansion then fails
+/// to compile with E0382); writing the call in path form (`Meter::finish(m)`) avoids it,
+/// since a function argument is always a move.
+pub fn consumes_receiver(method: &str) -> bool {
+    const EXACT: &[&str] = &[
+        // The operator traits (`a.add(b)` is `Add::add(a, b)`).
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "rem",
+        "neg",
+        "not",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "shl",
+        "shr",
+        "ok",
+        "err",
+        "map",
+        "map_err",
+        "map_or",
+        "map_or_else",
+        "and_then",
+        "or_else",
+        "or",
+        "and",
+        "ok_or",
+        "ok_or_else",
+        "transpose",
+        "flatten",
+        "collect",
+        "sum",
+        "product",
+        "count",
+        "last",
+        "fold",
+        "try_fold",
+        "for_each",
+        "try_for_each",
+        "zip",
+        "chain",
+        "filter",
+        "filter_map",
+        "enumerate",
+        "skip",
+        "skip_while",
+        "take_while",
+        "peekable",
+        "rev",
+        "cycle",
+        "flat_map",
+        "step_by",
+        "inspect",
+        "fuse",
+        "max",
+        "min",
+        "max_by",
+        "min_by",
+        "max_by_key",
+        "min_by_key",
+        "partition",
+        "unzip",
+        "reduce",
+        "scan",
+        "map_while",
+        "finish",
+        "build",
+        "join",
+        "cloned",
+        "copied",
+    ];
+    EXACT.contains(&method)
+        || method.starts_with("into")
+        || method.starts_with("unwrap")
+        || method.starts_with("expect")
+}
+
+/// Whether a macro of this name only borrows its arguments (see `BORROWING_MACROS`).
+pub fn borrows_arguments(name: &str) -> bool {
+    BORROWING_MACROS.contains(&name)
 }

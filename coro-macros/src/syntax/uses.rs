@@ -12,6 +12,7 @@ use syn::visit::Visit;
 use syn::{Expr, Pat, Stmt};
 
 use crate::ir::{Effects, LocalId};
+use crate::syntax::guess::{borrows_arguments, consumes_receiver};
 use crate::syntax::scope::{binds_by_value, format_captures, Scopes};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,118 +70,6 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
     };
     c.expr(expr, Ctx::Place);
     c.fx
-}
-
-/// Macros that only borrow their arguments (formatting and assertions).
-const BORROWING_MACROS: &[&str] = &[
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "format",
-    "format_args",
-    "write",
-    "writeln",
-    "panic",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "unreachable",
-    "todo",
-    "unimplemented",
-    "matches",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-];
-
-/// Methods that take `self` by value, by the standard library's naming conventions.
-///
-/// A macro cannot see a method's signature. Any other method is taken to borrow its receiver,
-/// which keeps getters (`x.name()`) right: a temporary or an unused local lives to the end of
-/// its scope, as in Rust. A user-defined method that consumes a receiver which the coroutine
-/// must keep across a later yield is the case this guess gets wrong (the expansion then fails
-/// to compile with E0382); writing the call in path form (`Meter::finish(m)`) avoids it,
-/// since a function argument is always a move.
-pub fn consumes_receiver(method: &str) -> bool {
-    const EXACT: &[&str] = &[
-        // The operator traits (`a.add(b)` is `Add::add(a, b)`).
-        "add",
-        "sub",
-        "mul",
-        "div",
-        "rem",
-        "neg",
-        "not",
-        "bitand",
-        "bitor",
-        "bitxor",
-        "shl",
-        "shr",
-        "ok",
-        "err",
-        "map",
-        "map_err",
-        "map_or",
-        "map_or_else",
-        "and_then",
-        "or_else",
-        "or",
-        "and",
-        "ok_or",
-        "ok_or_else",
-        "transpose",
-        "flatten",
-        "collect",
-        "sum",
-        "product",
-        "count",
-        "last",
-        "fold",
-        "try_fold",
-        "for_each",
-        "try_for_each",
-        "zip",
-        "chain",
-        "filter",
-        "filter_map",
-        "enumerate",
-        "skip",
-        "skip_while",
-        "take_while",
-        "peekable",
-        "rev",
-        "cycle",
-        "flat_map",
-        "step_by",
-        "inspect",
-        "fuse",
-        "max",
-        "min",
-        "max_by",
-        "min_by",
-        "max_by_key",
-        "min_by_key",
-        "partition",
-        "unzip",
-        "reduce",
-        "scan",
-        "map_while",
-        "finish",
-        "build",
-        "join",
-        "cloned",
-        "copied",
-    ];
-    EXACT.contains(&method)
-        || method.starts_with("into")
-        || method.starts_with("unwrap")
-        || method.starts_with("expect")
 }
 
 struct Collector<'a> {
@@ -511,7 +400,7 @@ impl Collector<'_> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let ctx = if BORROWING_MACROS.contains(&name.as_str()) {
+        let ctx = if borrows_arguments(&name) {
             Ctx::Place
         } else {
             Ctx::Value

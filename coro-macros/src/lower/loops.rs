@@ -1,0 +1,305 @@
+//! Lowering loops and labelled blocks that contain a yield: `loop`, `while` (and `while let`),
+//! `for`, and `'label: { … }`, each with a head block and an exit block.
+
+use proc_macro2::Span;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::Expr;
+
+use super::{plain, LoopCtx, Lowerer, Want};
+use crate::ir::*;
+use crate::rewrite::LoopLabel;
+use crate::syntax::detect::expr_yields;
+use crate::syntax::scope::condition_patterns;
+
+impl Lowerer<'_> {
+    pub(super) fn push_loop(
+        &mut self,
+        label: Option<&syn::Label>,
+        head: Option<BlockId>,
+        wants_value: bool,
+        is_loop: bool,
+        span: Span,
+    ) {
+        let visible = self.visible();
+        self.loops.push(LoopCtx {
+            head,
+            exit: None,
+            env: self.env.clone(),
+            visible,
+            wants_value,
+            span,
+        });
+        self.labels.push(LoopLabel {
+            label: label.map(|l| l.name.ident.to_string()),
+            is_loop,
+        });
+    }
+
+    pub(super) fn pop_loop(&mut self) -> Option<BlockId> {
+        self.labels.pop();
+        self.loops.pop().and_then(|l| l.exit)
+    }
+
+    /// After a loop: continue in its exit block, if any `break` reaches it.
+    pub(super) fn after_loop(&mut self, exit: Option<BlockId>, want: Want) -> Option<Operand> {
+        let exit = exit?;
+        self.switch_to(exit);
+        let param = self.ir.blocks[exit].param;
+        Some(match (want, param) {
+            (Want::Value, Some(p)) => self.local_operand(p),
+            _ => plain(quote!(())),
+        })
+    }
+
+    pub fn lower_loop(&mut self, l: &syn::ExprLoop, want: Want) -> Option<Operand> {
+        let span = l.loop_token.span;
+        let head = self.new_block(BlockKind::LoopHead, None, span);
+        self.terminate(Term::Jump {
+            target: head,
+            value: None,
+        });
+        self.switch_to(head);
+        self.push_loop(
+            l.label.as_ref(),
+            Some(head),
+            want == Want::Value,
+            true,
+            span,
+        );
+        if let Some(v) = self.lower_block(&l.body, Want::Discard) {
+            let _ = v;
+            if self.alive() {
+                self.terminate(Term::Jump {
+                    target: head,
+                    value: None,
+                });
+            }
+        }
+        let exit = self.pop_loop();
+        self.after_loop(exit, want)
+    }
+
+    pub fn lower_labeled_block(
+        &mut self,
+        label: &syn::Label,
+        block: &syn::Block,
+        want: Want,
+    ) -> Option<Operand> {
+        let span = label.name.span();
+        self.push_loop(Some(label), None, want == Want::Value, false, span);
+        let v = self.lower_block(block, want);
+        let index = self.loops.len() - 1;
+        if let Some(v) = v {
+            if self.alive() {
+                let exit = self.loop_exit(index);
+                let value = if want == Want::Value { Some(v) } else { None };
+                self.terminate(Term::Jump {
+                    target: exit,
+                    value,
+                });
+            }
+        }
+        let exit = self.pop_loop();
+        self.after_loop(exit, want)
+    }
+
+    pub fn lower_while(&mut self, w: &syn::ExprWhile) -> Option<Operand> {
+        let span = w.while_token.span;
+        let head = self.new_block(BlockKind::LoopHead, None, span);
+        self.terminate(Term::Jump {
+            target: head,
+            value: None,
+        });
+        self.switch_to(head);
+        self.push_loop(w.label.as_ref(), Some(head), false, true, span);
+        let index = self.loops.len() - 1;
+
+        let (head_op, pats) = match &*w.cond {
+            Expr::Let(l) => {
+                let scrutinee = if expr_yields(&l.expr) {
+                    match self.lower_expr(&l.expr, Want::Value) {
+                        Some(v) => v,
+                        None => {
+                            self.pop_loop();
+                            return None;
+                        }
+                    }
+                } else {
+                    self.verbatim_place(&l.expr)
+                };
+                let pat = &l.pat;
+                (
+                    Operand {
+                        tokens: quote!(let #pat = #scrutinee),
+                        effects: scrutinee.effects,
+                    },
+                    vec![(*l.pat).clone()],
+                )
+            }
+            cond => match self.lower_in_temporary_scope(cond) {
+                Some(v) => (v, condition_patterns(cond).into_iter().cloned().collect()),
+                None => {
+                    self.pop_loop();
+                    return None;
+                }
+            },
+        };
+        let code = self.cursor.expect("alive");
+        let env = self.env.clone();
+
+        self.enter_arm_scope();
+        let body_code = self.ir.new_code();
+        self.cursor = Some(body_code);
+        let binds: Vec<LocalId> = pats
+            .iter()
+            .flat_map(|p| self.bind_pattern(p, false))
+            .collect();
+        if self.lower_block(&w.body, Want::Discard).is_some() && self.alive() {
+            self.terminate(Term::Jump {
+                target: head,
+                value: None,
+            });
+        }
+        self.env = env.clone();
+        let body = Arm {
+            guard: None,
+            pat: quote!(),
+            binds,
+            code: body_code,
+        };
+
+        self.enter_arm_scope();
+        let done_code = self.ir.new_code();
+        self.cursor = Some(done_code);
+        let exit = self.loop_exit(index);
+        self.terminate(Term::Jump {
+            target: exit,
+            value: None,
+        });
+        self.env = env;
+        let done = Arm {
+            guard: None,
+            pat: quote!(),
+            binds: vec![],
+            code: done_code,
+        };
+
+        self.cursor = Some(code);
+        self.terminate(Term::Branch(Branch {
+            span: w.while_token.span,
+            kind: BranchKind::If,
+            head: head_op,
+            arms: vec![body, done],
+        }));
+        let exit = self.pop_loop();
+        self.after_loop(exit, Want::Discard)
+    }
+
+    pub fn lower_for(&mut self, f: &syn::ExprForLoop) -> Option<Operand> {
+        let span = f.for_token.span;
+        // The iterator lives in a scope around the loop, as the desugaring of `for` does.
+        let borrowed = if expr_yields(&f.expr) {
+            None
+        } else {
+            self.borrowed_local(&f.expr)
+        };
+        self.open_scope(None);
+        // The iterable's temporaries live as long as the loop (`for` is a `match` on it).
+        let iterable = if !expr_yields(&f.expr) && super::temps::has_temporaries(&f.expr) {
+            self.extract_temporaries(&f.expr)
+        } else {
+            match self.lower_expr(&f.expr, Want::Value) {
+                Some(i) => i,
+                None => {
+                    self.env.pop();
+                    return None;
+                }
+            }
+        };
+        let iter = self.temp("iter", true);
+        self.ir.locals[iter].borrows = borrowed;
+        self.ir.locals[iter].span = f.expr.span();
+        let iter_name = self.ir.locals[iter].name.clone();
+        let into_iter = Operand {
+            tokens: quote!(::core::iter::IntoIterator::into_iter(#iterable)),
+            effects: iterable.effects.clone(),
+        };
+        self.push(Node::Let {
+            pat: quote!(mut #iter_name),
+            init: Some(into_iter),
+            els: None,
+            binds: vec![iter],
+        });
+
+        let head = self.new_block(BlockKind::LoopHead, None, span);
+        self.terminate(Term::Jump {
+            target: head,
+            value: None,
+        });
+        self.switch_to(head);
+        self.push_loop(f.label.as_ref(), Some(head), false, true, span);
+        let index = self.loops.len() - 1;
+        let code = self.cursor.expect("alive");
+        let env = self.env.clone();
+
+        let mut next_effects = Effects::default();
+        next_effects.uses.insert(iter);
+        let next = Operand {
+            tokens: quote!(::core::iter::Iterator::next(&mut #iter_name)),
+            effects: next_effects,
+        };
+
+        self.enter_arm_scope();
+        let body_code = self.ir.new_code();
+        self.cursor = Some(body_code);
+        let binds = self.bind_pattern(&f.pat, false);
+        // `for i in a..b`: ranges only iterate over integers and chars.
+        if let ([single], Expr::Range(_)) = (binds.as_slice(), &*f.expr) {
+            self.ir.locals[*single].copy = true;
+        }
+        if self.lower_block(&f.body, Want::Discard).is_some() && self.alive() {
+            self.terminate(Term::Jump {
+                target: head,
+                value: None,
+            });
+        }
+        self.env = env.clone();
+        let pat = &f.pat;
+        let body = Arm {
+            guard: None,
+            pat: quote!(::core::option::Option::Some(#pat)),
+            binds,
+            code: body_code,
+        };
+
+        self.enter_arm_scope();
+        let done_code = self.ir.new_code();
+        self.cursor = Some(done_code);
+        let exit = self.loop_exit(index);
+        self.terminate(Term::Jump {
+            target: exit,
+            value: None,
+        });
+        self.env = env;
+        let done = Arm {
+            guard: None,
+            pat: quote!(::core::option::Option::None),
+            binds: vec![],
+            code: done_code,
+        };
+
+        self.cursor = Some(code);
+        self.terminate(Term::Branch(Branch {
+            span: f.for_token.span,
+            kind: BranchKind::Match,
+            head: next,
+            arms: vec![body, done],
+        }));
+        let exit = self.pop_loop();
+        let exit = exit.expect("a for loop always has an exit");
+        self.switch_to(exit);
+        self.close_scope(None);
+        Some(plain(quote!(())))
+    }
+}
