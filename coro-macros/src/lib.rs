@@ -7,6 +7,7 @@
 //! [`emit`] writes the state enum and the step closure.
 
 mod args;
+mod borrowck;
 mod check;
 mod emit;
 mod expand;
@@ -61,6 +62,9 @@ pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod snapshots;
+
+#[cfg(test)]
+mod stages;
 
 #[cfg(test)]
 mod robustness;

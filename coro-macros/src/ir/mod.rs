@@ -216,4 +216,6 @@ impl quote::ToTokens for Operand {
     }
 }
 
+#[cfg(test)]
+pub mod dump;
 pub mod walk;

@@ -8,7 +8,11 @@
 //!
 //! - [`stmt`]: statements, `let`, blocks;
 //! - [`expr`]: expressions, with operands evaluated left to right into temporaries;
-//! - [`control`]: `if`, `match`, loops, `break`/`continue`/`return`, `yield_!`, `yield_from!`.
+//! - [`temps`]: where operand temporaries live;
+//! - [`suspend`]: `yield_!` and `yield_from!`;
+//! - [`branch`]: `&&`/`||`, `if`, `match`;
+//! - [`loops`]: `loop`, `while`, `for`, labelled blocks;
+//! - [`jump`]: `return`, `break`/`continue`, `?`.
 
 mod branch;
 mod expr;
@@ -28,6 +32,57 @@ use crate::ir::*;
 use crate::rewrite::{Exit, LoopLabel, Rewriter};
 use crate::syntax::names::hidden;
 use crate::syntax::uses;
+
+/// What the lowering hands on: the body as blocks, the items it hoisted out of the body, and
+/// the start state's `field: expr` pairs (the fn's parameters).
+pub struct Lowered {
+    pub ir: Ir,
+    pub hoisted: Vec<syn::Item>,
+    pub start_values: Vec<(LocalId, TokenStream)>,
+}
+
+/// Lowers a checked fn: its parameters become the start state's locals, then its body (after
+/// the signature's prelude) is lowered from the start block.
+pub fn lower_fn(
+    f: &syn::ItemFn,
+    prepared: &crate::signature::Prepared,
+    args: &crate::args::Args,
+) -> syn::Result<Lowered> {
+    let self_alias = prepared
+        .has_receiver
+        .then(|| Ident::new("__self", Span::call_site()));
+    let mut lower = Lowerer::new(&args.krate, self_alias);
+    lower.task = args.task;
+    let mut start_values = Vec::new();
+    for p in &prepared.params {
+        let l = lower.declare(p.name.clone(), p.mutable, false);
+        lower.ir.locals[l].owned = p.owned;
+        lower.ir.locals[l].copy = p.copy;
+        start_values.push((l, p.outer.clone()));
+    }
+    lower.start();
+    let mut body = (*f.block).clone();
+    if !prepared.prelude.is_empty() {
+        let mut stmts = prepared.prelude.clone();
+        stmts.extend(body.stmts);
+        body.stmts = stmts;
+    }
+    if let Some(value) = lower.lower_block(&body, Want::Value) {
+        // The body's value completes the coroutine.
+        lower.terminate_public(Term::Return(value));
+    }
+    if let Some(mut e) = lower.errors.pop() {
+        for other in lower.errors.drain(..) {
+            e.combine(other);
+        }
+        return Err(e);
+    }
+    Ok(Lowered {
+        ir: lower.ir,
+        hoisted: lower.hoisted,
+        start_values,
+    })
+}
 
 /// Whether the caller needs an expression's value.
 #[derive(Clone, Copy, PartialEq, Eq)]
