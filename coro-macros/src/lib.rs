@@ -1,10 +1,12 @@
 //! The `#[coro::coroutine]` attribute. Depend on the `coro` crate, which re-exports it.
 //!
-//! The expansion is a pipeline of small stages, each its own module, in the order data flows:
-//! [`args`] parses the attribute's options, [`check`] rejects what cannot work, [`signature`]
-//! prepares the outer fn's signature, [`lower`] explodes the statements that contain a yield
-//! into a graph of blocks ([`ir`]), [`liveness`] decides which locals each state saves, and
-//! [`emit`] writes the state enum and the step closure.
+//! The expansion is a pipeline of small stages, each its own module, in the order data flows
+//! (`expand.rs` is the driver): `args` parses the attribute's options, `check` rejects what
+//! cannot work, `signature` prepares the outer fn's signature, `lower` explodes the statements
+//! that contain a yield into a graph of blocks (`ir`), `liveness` decides which locals each state
+//! saves, `borrowck` reports a borrow of the coroutine's own local kept across a yield, `layout`
+//! decides the state machine's plan, and `emit` writes the state enum and the step closure.
+//! `syntax` holds what every stage knows about user code, Rust's binding rules among it.
 
 mod args;
 mod borrowck;
