@@ -556,3 +556,26 @@ fn moved_then_shadowed_and_reassigned_from_a_delegate() {
     assert_eq!(it.by_ref().collect::<Vec<_>>(), [1, 1]);
     assert_eq!(it.return_value(), Some(&3));
 }
+
+// The expansion writes a `let … else` block as the user wrote it: wrapped in braces again, it
+// made rustc warn about braces nobody wrote (`unused_braces`).
+#[deny(unused_braces)]
+#[coro::coroutine(yield = i32, resume = i32)]
+fn let_else_in_a_state_with_a_value(o: Option<i32>) -> i32 {
+    let kept = 10;
+    let Some(x) = o else { return -1 };
+    let r = yield_!(x);
+    kept + r
+}
+
+#[test]
+fn let_else_keeps_the_users_block() {
+    assert_eq!(
+        drive(let_else_in_a_state_with_a_value(Some(3)), [0, 4]),
+        ["yield 3", "return 14"]
+    );
+    assert_eq!(
+        drive(let_else_in_a_state_with_a_value(None), [0]),
+        ["return -1"]
+    );
+}

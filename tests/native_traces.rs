@@ -6,6 +6,9 @@
 mod common;
 use common::{log, take};
 
+#[path = "native_traces/bindings.rs"]
+mod bindings;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use coro::{Coroutine, CoroutineExt, CoroutineState};

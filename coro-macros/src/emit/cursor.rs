@@ -261,6 +261,13 @@ impl<'a> Emit<'a> {
 
     /// An `if` or a `match` whose arms lead to different places.
     pub(super) fn branch(&self, br: &Branch, cx: &mut ArmCtx) -> TokenStream {
+        // A binding of an arm (a `match` or `for` pattern, an `if let`) that shadows a local a
+        // state may still need takes a hidden name, as a shadowing `let` does.
+        for arm in &br.arms {
+            for &b in &arm.binds {
+                self.rename_arm_binding_if_shadowing(b, cx);
+            }
+        }
         let head = self.operand(
             &br.head,
             if br.kind == BranchKind::If {
@@ -270,6 +277,11 @@ impl<'a> Emit<'a> {
             },
             cx,
         );
+        let head = match br.kind {
+            // An `if let`'s bindings are made by its condition.
+            BranchKind::If => self.rename_condition_bindings(head, &br.arms[0].binds, cx),
+            BranchKind::Match => head,
+        };
         let mut arms = Vec::new();
         for arm in &br.arms {
             let saved = cx.names.clone();
@@ -278,21 +290,24 @@ impl<'a> Emit<'a> {
             let saved_closable = std::mem::take(&mut cx.closable);
             let saved_aliased = cx.aliased.clone();
             for &b in &arm.binds {
-                cx.names.insert(b, self.ir.locals[b].name.to_token_stream());
+                let spelled = self.arm_binding_spelling(b, cx);
+                cx.names.insert(b, spelled);
             }
+            // The guard sees the arm's bindings.
+            let guard = arm.guard.as_ref().map(|g| self.operand(g, Shape::Expr, cx));
             let mut cursor = Cursor::new(self.ir, arm.code);
             let body = self.seq(&mut cursor, cx);
             cx.path = saved_path;
             cx.closable = saved_closable;
             cx.aliased = saved_aliased;
             cx.names = saved;
-            let pat = &arm.pat;
-            let pat = match &arm.guard {
-                Some(g) => {
-                    let g = self.operand(g, Shape::Expr, cx);
-                    quote!(#pat if #g)
-                }
-                None => pat.clone(),
+            let pat = match br.kind {
+                BranchKind::If => arm.pat.clone(),
+                BranchKind::Match => self.rename_arm_pattern(&arm.pat, &arm.binds, cx),
+            };
+            let pat = match guard {
+                Some(g) => quote!(#pat if #g),
+                None => pat,
             };
             arms.push((pat, body));
         }

@@ -6,7 +6,7 @@
 //! the arm be written again (see `write_arms`).
 
 use super::*;
-use crate::syntax::substitute::rename_bindings;
+use crate::syntax::substitute::{rename_arm_bindings, rename_bindings, rename_condition_bindings};
 
 impl<'a> Emit<'a> {
     /// `let pat = init else { els };`, keeping what it shadows reachable for the states that
@@ -29,7 +29,13 @@ impl<'a> Emit<'a> {
         });
         let els = els.as_ref().map(|e| {
             let t = self.operand(e, Shape::Expr, cx);
-            quote!(else { #t })
+            // The `else` block as written: wrapping it again would make rustc warn about
+            // braces the user did not write.
+            if is_brace_block(&t) {
+                quote!(else #t)
+            } else {
+                quote!(else { #t })
+            }
         });
         // A new binding that shadows a tracked local: keep the old one reachable
         // under a hidden name, in case a later transition must save it. The
@@ -243,4 +249,108 @@ impl<'a> Emit<'a> {
             .filter(|(_, (l, hidden))| *hidden == cx.names[l].to_string())
             .collect()
     }
+
+    /// Marks a binding of a branch arm for renaming when it shadows a local that a state may
+    /// still need (an in-place arm first falls back to owning its fields).
+    pub(super) fn rename_arm_binding_if_shadowing(&self, b: LocalId, cx: &mut ArmCtx) {
+        let local = &self.ir.locals[b];
+        if local.hidden || cx.renames.renamed.contains(&b) {
+            return;
+        }
+        let name = local.name.to_string();
+        let shadows_kept = cx
+            .names
+            .iter()
+            .any(|(l, n)| *l != b && n.to_string() == name && self.may_be_saved_later(*l));
+        if !shadows_kept {
+            return;
+        }
+        if cx.in_place.is_some() {
+            cx.failed = true;
+        } else {
+            cx.renames.renamed.insert(b);
+        }
+    }
+
+    /// How an arm's binding is spelled: its hidden name when renamed.
+    pub(super) fn arm_binding_spelling(&self, b: LocalId, cx: &ArmCtx) -> TokenStream {
+        if cx.renames.renamed.contains(&b) {
+            renamed_name(self.ir, b).into_token_stream()
+        } else {
+            self.ir.locals[b].name.to_token_stream()
+        }
+    }
+
+    /// The renamed ones among `binds`, by their user name.
+    fn renamed_among(&self, binds: &[LocalId], cx: &ArmCtx) -> HashMap<String, Ident> {
+        binds
+            .iter()
+            .filter(|b| cx.renames.renamed.contains(b))
+            .map(|&b| (self.ir.locals[b].name.to_string(), renamed_name(self.ir, b)))
+            .collect()
+    }
+
+    /// A `match` arm's pattern with its renamed bindings.
+    pub(super) fn rename_arm_pattern(
+        &self,
+        pat: &TokenStream,
+        binds: &[LocalId],
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let renames = self.renamed_among(binds, cx);
+        if renames.is_empty() {
+            return pat.clone();
+        }
+        match rename_arm_bindings(pat, &renames) {
+            Some(p) => p,
+            None => {
+                self.cannot_rename(pat, &renames, cx);
+                pat.clone()
+            }
+        }
+    }
+
+    /// An `if` condition with the bindings its `let`s make renamed where they are.
+    pub(super) fn rename_condition_bindings(
+        &self,
+        head: TokenStream,
+        binds: &[LocalId],
+        cx: &mut ArmCtx,
+    ) -> TokenStream {
+        let renames = self.renamed_among(binds, cx);
+        if renames.is_empty() {
+            return head;
+        }
+        match rename_condition_bindings(&head, &renames) {
+            Some(h) => h,
+            None => {
+                self.cannot_rename(&head, &renames, cx);
+                head
+            }
+        }
+    }
+
+    fn cannot_rename(&self, at: &TokenStream, renames: &HashMap<String, Ident>, cx: &mut ArmCtx) {
+        let name = renames.keys().next().cloned().unwrap_or_default();
+        let span = at
+            .clone()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |t| t.span());
+        cx.errors.push(syn::Error::new(
+            span,
+            format!(
+                "#[coro::coroutine] cannot keep the outer `{name}` across a suspension point while this binding of `{name}` shadows it, and cannot rename the binding here; rename one of them"
+            ),
+        ));
+    }
+}
+
+/// Whether tokens are one `{ … }` group.
+fn is_brace_block(t: &TokenStream) -> bool {
+    let mut it = t.clone().into_iter();
+    matches!(
+        (it.next(), it.next()),
+        (Some(proc_macro2::TokenTree::Group(g)), None) if g.delimiter() == proc_macro2::Delimiter::Brace
+    )
 }

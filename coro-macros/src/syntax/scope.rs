@@ -132,6 +132,18 @@ pub fn format_captures(s: &str) -> Vec<String> {
     out
 }
 
+/// Where a std formatting macro takes its format string (the argument whose inline captures
+/// `"{x}"` read names), by the macro's name; `None` for any other macro.
+pub fn format_string_index(macro_name: &str) -> Option<usize> {
+    match macro_name {
+        "print" | "println" | "eprint" | "eprintln" | "format" | "format_args" | "panic"
+        | "unreachable" | "todo" | "unimplemented" => Some(0),
+        "write" | "writeln" | "assert" | "debug_assert" => Some(1),
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Some(2),
+        _ => None,
+    }
+}
+
 /// The names bound inside the code being walked, innermost last, each with what the walker
 /// records of it (`()` when it only needs to know the name is taken).
 #[derive(Clone)]

@@ -23,7 +23,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Ident, Pat, Token};
 
-use crate::syntax::scope::{format_captures, Scopes};
+use crate::syntax::scope::{format_captures, format_string_index, Scopes};
 
 /// What a token stream holds, so it can be parsed back.
 #[derive(Clone, Copy)]
@@ -43,7 +43,7 @@ pub fn deref(tokens: &TokenStream, shape: Shape, names: &HashSet<String>) -> Opt
     if map.is_empty() || !mentions_any(tokens, &map) {
         return Some(tokens.clone());
     }
-    Substitute::new(&map, None, false).run(tokens, shape)
+    Substitute::new(&map, Fresh::None, false).run(tokens, shape)
 }
 
 /// Rewrites uses of each name in `renames` to its new name; `None` when the code cannot be
@@ -60,7 +60,7 @@ pub fn rename(
     if map.is_empty() || !mentions_any(tokens, &map) {
         return Some(tokens.clone());
     }
-    Substitute::new(&map, None, true).run(tokens, shape)
+    Substitute::new(&map, Fresh::None, true).run(tokens, shape)
 }
 
 /// The renamed bindings in scope at each `__coro_jump!(n)` placeholder, by `n`: the value an
@@ -78,9 +78,32 @@ pub fn rename_inner_bindings(
     avoid: &HashSet<String>,
 ) -> Option<(TokenStream, JumpRenames)> {
     let no_uses = HashMap::new();
-    let mut v = Substitute::new(&no_uses, Some(avoid), true);
+    let mut v = Substitute::new(&no_uses, Fresh::Counted(avoid), true);
     let out = v.run(tokens, shape)?;
     Some((out, v.jump_renames))
+}
+
+/// Renames the bindings that the `let`s of an `if` condition make (also in a chain) and their
+/// uses after them, each named in `renames` to its new name; uses of those names before the
+/// `let` are left alone. `None` when the condition cannot be rewritten safely.
+pub fn rename_condition_bindings(
+    tokens: &TokenStream,
+    renames: &HashMap<String, Ident>,
+) -> Option<TokenStream> {
+    let no_uses = HashMap::new();
+    Substitute::new(&no_uses, Fresh::Given(renames), true).run(tokens, Shape::IfHead)
+}
+
+/// Renames the bindings of a `match` arm's pattern (or-patterns included) named in `renames`;
+/// `None` if the pattern does not parse.
+pub fn rename_arm_bindings(
+    pat: &TokenStream,
+    renames: &HashMap<String, Ident>,
+) -> Option<TokenStream> {
+    let mut pat =
+        syn::parse::Parser::parse2(Pat::parse_multi_with_leading_vert, pat.clone()).ok()?;
+    rename_pattern(&mut pat, renames);
+    Some(pat.into_token_stream())
 }
 
 /// Rewrites the bindings of a `let` pattern (with its type, if any) named in `renames` to their
@@ -135,11 +158,22 @@ fn mentions_any<V>(tokens: &TokenStream, names: &HashMap<String, V>) -> bool {
     })
 }
 
+/// Which bindings made inside the rewritten code get a new name.
+#[derive(Clone, Copy)]
+enum Fresh<'a> {
+    /// None: they are the user's, and their uses are left alone.
+    None,
+    /// Those of these names, each a fresh hidden name (`__inner_x_1`).
+    Counted(&'a HashSet<String>),
+    /// Those named here, each the name given.
+    Given(&'a HashMap<String, Ident>),
+}
+
 struct Substitute<'a> {
     /// What uses of names bound outside the code become.
     map: &'a HashMap<String, Replacement>,
-    /// Names whose bindings inside the code get fresh names.
-    fresh_for: Option<&'a HashSet<String>>,
+    /// Which bindings inside the code get new names.
+    fresh: Fresh<'a>,
     /// The bindings of the code in scope: the user's own (`None`, uses left alone) or renamed
     /// (`Some(new name)`).
     scopes: Scopes<Option<Ident>>,
@@ -153,14 +187,10 @@ struct Substitute<'a> {
 }
 
 impl<'a> Substitute<'a> {
-    fn new(
-        map: &'a HashMap<String, Replacement>,
-        fresh_for: Option<&'a HashSet<String>>,
-        captures_fail: bool,
-    ) -> Self {
+    fn new(map: &'a HashMap<String, Replacement>, fresh: Fresh<'a>, captures_fail: bool) -> Self {
         Substitute {
             map,
-            fresh_for,
+            fresh,
             scopes: Scopes::default(),
             captures_fail,
             fresh_count: 0,
@@ -223,19 +253,23 @@ impl<'a> Substitute<'a> {
     /// Brings the bindings of `pat` into scope, renaming those that need a fresh name.
     fn bind(&mut self, pat: &mut Pat) {
         let mut renames = HashMap::new();
-        let (fresh_for, count) = (self.fresh_for, &mut self.fresh_count);
+        let (fresh, count) = (self.fresh, &mut self.fresh_count);
         self.scopes.bind(pat, |b| {
             let name = b.ident.to_string();
-            if !fresh_for.is_some_and(|f| f.contains(&name)) {
-                return None;
-            }
-            *count += 1;
-            let fresh = Ident::new(
-                &format!("__inner_{name}_{count}"),
-                proc_macro2::Span::mixed_site(),
-            );
-            renames.insert(name, fresh.clone());
-            Some(fresh)
+            let new = match fresh {
+                Fresh::None => return None,
+                Fresh::Counted(names) if names.contains(&name) => {
+                    *count += 1;
+                    Ident::new(
+                        &format!("__inner_{name}_{count}"),
+                        proc_macro2::Span::mixed_site(),
+                    )
+                }
+                Fresh::Given(given) if given.contains_key(&name) => given[&name].clone(),
+                Fresh::Counted(_) | Fresh::Given(_) => return None,
+            };
+            renames.insert(name, new.clone());
+            Some(new)
         });
         if !renames.is_empty() {
             rename_pattern(pat, &renames);
@@ -385,23 +419,56 @@ impl VisitMut for Substitute<'_> {
             return;
         }
         let rewritten = self.rewritten_names();
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        let format_at = name.as_deref().and_then(format_string_index);
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
-                // A format string that captures a rewritten name (`"{x}"`) cannot be reached.
-                let captures = |a: &Expr| match a {
-                    Expr::Lit(syn::ExprLit {
+                // A format string's inline captures (`"{x}"`) of a rewritten name are written
+                // out as named arguments (`x = __renamed_x`) in std's formatting macros; in
+                // another macro, or in a string that is not the format string, they cannot be
+                // reached.
+                let named: HashSet<String> = args
+                    .iter()
+                    .filter_map(named_argument)
+                    .map(|i| i.to_string())
+                    .collect();
+                let mut captured = Vec::new();
+                for (i, a) in args.iter().enumerate() {
+                    let Expr::Lit(syn::ExprLit {
                         lit: syn::Lit::Str(l),
                         ..
-                    }) => format_captures(&l.value())
-                        .iter()
-                        .any(|n| rewritten.contains_key(n)),
-                    _ => false,
-                };
-                if self.captures_fail && args.iter().any(captures) {
-                    self.failed = true;
+                    }) = a
+                    else {
+                        continue;
+                    };
+                    for n in format_captures(&l.value()) {
+                        if !rewritten.contains_key(&n) || named.contains(&n) {
+                            continue;
+                        }
+                        if Some(i) == format_at {
+                            if !captured.contains(&n) {
+                                captured.push(n);
+                            }
+                        } else if self.captures_fail {
+                            self.failed = true;
+                        }
+                    }
                 }
                 for a in args.iter_mut() {
-                    self.visit_expr_mut(a);
+                    let is_named = format_at.is_some() && named_argument(a).is_some();
+                    match a {
+                        // `name = value` names an argument: only the value is code.
+                        Expr::Assign(assign) if is_named => self.visit_expr_mut(&mut assign.right),
+                        a => self.visit_expr_mut(a),
+                    }
+                }
+                if self.captures_fail {
+                    for n in captured {
+                        let ident = Ident::new(&n, mac.path.segments[0].ident.span());
+                        if let Some(value) = self.replacement(&n, &ident) {
+                            args.push(syn::parse_quote!(#ident = #value));
+                        }
+                    }
                 }
                 mac.tokens = args.to_token_stream();
             }
@@ -415,6 +482,17 @@ impl VisitMut for Substitute<'_> {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// The name of a formatting macro's named argument (`x = value`).
+fn named_argument(a: &Expr) -> Option<&Ident> {
+    match a {
+        Expr::Assign(assign) => match &*assign.left {
+            Expr::Path(p) if p.qself.is_none() => p.path.get_ident(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -511,9 +589,26 @@ mod tests {
     }
 
     #[test]
-    fn a_format_string_that_may_capture_a_renamed_name_fails() {
-        assert_eq!(renamed(quote!(println!("{x}");), Shape::Stmt), "FAILED");
-        assert_eq!(renamed(quote!(println!("{x:?}");), Shape::Stmt), "FAILED");
+    fn a_format_string_capturing_a_renamed_name_gets_a_named_argument() {
+        assert_eq!(
+            renamed(quote!(println!("{x}");), Shape::Stmt),
+            "println ! (\"{x}\" , x = __renamed_x) ;"
+        );
+        assert_eq!(
+            renamed(quote!(write!(out, "{x:?} {x}");), Shape::Stmt),
+            "write ! (out , \"{x:?} {x}\" , x = __renamed_x) ;"
+        );
+        // An explicit named argument is not a capture: only its value is code.
+        assert_eq!(
+            renamed(quote!(println!("{x}", x = x + 1);), Shape::Stmt),
+            "println ! (\"{x}\" , x = __renamed_x + 1) ;"
+        );
+        // Another macro's string, or a string that is not the format string, cannot be reached.
+        assert_eq!(renamed(quote!(log_it!("{x}");), Shape::Stmt), "FAILED");
+        assert_eq!(
+            renamed(quote!(println!("{}", "{x}");), Shape::Stmt),
+            "FAILED"
+        );
         // A string that only contains the name's letters is not a capture.
         assert_eq!(
             renamed(quote!(panic!("x1 {}", x);), Shape::Stmt),
@@ -597,7 +692,7 @@ mod tests {
                 }),
                 Shape::Expr
             ),
-            "FAILED"
+            "{ let __inner_d_1 = 1 ; println ! (\"{d}\" , d = __inner_d_1) }"
         );
     }
 }
