@@ -80,7 +80,7 @@ def replace_macro(body, name, fmt):
 def native(src):
     """The module's items with each coroutine fn written as a native coroutine."""
     out, i = [], 0
-    head = re.compile(r'#\[coro::coroutine\(yield = u8, resume = u8\)\]\s*(#\[[^\]]*\]\s*)*fn (\w+)\(([^)]*)\) -> u8 \{')
+    head = re.compile(r'#\[coro::coroutine\(yield = u8, resume = u8\)\]\s*(#\[[^\]]*\]\s*)*((?:pub )?fn) (\w+)(<[^>]*>)?\(([^)]*)\) -> u8 \{')
     while True:
         m = head.search(src, i)
         if not m: out.append(src[i:]); break
@@ -90,8 +90,11 @@ def native(src):
         body = src[open_ + 1:end - 1]
         body = replace_macro(body, 'yield_', lambda e: '(yield (%s))' % (e if e.strip() else '0'))
         body = body.replace('yield_from!(', 'yield_from!(')
-        out.append('fn %s(%s) -> impl Coroutine<u8, Yield = u8, Return = u8> + Unpin {\n'
-                   '    #[coroutine] move |_: u8| -> u8 {%s}\n}' % (m.group(2), m.group(3), body))
+        generics, params = m.group(4) or '', m.group(5)
+        lifetime = re.search(r"'\w+", generics)
+        borrows = ' + ' + lifetime.group(0) if lifetime else (" + '_" if '&' in params else '')
+        out.append('%s %s%s(%s) -> impl Coroutine<u8, Yield = u8, Return = u8> + Unpin%s {\n'
+                   '    #[coroutine] move |_: u8| -> u8 {%s}\n}' % (m.group(2), m.group(3), generics, params, borrows, body))
         i = end
     return ''.join(out)
 

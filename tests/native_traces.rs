@@ -8,6 +8,12 @@ use common::{log, take};
 
 #[path = "native_traces/bindings.rs"]
 mod bindings;
+#[path = "native_traces/borrows.rs"]
+mod borrows;
+#[path = "native_traces/formats.rs"]
+mod formats;
+#[path = "native_traces/threading.rs"]
+mod threading;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

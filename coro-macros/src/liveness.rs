@@ -98,10 +98,11 @@ pub fn analyse(ir: &Ir) -> Liveness {
                 .iter()
                 .copied()
                 .filter(|l| {
-                    // A dead local is kept only for its drop, which a `Copy` value has not.
+                    // A dead local is kept only for its drop, which a `Copy` value, a `&mut`
+                    // reference or a borrowing iterator has not.
                     block.kind == BlockKind::Start
                         || live_in[b].contains(l)
-                        || !(moved_in[b].contains(l) || ir.locals[*l].copy)
+                        || !(moved_in[b].contains(l) || ir.locals[*l].nothing_to_drop())
                 })
                 .collect()
         })

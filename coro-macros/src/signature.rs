@@ -20,6 +20,8 @@ pub struct Param {
     pub owned: bool,
     /// Declared with a primitive type (`u64`, `bool`…), so `Copy`.
     pub copy: bool,
+    /// Known to have nothing to drop (a `&mut` reference).
+    pub trivial_drop: bool,
     /// The expression that moves it into the start state, in the outer fn.
     pub outer: TokenStream,
     pub mutable: bool,
@@ -124,7 +126,9 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                     outer: quote!(self),
                     mutable,
                     owned: r.reference.is_none() && r.colon_token.is_none(),
-                    copy: false,
+                    // `&self` is a shared reference, `&mut self` one with nothing to drop.
+                    copy: r.reference.is_some() && r.mutability.is_none(),
+                    trivial_drop: r.reference.is_some(),
                 });
             }
             FnArg::Typed(t) => match &mut *t.pat {
@@ -135,7 +139,8 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         outer: p.ident.to_token_stream(),
                         mutable,
                         owned: owned_type(&t.ty),
-                        copy: crate::syntax::guess::primitive_type(&t.ty),
+                        copy: crate::syntax::guess::surely_copy(&t.ty),
+                        trivial_drop: matches!(&*t.ty, Type::Reference(_)),
                     });
                 }
                 pat => {
@@ -149,6 +154,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         mutable: false,
                         owned: false,
                         copy: false,
+                        trivial_drop: false,
                     });
                 }
             },

@@ -46,7 +46,7 @@ fn running_sum() {
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
                     match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(unused_mut, unused_variables)]
+                        #[allow(unused_mut, unused_variables, unused_braces)]
                         State::Start { start } => {
                             ::core::mem::drop(__arg);
                             let __block = {
@@ -84,7 +84,7 @@ fn running_sum() {
                                 );
                             }
                         }
-                        #[allow(unused_mut, unused_variables)]
+                        #[allow(unused_mut, unused_variables, unused_braces)]
                         State::AfterYield1 { total: __saved_total, iter: __saved_iter } => {
                             let __block = {
                                 let mut total = __saved_total;
@@ -170,7 +170,7 @@ fn countdown_iterator() {
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
                     match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(unused_mut, unused_variables)]
+                        #[allow(unused_mut, unused_variables, unused_braces)]
                         State::Start { n } => {
                             ::core::mem::drop(__arg);
                             let __block = {
@@ -204,7 +204,7 @@ fn countdown_iterator() {
                                 );
                             }
                         }
-                        #[allow(unused_mut, unused_variables)]
+                        #[allow(unused_mut, unused_variables, unused_braces)]
                         State::AfterYield1 { i: __saved_i } => {
                             let __block = {
                                 let mut i = __saved_i;
@@ -281,7 +281,7 @@ fn delegation_and_branches() {
                         ::coro::__private::AssertUnwindSafe(|| {
                             '__dispatch: loop {
                                 match &mut __state {
-                                    #[allow(unused_mut, unused_variables)]
+                                    #[allow(unused_mut, unused_variables, unused_braces)]
                                     State::Start { .. } => {
                                         let State::Start { flag } = ::core::mem::replace(
                                             &mut __state,
@@ -341,7 +341,7 @@ fn delegation_and_branches() {
                                             }
                                         }
                                     }
-                                    #[allow(unused_mut, unused_variables)]
+                                    #[allow(unused_mut, unused_variables, unused_braces)]
                                     State::AfterYieldFrom1 { delegate: __delegate } => {
                                         let __sent = __arg;
                                         let __returned = '__then1: {
@@ -380,7 +380,7 @@ fn delegation_and_branches() {
                                             continue '__dispatch;
                                         }
                                     }
-                                    #[allow(unused_mut, unused_variables)]
+                                    #[allow(unused_mut, unused_variables, unused_braces)]
                                     State::Join2 { .. } => {
                                         let State::Join2 { value: __saved_value } = ::core::mem::replace(
                                             &mut __state,
@@ -464,7 +464,7 @@ fn method_with_question_mark() {
                     let __step = ::coro::__private::catch_unwind(
                         ::coro::__private::AssertUnwindSafe(|| {
                             match &mut __state {
-                                #[allow(unused_mut, unused_variables)]
+                                #[allow(unused_mut, unused_variables, unused_braces)]
                                 State::Start { .. } => {
                                     let State::Start { self_: __self } = ::core::mem::replace(
                                         &mut __state,
@@ -520,7 +520,7 @@ fn method_with_question_mark() {
                                         );
                                     }
                                 }
-                                #[allow(unused_mut, unused_variables)]
+                                #[allow(unused_mut, unused_variables, unused_braces)]
                                 State::AfterYield1 { self_: __self, n, iter: __iter } => {
                                     ::core::mem::drop(__arg);
                                     '__then1: {

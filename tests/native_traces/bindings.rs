@@ -3,6 +3,9 @@
 //! touch that local. Traces recorded from rustc's coroutines by
 //! `scripts/record-native-traces.py tests/native_traces/bindings.rs`.
 
+// Written the way users write it (reborrows, `format!`), and `|| f()` for the trace recorder.
+#![allow(clippy::redundant_closure, clippy::useless_format, clippy::borrow_deref_ref)]
+
 use super::{check, log};
 
 struct B(&'static str);

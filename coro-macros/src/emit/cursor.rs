@@ -3,7 +3,7 @@
 //! into the arm.
 
 use super::*;
-use crate::ir::walk::branch_jump_targets;
+use crate::ir::walk::{bound_in_branch, branch_jump_targets};
 use quote::quote_spanned;
 
 impl<'a> Emit<'a> {
@@ -58,9 +58,14 @@ impl<'a> Emit<'a> {
                 }
                 Node::Term(Term::Branch(br)) => {
                     cursor.index += 1;
+                    // The target's code is written after the branch, where the names bound
+                    // inside the branch are gone: it may not keep one of those locals (a
+                    // loop's binding bound again inside would be read as its old value).
+                    let bound = bound_in_branch(self.ir, br);
                     let hoisted = branch_jump_targets(self.ir, br)
                         .into_iter()
                         .filter(|t| !cx.labels.iter().any(|(l, ..)| l == t))
+                        .filter(|t| !cx.plan.fields[*t].iter().any(|l| bound.contains(l)))
                         .find(|t| self.can_splice(*t, cx));
                     let Some(target) = hoisted else {
                         out.extend(self.branch(br, cx));

@@ -34,11 +34,23 @@ pub struct Local {
     pub hidden: bool,
     /// Known to own its value (not a reference), so `x.iter()` borrows the local itself.
     pub owned: bool,
-    /// Known to be `Copy` (a number, `bool` or `char`): using it by value does not move it.
+    /// Known to be `Copy` (a number, `bool`, `char`, a shared reference): using it by value
+    /// does not move it.
     pub copy: bool,
+    /// Known to have nothing to drop though not `Copy` (a `&mut` reference, a std iterator
+    /// that borrows): once dead, no state needs to keep it for its drop, as in rustc's
+    /// coroutines (see [`Local::nothing_to_drop`]).
+    pub trivial_drop: bool,
     /// Its type is fixed by where its value comes from, not inferred from it (a `yield_from!`'s
     /// result is the delegate's `Return`), so copies of the code that binds it agree on it.
     pub typed: bool,
+}
+
+impl Local {
+    /// Whether, once dead, no state needs to keep it for its drop.
+    pub fn nothing_to_drop(&self) -> bool {
+        self.copy || self.trivial_drop
+    }
 }
 
 /// A lexical scope of the user's program that the lowering split across blocks.

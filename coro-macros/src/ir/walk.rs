@@ -156,6 +156,22 @@ pub fn bound_names_in(ir: &Ir, code: CodeId) -> HashSet<String> {
     out
 }
 
+/// The locals bound by a branch: its arms' patterns and the `let`s in their code, also in
+/// nested branches. A loop's binding is bound again on each pass, so a jump out of the branch
+/// sees a new value of it.
+pub fn bound_in_branch(ir: &Ir, br: &super::Branch) -> HashSet<LocalId> {
+    let mut out = HashSet::new();
+    for arm in &br.arms {
+        out.extend(arm.binds.iter().copied());
+        walk(ir, arm.code, Embedded::Skip, &mut |v| match v {
+            Visit::Node(Node::Let { binds, .. }) => out.extend(binds.iter().copied()),
+            Visit::Arm(arm) => out.extend(arm.binds.iter().copied()),
+            _ => {}
+        });
+    }
+    out
+}
+
 /// Locals possibly moved somewhere in this code (an operand's moves count those of the exits
 /// embedded in it).
 pub fn moves_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {

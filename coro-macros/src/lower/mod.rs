@@ -58,6 +58,7 @@ pub fn lower_fn(
         let l = lower.declare(p.name.clone(), p.mutable, false);
         lower.ir.locals[l].owned = p.owned;
         lower.ir.locals[l].copy = p.copy;
+        lower.ir.locals[l].trivial_drop = p.trivial_drop;
         start_values.push((l, p.outer.clone()));
     }
     lower.start();
@@ -185,6 +186,7 @@ impl<'a> Lowerer<'a> {
             hidden: is_hidden,
             owned: false,
             copy: false,
+            trivial_drop: false,
             typed: false,
         });
         self.ir.scopes[scope].locals.push(id);

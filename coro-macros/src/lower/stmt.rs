@@ -8,7 +8,10 @@ use syn::{Block, Expr, Local, Pat, Stmt};
 use super::{plain, Lowerer, Want};
 use crate::ir::*;
 use crate::syntax::detect::{block_yields, expr_yields, yield_kind};
-use crate::syntax::guess::{primitive_type, visibly_copy};
+use crate::syntax::guess::{
+    borrowing_method, keeps_borrow, owned_annotation, primitive_type, trivially_dropped,
+    visibly_copy,
+};
 use crate::syntax::scope::pattern_bindings;
 
 impl Lowerer<'_> {
@@ -163,20 +166,28 @@ impl Lowerer<'_> {
                 }
                 None => (None, None),
             };
+            // A type written on the `let` that cannot hold a borrow settles it.
+            let annotated_owned = matches!(pat, Pat::Type(t) if owned_annotation(&t.ty));
             let borrows = local
                 .init
                 .as_ref()
+                .filter(|_| !annotated_owned)
                 .and_then(|i| self.borrowed_local(&i.expr));
             let owned = local.init.as_ref().is_some_and(|i| visibly_owned(&i.expr));
             let copy = match pat {
                 Pat::Type(t) => primitive_type(&t.ty),
                 _ => local.init.as_ref().is_some_and(|i| visibly_copy(&i.expr)),
             };
+            let trivial_drop = local
+                .init
+                .as_ref()
+                .is_some_and(|i| trivially_dropped(&i.expr));
             let binds = self.bind_pattern(pat, init.is_none());
             if let [single] = binds.as_slice() {
                 self.ir.locals[*single].borrows = borrows;
                 self.ir.locals[*single].owned = owned;
                 self.ir.locals[*single].copy = copy;
+                self.ir.locals[*single].trivial_drop = trivial_drop;
             }
             self.push(Node::Let {
                 pat: pat_tokens(pat),
@@ -351,53 +362,41 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// The local a value borrows, when that is visible in the syntax: `&x`, `&mut x.field`,
-    /// `x.iter()`, `self.name.chars()`, `v.iter().map(…)` (the first method decides).
+    /// The local of this coroutine that a value surely borrows, when that is visible in the
+    /// syntax: `&x` (any local), or `&x.field`, `&x[i]`, `x.iter()`, `x.name.chars().rev()`
+    /// on a local known to own its value. A borrowing method counts only when every method after
+    /// it is an adapter that keeps the borrow (`v.iter().map(…)`): `v.iter().sum()` or
+    /// `line.split(',').count()` may hold none. A projection through a reference (a `&T`
+    /// parameter, `&*p`) borrows what it points to, not the local: that is rustc's to judge.
     pub fn borrowed_local(&self, e: &Expr) -> Option<LocalId> {
-        const BORROWING: &[&str] = &[
-            "iter",
-            "iter_mut",
-            "chars",
-            "bytes",
-            "char_indices",
-            "lines",
-            "split",
-            "split_whitespace",
-            "splitn",
-            "rsplit",
-            "windows",
-            "chunks",
-            "chunks_exact",
-            "keys",
-            "values",
-            "values_mut",
-            "drain",
-            "as_str",
-            "as_slice",
-            "as_bytes",
-            "as_ref",
-            "as_mut",
-            "as_deref",
-            "as_deref_mut",
-        ];
         let mut base = e;
-        // Walk down a method chain to its first call.
-        let mut first_method: Option<String> = None;
+        // Walk down a method chain to its first call, outermost method first.
+        let mut methods: Vec<String> = Vec::new();
         while let Expr::MethodCall(m) = base {
-            first_method = Some(m.method.to_string());
+            methods.push(m.method.to_string());
             base = &m.receiver;
         }
-        let by_method = first_method.is_some();
-        match (&first_method, base) {
-            (Some(m), _) if !BORROWING.contains(&m.as_str()) => return None,
-            (None, Expr::Reference(r)) => base = &r.expr,
-            (None, _) => return None,
-            _ => {}
+        let by_method = !methods.is_empty();
+        if let Some((first, later)) = methods.split_last() {
+            if !borrowing_method(first) || !later.iter().all(|m| keeps_borrow(m)) {
+                return None;
+            }
+        } else if let Expr::Reference(r) = base {
+            base = &r.expr;
+        } else {
+            return None;
         }
+        let mut projected = false;
         loop {
             match base {
-                Expr::Field(f) => base = &f.base,
-                Expr::Index(i) => base = &i.expr,
+                Expr::Field(f) => {
+                    base = &f.base;
+                    projected = true;
+                }
+                Expr::Index(i) => {
+                    base = &i.expr;
+                    projected = true;
+                }
                 Expr::Paren(p) => base = &p.expr,
                 _ => break,
             }
@@ -408,9 +407,9 @@ impl Lowerer<'_> {
             }
             _ => return None,
         };
-        // A method call borrows the local itself only if it owns its value; `text.split(…)` on
-        // a `&str` parameter borrows what `text` points to, which is fine.
-        if by_method && !self.ir.locals[local].owned {
+        // Through a method or a projection, only a local known to own its value is borrowed
+        // itself; `text.split(…)` on a `&str` parameter borrows what `text` points to.
+        if (by_method || projected) && !self.ir.locals[local].owned {
             return None;
         }
         Some(local)
@@ -421,6 +420,8 @@ impl Lowerer<'_> {
 /// `x.to_string()`, `….collect()`): for the borrow-across-yield diagnostic.
 pub fn visibly_owned(e: &Expr) -> bool {
     match e {
+        // A struct, tuple or array made here is a value of the coroutine's own.
+        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) => true,
         Expr::Macro(m) => m
             .mac
             .path

@@ -186,3 +186,140 @@ pub fn consumes_receiver(method: &str) -> bool {
 pub fn borrows_arguments(name: &str) -> bool {
     BORROWING_MACROS.contains(&name)
 }
+
+/// Methods of std whose result borrows their receiver: iterators, slices and views.
+const BORROWING_METHODS: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "chars",
+    "bytes",
+    "char_indices",
+    "lines",
+    "split",
+    "split_whitespace",
+    "splitn",
+    "rsplit",
+    "windows",
+    "chunks",
+    "chunks_exact",
+    "keys",
+    "values",
+    "values_mut",
+    "drain",
+    "as_str",
+    "as_slice",
+    "as_bytes",
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+];
+
+/// Iterator and string adapters of std whose result keeps the borrow of the value they adapt.
+const BORROW_KEEPING_ADAPTERS: &[&str] = &[
+    "map",
+    "filter",
+    "filter_map",
+    "enumerate",
+    "rev",
+    "skip",
+    "take",
+    "step_by",
+    "peekable",
+    "chain",
+    "zip",
+    "cycle",
+    "fuse",
+    "inspect",
+    "skip_while",
+    "take_while",
+    "map_while",
+    "flat_map",
+    "flatten",
+    "copied",
+    "cloned",
+    "scan",
+    "by_ref",
+    "trim",
+    "trim_start",
+    "trim_end",
+];
+
+/// Whether a method's result borrows its receiver (`iter`, `chars`, `as_str`…).
+pub fn borrowing_method(method: &str) -> bool {
+    BORROWING_METHODS.contains(&method)
+}
+
+/// Whether a method's result keeps the borrow its receiver holds (`map`, `rev`, `trim`…).
+pub fn keeps_borrow(method: &str) -> bool {
+    BORROW_KEEPING_ADAPTERS.contains(&method)
+}
+
+/// Whether a value visibly has nothing to drop: a reference (`&x`, `&mut x`), or a chain of
+/// std's borrowing methods and adapters (`v.iter().rev()`, `s.chars()`), whose iterators have
+/// no destructor (but `drain`'s does, and a `move` closure may own something that has).
+pub fn trivially_dropped(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(_) => true,
+        Expr::Paren(p) => trivially_dropped(&p.expr),
+        Expr::MethodCall(_) => {
+            let mut methods = Vec::new();
+            let mut base = e;
+            while let Expr::MethodCall(m) = base {
+                if m.args
+                    .iter()
+                    .any(|a| matches!(a, Expr::Closure(c) if c.capture.is_some()))
+                {
+                    return false;
+                }
+                methods.push(m.method.to_string());
+                base = &m.receiver;
+            }
+            let Some((first, later)) = methods.split_last() else {
+                return false;
+            };
+            first != "drain" && borrowing_method(first) && later.iter().all(|m| keeps_borrow(m))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a type written on a `let` visibly cannot hold a borrow: no reference, no lifetime,
+/// and only std's owning types (`i32`, `String`, `Vec<String>`, `Option<u8>`…).
+pub fn owned_annotation(ty: &Type) -> bool {
+    const OWNING: &[&str] = &[
+        "String", "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet", "Box", "Option",
+        "Result", "Rc", "Arc",
+    ];
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.iter().all(|seg| {
+            let name = seg.ident.to_string();
+            let known = primitive_type(ty) && p.path.segments.len() == 1
+                || OWNING.contains(&name.as_str())
+                || [
+                    "std",
+                    "alloc",
+                    "collections",
+                    "vec",
+                    "string",
+                    "rc",
+                    "sync",
+                    "boxed",
+                ]
+                .contains(&name.as_str());
+            known
+                && match &seg.arguments {
+                    syn::PathArguments::None => true,
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().all(|arg| match arg {
+                        syn::GenericArgument::Type(t) => owned_annotation(t),
+                        _ => false,
+                    }),
+                    syn::PathArguments::Parenthesized(_) => false,
+                }
+        }),
+        Type::Tuple(t) => t.elems.iter().all(owned_annotation),
+        Type::Array(a) => owned_annotation(&a.elem),
+        Type::Paren(p) => owned_annotation(&p.elem),
+        _ => false,
+    }
+}
