@@ -122,6 +122,7 @@ def main(path):
     items = src.split('// --- tests ---')[0]
     items = re.sub(r'^\s*use .*?;\s*$', '', items, flags=re.M)
     items = re.sub(r'^\s*//!.*$', '', items, flags=re.M)
+    items = re.sub(r'#!\[[^\]]*\]', '', items)
     found = checks(src)
     main_body = []
     for n, (_, _, call, cases) in enumerate(found):

@@ -12,6 +12,8 @@ mod bindings;
 mod borrows;
 #[path = "native_traces/formats.rs"]
 mod formats;
+#[path = "native_traces/hand_driven.rs"]
+mod hand_driven;
 #[path = "native_traces/threading.rs"]
 mod threading;
 

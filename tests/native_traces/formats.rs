@@ -4,7 +4,11 @@
 //! `scripts/record-native-traces.py tests/native_traces/formats.rs`.
 
 // Written the way users write it (reborrows, `format!`), and `|| f()` for the trace recorder.
-#![allow(clippy::redundant_closure, clippy::useless_format, clippy::borrow_deref_ref)]
+#![allow(
+    clippy::redundant_closure,
+    clippy::useless_format,
+    clippy::borrow_deref_ref
+)]
 
 use super::{check, log};
 

@@ -85,6 +85,8 @@ impl Lowerer<'_> {
             self.extract_in(place, pure_so_far, fx);
             return;
         }
+        // Whether it has nothing to drop, read before its own temporaries are named.
+        let trivial_drop = crate::syntax::guess::trivially_dropped(place);
         // Its own leading temporaries first (`make().part().id()`).
         let mut inner = Effects::default();
         self.extract_in(place, pure_so_far, &mut inner);
@@ -92,6 +94,7 @@ impl Lowerer<'_> {
         let mut op = self.verbatim_expr(place);
         op.effects.merge(&inner);
         let t = self.temp("tmp", true);
+        self.ir.locals[t].trivial_drop = trivial_drop;
         fx.uses.insert(t);
         if consumed {
             fx.moves.insert(t);

@@ -175,6 +175,10 @@ pub fn consumes_receiver(method: &str) -> bool {
         "join",
         "cloned",
         "copied",
+        // `Coroutine::resume` and `Future::poll` take `self: Pin<&mut Self>`: the `Pin` is
+        // consumed by the call (`Pin::new(&mut sub).resume(())`).
+        "resume",
+        "poll",
     ];
     EXACT.contains(&method)
         || method.starts_with("into")
@@ -261,6 +265,13 @@ pub fn keeps_borrow(method: &str) -> bool {
 pub fn trivially_dropped(e: &Expr) -> bool {
     match e {
         Expr::Reference(_) => true,
+        // `Pin::new(&mut x)`: a pinned reference.
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if {
+                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                segs.ends_with(&["Pin".to_string(), "new".to_string()])
+            }) && matches!(c.args.first(), Some(Expr::Reference(_)))
+        }
         Expr::Paren(p) => trivially_dropped(&p.expr),
         Expr::MethodCall(_) => {
             let mut methods = Vec::new();
