@@ -87,7 +87,7 @@ def native(src):
         out.append(src[i:m.start()])
         open_ = m.end() - 1
         end = matching(src, open_)
-        body = src[open_ + 1:end - 1]
+        body = native(src[open_ + 1:end - 1])  # nested coroutine fns too
         body = replace_macro(body, 'yield_', lambda e: '(yield (%s))' % (e if e.strip() else '0'))
         body = body.replace('yield_from!(', 'yield_from!(')
         generics, params = m.group(4) or '', m.group(5)

@@ -14,6 +14,8 @@ mod borrows;
 mod formats;
 #[path = "native_traces/hand_driven.rs"]
 mod hand_driven;
+#[path = "native_traces/items.rs"]
+mod items;
 #[path = "native_traces/threading.rs"]
 mod threading;
 

@@ -155,6 +155,12 @@ impl<'ast> Visit<'ast> for Checker {
         self.inside(Context::Async, |s| syn::visit::visit_expr_async(s, a));
     }
     fn visit_item(&mut self, i: &'ast syn::Item) {
+        // A nested `#[coro::coroutine]` fn is a coroutine of its own: its attribute rewrites it.
+        if let syn::Item::Fn(f) = i {
+            if f.attrs.iter().any(is_coroutine_attribute) {
+                return;
+            }
+        }
         self.inside(Context::NestedFn, |s| syn::visit::visit_item(s, i));
     }
     fn visit_expr_const(&mut self, c: &'ast syn::ExprConst) {
@@ -171,6 +177,12 @@ impl<'ast> Visit<'ast> for Checker {
         }
         self.visit_expr(&arm.body);
     }
+}
+
+/// `#[coro::coroutine]` (or the attribute re-exported under another path, `#[crate::coroutine]`).
+fn is_coroutine_attribute(a: &syn::Attribute) -> bool {
+    let segments = &a.path().segments;
+    segments.len() > 1 && segments.last().is_some_and(|s| s.ident == "coroutine")
 }
 
 /// Finds `yield_ !` or `yield_from !` in raw tokens.
