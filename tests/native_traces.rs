@@ -6,6 +6,8 @@
 mod common;
 use common::{log, take};
 
+#[path = "native_traces/assign_targets.rs"]
+mod assign_targets;
 #[path = "native_traces/bindings.rs"]
 mod bindings;
 #[path = "native_traces/borrows.rs"]

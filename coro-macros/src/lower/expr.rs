@@ -180,12 +180,8 @@ impl Lowerer<'_> {
             Expr::Assign(a) => {
                 // The assigned value is evaluated before the place.
                 let v = self.lower_expr(&a.right, Want::Value)?;
-                if expr_yields(&a.left) {
-                    self.error(a.left.span(), "`yield_!` in the target of an assignment is not supported: compute the index into a local first");
-                    return None;
-                }
                 let v = self.hoist_if_needed(v);
-                let left = self.verbatim_place(&a.left);
+                let left = self.lower_place(&a.left)?;
                 let op = match assigned_local(&a.left, self) {
                     // `x = v` overwrites `x` without reading it.
                     Some(x) => {
@@ -297,6 +293,47 @@ impl Lowerer<'_> {
         op
     }
 
+    /// Lowers the target of an assignment: the parts of the place that are values (an index,
+    /// the pointer a `*` reads, a block) are computed in source order, those before a later
+    /// yield into temporaries; the place itself stays a place, written to where it is.
+    fn lower_place(&mut self, e: &Expr) -> Option<Operand> {
+        if !expr_yields(e) {
+            return Some(self.verbatim_place(e));
+        }
+        match e {
+            Expr::Paren(p) => {
+                let inner = self.lower_place(&p.expr)?;
+                Some(self.derived(quote!((#inner)), &[&inner]))
+            }
+            Expr::Field(f) => {
+                let base = self.lower_place(&f.base)?;
+                let member = &f.member;
+                Some(self.derived(quote!(#base.#member), &[&base]))
+            }
+            Expr::Index(i) => {
+                let base = if expr_yields(&i.expr) {
+                    self.lower_place(&i.expr)?
+                } else {
+                    self.verbatim_place(&i.expr)
+                };
+                let index = self.lower_expr(&i.index, Want::Value)?;
+                Some(self.derived(quote!(#base[#index]), &[&base, &index]))
+            }
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                let pointer = self.lower_expr(&u.expr, Want::Value)?;
+                let pointer = self.hoist_if_needed(pointer);
+                Some(self.derived(quote!(*#pointer), &[&pointer]))
+            }
+            other => {
+                self.error(
+                    other.span(),
+                    "`yield_!` in this part of an assignment's target is not supported: compute the place's index or pointer into a local first",
+                );
+                None
+            }
+        }
+    }
+
     /// Temporaries and block parameters are already computed; anything else is stored now.
     fn hoist_if_needed(&mut self, v: Operand) -> Operand {
         if is_simple_tokens(&v.tokens) {
@@ -321,13 +358,22 @@ impl Lowerer<'_> {
             And(_) | Or(_) if expr_yields(&b.right) => self.lower_short_circuit(b),
             AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
             | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_) | ShrAssign(_) => {
-                // For primitive operands Rust evaluates the right side first.
-                if expr_yields(&b.left) {
-                    self.error(b.left.span(), "`yield_!` in the target of a compound assignment is not supported: compute it into a local first");
-                    return None;
-                }
-                let v = self.lower_expr(&b.right, Want::Value)?;
-                let left = self.verbatim_place(&b.left);
+                // For primitive operands Rust evaluates the right side first, then the place;
+                // an overloaded operator (`AddAssign::add_assign(&mut place, value)`) takes the
+                // place first. A macro cannot see the types: a value that is visibly not a
+                // number (a borrow, a string, an owned value) is taken for an overloaded one.
+                let (left, v) = if expr_yields(&b.left) && overloaded_operand(&b.right) {
+                    let left = self.lower_place(&b.left)?;
+                    let v = self.lower_expr(&b.right, Want::Value)?;
+                    (left, v)
+                } else if expr_yields(&b.left) {
+                    let v = self.lower_expr(&b.right, Want::Value)?;
+                    let v = self.hoist_if_needed(v);
+                    (self.lower_place(&b.left)?, v)
+                } else {
+                    let v = self.lower_expr(&b.right, Want::Value)?;
+                    (self.verbatim_place(&b.left), v)
+                };
                 let op = &b.op;
                 let op = self.derived(quote!(#left #op #v), &[&left, &v]);
                 self.push(Node::Stmt(Operand {
@@ -343,6 +389,16 @@ impl Lowerer<'_> {
                 Some(self.derived(quote!((#l #op #r)), &[l, r]))
             }
         }
+    }
+}
+
+/// Whether the value of a compound assignment is visibly not a number, so that the operator
+/// is an overloaded one (`s += &t`, `s += "x"`, `v += other_vec`).
+fn overloaded_operand(e: &Expr) -> bool {
+    match peel(e) {
+        Expr::Reference(_) | Expr::Struct(_) | Expr::Array(_) => true,
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_) | syn::Lit::ByteStr(_)),
+        other => super::stmt::visibly_owned(other),
     }
 }
 

@@ -1,0 +1,112 @@
+//! Issue 19.5: yields in the target of an assignment, with rustc's order of evaluation: the
+//! value first for `=` and for compound assignment of primitives, the place first for an
+//! overloaded compound operator (which rustc refuses when the value yields: the place is
+//! borrowed across it, E0626). (Indexing a `Vec` there is refused by rustc's movable coroutines,
+//! E0626: `IndexMut` borrows the vector across the yield; arrays index in place.) Traces recorded from rustc's coroutines by
+//! `scripts/record-native-traces.py tests/native_traces/assign_targets.rs`.
+
+#![allow(
+    clippy::redundant_closure,
+    clippy::useless_format,
+    clippy::borrow_deref_ref
+)]
+
+use std::ops::{AddAssign, SubAssign};
+
+use super::{check, log};
+
+struct Meter(u8);
+
+impl SubAssign<u8> for Meter {
+    fn sub_assign(&mut self, by: u8) {
+        log(format!("sub {} {by}", self.0));
+        self.0 -= by;
+    }
+}
+
+impl AddAssign<&Meter> for Meter {
+    fn add_assign(&mut self, other: &Meter) {
+        log(format!("add {} {}", self.0, other.0));
+        self.0 += other.0;
+    }
+}
+
+fn noted(m: &Meter) -> &Meter {
+    log(format!("noted {}", m.0));
+    m
+}
+
+struct Grid {
+    cells: [u8; 3],
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn primitive_targets() -> u8 {
+    let mut arr = [0u8; 4];
+    arr[yield_!(1) as usize] = yield_!(2);
+    let mut x = 5;
+    *{
+        yield_!(3);
+        &mut x
+    } += 1;
+    let mut g = Grid {
+        cells: [10, 20, 30],
+    };
+    g.cells[yield_!(4) as usize] -= 2;
+    g.cells[yield_!(5) as usize] += yield_!(6);
+    arr[0] + arr[1] + x + g.cells[0] + g.cells[1] + g.cells[2]
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn overloaded_targets() -> u8 {
+    let mut ms = [Meter(100), Meter(200)];
+    ms[yield_!(7) as usize] -= 8;
+    let other = Meter(1);
+    // An overloaded operator takes the place (and its yield) before the value.
+    ms[yield_!(9) as usize] += &*noted(&other);
+    ms[0].0 / 2 + ms[1].0 / 2
+}
+
+// --- tests ---
+
+#[test]
+fn yields_in_the_target_of_assignments_of_numbers() {
+    check(
+        || primitive_targets(),
+        &[
+            (
+                &[0, 1, 0, 0, 1, 2, 2],
+                99,
+                &[
+                    "yield 2",
+                    "yield 1",
+                    "yield 3",
+                    "yield 4",
+                    "yield 6",
+                    "yield 5",
+                    "return 67",
+                ],
+            ),
+            (&[0, 1, 3], 2, &["yield 2", "yield 1", "dropping"]),
+        ],
+    );
+}
+
+#[test]
+fn yields_in_the_target_of_an_overloaded_compound_assignment() {
+    check(
+        || overloaded_targets(),
+        &[(
+            &[0, 1, 0, 9, 1],
+            99,
+            &[
+                "yield 7",
+                "sub 200 8",
+                "yield 9",
+                "noted 1",
+                "add 100 1",
+                "return 146",
+            ],
+        )],
+    );
+}
