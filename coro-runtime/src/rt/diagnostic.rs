@@ -1,4 +1,5 @@
-//! What the loop reports about its tasks: slow steps, panics nobody joined, and dumps.
+//! What the loop reports about its tasks: slow steps, panics nobody joined, and dumps
+//! (`Handle::tasks` and `Handle::dump` are made here from what the scheduler's tasks say).
 
 use std::fmt;
 use std::panic::Location;
@@ -194,4 +195,41 @@ impl fmt::Display for TaskInfo {
             self.id, self.name, self.spawned_at, self.status
         )
     }
+}
+
+/// What [`Handle::tasks`](super::Handle::tasks) returns: the live tasks, in spawn order.
+pub(crate) fn tasks(live: impl Iterator<Item = TaskInfo>) -> Vec<TaskInfo> {
+    let mut infos: Vec<TaskInfo> = live.collect();
+    infos.sort_by_key(|i| i.id);
+    infos
+}
+
+/// The counts a dump's first line gives.
+pub(crate) struct Counts {
+    pub(crate) time: Instant,
+    pub(crate) timers: usize,
+    pub(crate) io: usize,
+    pub(crate) blocking: usize,
+}
+
+/// The text of [`Handle::dump`](super::Handle::dump): the counts, then one line per task.
+pub(crate) fn dump(tasks: &[TaskInfo], counts: Counts) -> String {
+    let mut out = format!(
+        "{} live task(s) at loop time {}, {} timer(s)",
+        tasks.len(),
+        counts.time,
+        counts.timers
+    );
+    if counts.io > 0 {
+        out.push_str(&format!(", {} I/O wait(s)", counts.io));
+    }
+    if counts.blocking > 0 {
+        out.push_str(&format!(", {} blocking call(s)", counts.blocking));
+    }
+    out.push(':');
+    for t in tasks {
+        out.push_str("\n  ");
+        out.push_str(&t.to_string());
+    }
+    out
 }

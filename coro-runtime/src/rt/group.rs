@@ -5,7 +5,9 @@ use std::fmt;
 use std::panic::Location;
 use std::rc::{Rc, Weak};
 
-use super::task::{AnyTask, Exit, Listener};
+use super::outcome::Exit;
+use super::scheduler;
+use super::task::{AnyTask, Listener};
 use super::waitlist::{WaitList, Waiter};
 use super::{Awaitable, Handle, JoinHandle, Park, Request, TaskId, Waker};
 
@@ -67,7 +69,7 @@ struct Inner {
 impl Inner {
     fn cancel_children(&self) {
         for child in &self.children {
-            super::loop_::cancel(child);
+            scheduler::cancel(child);
         }
     }
 }
@@ -244,7 +246,7 @@ impl TaskGroup {
             !s.failures.is_empty()
         };
         if failing {
-            super::loop_::cancel(&task);
+            scheduler::cancel(&task);
         }
     }
 
@@ -280,7 +282,7 @@ impl TaskGroup {
     pub fn cancel(&self) {
         let children = self.inner.borrow().children.clone();
         for child in &children {
-            super::loop_::cancel(child);
+            scheduler::cancel(child);
         }
     }
 
@@ -340,7 +342,7 @@ fn child_done(inner: &Rc<RefCell<Inner>>, task: &dyn AnyTask) {
         (to_cancel, waiters)
     };
     for child in &to_cancel {
-        super::loop_::cancel(child);
+        scheduler::cancel(child);
     }
     for w in waiters {
         w.waker.wake();
