@@ -64,6 +64,18 @@ pub enum Diagnostic {
         /// The panic's message.
         message: String,
     },
+    /// A task was still pending after the shutdown round of [`Loop::close`](super::Loop::close)
+    /// (it was spawned by a leftover's destructor and did not finish, or it waits on something
+    /// that can no longer happen): it was dropped where it waited, and what its destructors
+    /// scheduled did not run (asyncio's "Task was destroyed but it is pending!").
+    DroppedAtClose {
+        /// The task.
+        task: TaskId,
+        /// Its name.
+        name: String,
+        /// Where it was spawned.
+        spawned_at: &'static Location<'static>,
+    },
     /// A destructor panicked while a cancelled task's locals were dropped; the loop went on.
     DropPanicked {
         /// The task.
@@ -102,6 +114,12 @@ impl fmt::Display for Diagnostic {
             Diagnostic::CallbackPanicked { message } => {
                 write!(f, "coro: a callback panicked: {message}")
             }
+            Diagnostic::DroppedAtClose {
+                name, spawned_at, ..
+            } => write!(
+                f,
+                "coro: {name} (spawned at {spawned_at}) was still pending after the loop's shutdown round; dropped"
+            ),
             Diagnostic::DropPanicked { name, message, .. } => write!(
                 f,
                 "coro: a destructor panicked while {name} was cancelled: {message}"

@@ -139,9 +139,16 @@ impl Loop {
         self.handle.inner.run(|| false, false);
     }
 
-    /// Closes the loop: cancels every task it still holds (dropping their coroutines where they
-    /// wait), drops pending callbacks and timers. Joining a task cancelled this way reports
-    /// [`JoinError::Cancelled`]. Closing twice does nothing; spawning on a closed loop panics.
+    /// Closes the loop, as `asyncio.run` does at its end: **inside the loop**, it cancels every
+    /// task it still holds (dropping their coroutines where they wait) and runs until no task
+    /// is left, so that their destructors can use the loop (`rt::spawn`, `rt::time`) and what
+    /// they schedule, such as a cleanup task, runs to its end. Bounded: a task still pending
+    /// after that round (one that waits on something that can no longer happen) is dropped
+    /// where it waits, with a [`Diagnostic::DroppedAtClose`](super::Diagnostic::DroppedAtClose),
+    /// and what its destructors schedule does not run. Then pending callbacks and timers are
+    /// dropped. Joining a task cancelled this way reports [`JoinError::Cancelled`]. Closing
+    /// twice does nothing; spawning on a closed loop panics. (When another loop runs on this
+    /// thread, the leftovers are dropped without running this one.)
     ///
     /// # Panics
     ///
@@ -177,7 +184,7 @@ impl fmt::Debug for Loop {
 }
 
 /// Runs `main` on a new loop until it completes, then closes the loop, cancelling whatever
-/// tasks remain (asyncio's `asyncio.run`). The loop uses the real clock; debug mode follows
+/// tasks remain inside the loop (asyncio's `asyncio.run`; see [`Loop::close`]). The loop uses the real clock; debug mode follows
 /// `CORO_DEBUG`.
 ///
 /// # Panics

@@ -364,6 +364,20 @@ impl Enter {
     }
 }
 
+impl Enter {
+    /// Marks the loop as running on this thread, unless another one is.
+    fn try_new(s: &Rc<Scheduler>) -> Option<Enter> {
+        RUNNING.with(|r| {
+            let mut r = r.borrow_mut();
+            if r.is_some() {
+                return None;
+            }
+            *r = Some(s.clone());
+            Some(Enter { _private: () })
+        })
+    }
+}
+
 impl Drop for Enter {
     fn drop(&mut self) {
         let previous = RUNNING.with(|r| r.borrow_mut().take());

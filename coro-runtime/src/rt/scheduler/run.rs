@@ -213,19 +213,47 @@ impl Scheduler {
     /// # Panics
     ///
     /// When the loop runs.
-    pub(crate) fn close(&self) {
+    pub(crate) fn close(self: &Rc<Self>) {
         assert!(!self.running.get(), "coro: cannot close a running loop");
-        if self.closed.replace(true) {
+        if self.closed.get() {
             return;
         }
-        // Destructors run while tasks are cancelled may wake or cancel other tasks; go on until
-        // none is left.
+        // The shutdown round runs inside the loop, as asyncio's does, so that the leftovers'
+        // destructors can use it (`rt::spawn`, `rt::time`, `Handle::current`). (Not when
+        // another loop runs on this thread: then they are dropped outside, as below.)
+        let inside = if self.task_count() > 0 {
+            Enter::try_new(self)
+        } else {
+            None
+        };
+        let _running = inside.as_ref().map(|_| RunningFlag::new(&self.running));
+        if inside.is_some() {
+            // Round one: cancel every leftover, and run the loop until no task is left: the
+            // cancellations are delivered, and what their destructors schedule (a cleanup
+            // task, a callback) runs to its end; stop early if nothing could happen any more.
+            let leftovers: Vec<Rc<dyn AnyTask>> = self.tasks.borrow().iter().cloned().collect();
+            for task in &leftovers {
+                super::cancel(task);
+            }
+            while self.task_count() > 0 && self.run_once() {}
+        }
+        self.closed.set(true);
+        // Round two, bounded: what is still there is dropped where it waits, with a
+        // diagnostic; what its destructors would schedule does not run.
         loop {
             let tasks = self.take_all_tasks();
             if tasks.is_empty() {
                 break;
             }
             for task in &tasks {
+                if inside.is_some() {
+                    let h = task.header();
+                    self.diagnose(Diagnostic::DroppedAtClose {
+                        task: h.id,
+                        name: h.name(),
+                        spawned_at: h.created,
+                    });
+                }
                 // Back in the table so that `finish` can remove it as usual.
                 self.adopt(task.clone());
                 self.cancel_now(task);
