@@ -18,7 +18,10 @@ use super::{Awaitable, Park, Request, TaskId};
 /// drop would make `spawn(work());` without a binding a no-op, and would tie a task's life to
 /// wherever its handle happens to be moved; when you want a task's life bounded by a scope,
 /// use a [`TaskGroup`](super::TaskGroup), whose children cannot outlive it. A detached task
-/// that panics is reported ([`Diagnostic::UnretrievedPanic`](super::Diagnostic)).
+/// that panics is reported ([`Diagnostic::UnretrievedPanic`](super::Diagnostic)). The same
+/// holds for a `join` that is abandoned (its task cancelled, a timeout): the joined task runs
+/// on; [`join_or_cancel`](super::join_or_cancel) cancels it instead, as asyncio's
+/// `wait_for(task, t)` does.
 ///
 /// ```
 /// use coro::rt::{self, Loop, Reply, Request};
@@ -320,5 +323,55 @@ impl Drop for JoinWaiter {
             .listeners
             .borrow_mut()
             .retain(|l| !matches!(l, Listener::Joiner(w) if Rc::ptr_eq(w, &self.waker)));
+    }
+}
+
+/// [`JoinHandle::join`], but **cancels the task if the join is abandoned** before the task
+/// finished (the joining task is cancelled, or a [`timeout`](super::timeout) around the join
+/// expires): asyncio's `await asyncio.wait_for(task, t)`. A plain `join` abandoned that way
+/// leaves the task running, detached, as dropping a `JoinHandle` does.
+///
+/// (A free function, like [`join_all`](super::join_all), rather than a method: inside a
+/// `#[coro::coroutine]`, `handle.join_or_cancel()` would not be seen to consume `handle`.)
+///
+/// ```
+/// use coro::rt::{self, Loop};
+/// use std::time::Duration;
+///
+/// #[coro::coroutine(task)]
+/// fn main_task() -> (bool, bool) {
+///     let slow = rt::spawn(rt::sleep(Duration::from_secs(60)));
+///     let watch = slow.cancel_handle();
+///     let timed_out = yield_from!(rt::timeout(Duration::from_secs(1), rt::join_or_cancel(slow))).is_err();
+///     yield_from!(rt::yield_now()); // the cancellation is delivered
+///     (timed_out, watch.is_finished())
+/// }
+///
+/// let lp = Loop::with_virtual_clock();
+/// assert_eq!(lp.run_until_complete(main_task()), (true, true));
+/// assert_eq!((lp.task_count(), lp.time()), (0, rt::Instant::from_secs(1)));
+/// ```
+#[track_caller]
+pub fn join_or_cancel<T: 'static>(
+    handle: JoinHandle<T>,
+) -> impl Awaitable<Return = Result<T, JoinError>> {
+    join_cancelling(handle.task, Location::caller())
+}
+
+#[coro_macros::coroutine(crate = crate, task)]
+fn join_cancelling<T: 'static>(
+    task: Rc<dyn Joinable<T>>,
+    at: &'static Location<'static>,
+) -> Result<T, JoinError> {
+    let _cancel_if_abandoned = CancelIfAbandoned(task.clone().into_any_task());
+    yield_from!(join(task, at))
+}
+
+/// Cancels its task when dropped (nothing happens if the task has finished).
+struct CancelIfAbandoned(Rc<dyn AnyTask>);
+
+impl Drop for CancelIfAbandoned {
+    fn drop(&mut self) {
+        scheduler::cancel(&self.0);
     }
 }

@@ -16,7 +16,7 @@
 //! - tasks: [`spawn`], [`JoinHandle`] (join, cancel; dropping it detaches), [`CancelHandle`],
 //!   [`TaskGroup`];
 //! - awaitables: [`sleep`], [`sleep_until`], [`yield_now`], [`timeout`], [`timeout_at`],
-//!   [`join_all`], [`gather`], [`wait_any`], [`AsCompleted`];
+//!   [`join_all`], [`gather`], [`wait_any`], [`AsCompleted`], [`join_or_cancel`];
 //! - synchronisation, FIFO-fair: [`Queue`], [`Event`], [`Lock`], [`Semaphore`], [`Condition`];
 //! - sockets, in [`net`]: [`TcpListener`](net::TcpListener), [`TcpStream`](net::TcpStream),
 //!   [`UdpSocket`](net::UdpSocket), with owned buffers ([`buf`]);
@@ -96,7 +96,7 @@ pub use gather::{gather, join_all, wait_any, AsCompleted};
 pub use group::{ChildFailure, GroupError, TaskGroup};
 pub use handle::{current_task_id, spawn, spawn_named, time, CallbackHandle, Handle};
 pub use instant::Instant;
-pub use join_handle::{CancelHandle, JoinHandle};
+pub use join_handle::{join_or_cancel, CancelHandle, JoinHandle};
 pub use loop_::{run, Loop};
 pub use outcome::JoinError;
 pub use queue::{Closed, Queue, TryGetError, TryPutError};
