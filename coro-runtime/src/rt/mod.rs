@@ -56,6 +56,11 @@
 //! See `docs/runtime.md` for a walk from asyncio to this module.
 
 mod blocking;
+
+/// docs/runtime.md, whose every Rust sample is compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/runtime.md")]
+mod runtime_guide {}
 pub mod buf;
 mod builder;
 mod callback;
