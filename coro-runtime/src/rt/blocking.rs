@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
-use super::context;
 use super::io::Reactor;
-use super::task::payload_message;
+use super::outcome::payload_message;
+use super::scheduler;
+use super::task::Waker;
 use super::{Awaitable, Park, Request};
 
 /// Why [`run_in_thread`] has no value: the closure panicked on its thread.
@@ -154,7 +155,7 @@ struct Shared<T> {
 
 /// A submitted call, seen from the waiting task; forgets the call when dropped.
 struct Pending<T> {
-    reactor: Rc<Reactor>,
+    reactor: Rc<Reactor<Waker>>,
     id: u64,
     shared: Arc<Shared<T>>,
 }
@@ -164,11 +165,11 @@ impl<T: Send + 'static> Pending<T> {
     where
         F: FnOnce() -> T + Send + 'static,
     {
-        let lp = context::running();
+        let lp = scheduler::running();
         let reactor = lp
             .reactor()
             .unwrap_or_else(|e| panic!("coro: cannot create the loop's poller: {e}"));
-        let id = reactor.start_call();
+        let id = reactor.start_call(Waker::current());
         let shared = Arc::new(Shared {
             result: Mutex::new(None),
             abandoned: AtomicBool::new(false),

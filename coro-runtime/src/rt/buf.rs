@@ -1,6 +1,6 @@
 //! Owned I/O buffers: what socket operations take and give back.
 //!
-//! A task cannot keep a borrow of its own local across a yield (DESIGN.md section 5), and a
+//! A task cannot keep a borrow of its own local across a yield (docs/runtime.md section 2), and a
 //! socket operation driven by `yield_from!` lives across yields. So operations take their buffer
 //! **by value** and hand it back with the result, as tokio-uring and monoio do:
 //!

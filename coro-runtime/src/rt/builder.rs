@@ -1,12 +1,45 @@
-//! `Builder`: a loop's configuration (clock, debug mode, strict mode, diagnostics sink).
+//! How a [`Loop`] is made: `Loop::new`, `Loop::with_virtual_clock`, and `Builder`, a loop's
+//! configuration (clock, debug mode, strict mode, diagnostics sink).
 
 use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
 
 use super::clock::Clock;
-use super::loop_::{Config, Inner, Sink};
+use super::scheduler::{Config, Scheduler, Sink};
 use super::{Diagnostic, Loop};
+
+impl Loop {
+    /// A loop with the real clock (and debug mode if `CORO_DEBUG` is set).
+    ///
+    /// ```
+    /// let lp = coro::rt::Loop::new();
+    /// assert!(!lp.has_virtual_clock());
+    /// ```
+    pub fn new() -> Loop {
+        Builder::default().build()
+    }
+
+    /// A loop with a virtual clock, for tests: see [`Builder::virtual_clock`].
+    ///
+    /// ```
+    /// let lp = coro::rt::Loop::with_virtual_clock();
+    /// assert!(lp.has_virtual_clock());
+    /// ```
+    pub fn with_virtual_clock() -> Loop {
+        Builder::default().virtual_clock().build()
+    }
+
+    /// Configures a loop.
+    ///
+    /// ```
+    /// let lp = coro::rt::Loop::builder().virtual_clock().build();
+    /// # drop(lp);
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+}
 
 /// asyncio's `slow_callback_duration`.
 const DEFAULT_SLOW_STEP: Duration = Duration::from_millis(100);
@@ -173,7 +206,7 @@ impl Builder {
                 .blocking_threads
                 .unwrap_or_else(default_blocking_threads),
         };
-        Loop::from_inner(Inner::new(clock, config))
+        Loop::from_scheduler(Scheduler::new(clock, config))
     }
 }
 

@@ -4,10 +4,11 @@ use std::cell::RefCell;
 use std::fmt;
 use std::panic::Location;
 use std::rc::Rc;
+use std::time::Duration;
 
 use super::semaphore::LockGuard;
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Park, Request, Waker};
+use super::{time, Awaitable, Elapsed, Instant, Park, Request, Waker};
 
 /// A condition variable (asyncio's `Condition`): [`wait`](Condition::wait) releases a
 /// [`Lock`](super::Lock) held through its guard, waits for [`notify`](Condition::notify) or
@@ -67,6 +68,11 @@ impl Condition {
     /// If the wait is abandoned after a notification reached it, the notification passes to
     /// the next waiter.
     ///
+    /// **With a time limit, use [`wait_timeout`](Condition::wait_timeout)**, which gives the
+    /// guard back in both cases (as asyncio's `wait_for(cond.wait(), t)` holds the lock again
+    /// after a timeout). `rt::timeout(d, cond.wait(guard))` also works, but an expiry drops the
+    /// wait *with its guard*: its `Err(Elapsed)` holds no guard, and the lock is not held.
+    ///
     /// ```
     /// use coro::rt::{self, Condition, Lock, Loop};
     /// use std::time::Duration;
@@ -81,6 +87,59 @@ impl Condition {
     #[track_caller]
     pub fn wait(&self, guard: LockGuard) -> impl Awaitable<Return = LockGuard> {
         wait(self.clone(), guard, Location::caller())
+    }
+
+    /// [`wait`](Condition::wait) for at most `duration`, **giving the guard back either way**:
+    /// `(guard, Ok(()))` when notified, `(guard, Err(Elapsed))` when the time ran out first.
+    /// In both cases the lock is held again when it returns, as after asyncio's
+    /// `wait_for(cond.wait(), t)`, so code after it cannot mistake whether it holds the lock.
+    /// A notification that arrives with the deadline is taken (`Ok`).
+    ///
+    /// ```
+    /// use coro::rt::{self, Condition, Lock, Loop};
+    /// use std::time::Duration;
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn waiter(lock: Lock, cond: Condition) -> bool {
+    ///     let guard = yield_from!(lock.acquire());
+    ///     let (guard, outcome) = yield_from!(cond.wait_timeout(guard, Duration::from_secs(1)));
+    ///     let held = lock.is_locked(); // still ours after the timeout
+    ///     drop(guard);
+    ///     outcome.is_err() && held
+    /// }
+    ///
+    /// let lp = Loop::with_virtual_clock();
+    /// assert!(lp.run_until_complete(waiter(Lock::new(), Condition::new())));
+    /// assert_eq!(lp.time(), rt::Instant::from_secs(1));
+    /// ```
+    #[track_caller]
+    pub fn wait_timeout(
+        &self,
+        guard: LockGuard,
+        duration: Duration,
+    ) -> impl Awaitable<Return = (LockGuard, Result<(), Elapsed>)> {
+        wait_for(self.clone(), guard, duration, Location::caller())
+    }
+
+    /// [`wait_timeout`](Condition::wait_timeout) with a deadline on the loop's clock.
+    ///
+    /// ```
+    /// use coro::rt::{Condition, Instant, Lock, Loop};
+    ///
+    /// let lp = Loop::with_virtual_clock();
+    /// let (lock, cond) = (Lock::new(), Condition::new());
+    /// let guard = lock.try_acquire().unwrap();
+    /// let (guard, outcome) = lp.run_until_complete(cond.wait_until(guard, Instant::from_secs(2)));
+    /// assert!(outcome.is_err() && lock.is_locked());
+    /// drop(guard);
+    /// ```
+    #[track_caller]
+    pub fn wait_until(
+        &self,
+        guard: LockGuard,
+        deadline: Instant,
+    ) -> impl Awaitable<Return = (LockGuard, Result<(), Elapsed>)> {
+        wait_deadline(self.clone(), guard, deadline, Location::caller())
     }
 
     /// Wakes up to `n` waiters, longest-waiting first.
@@ -143,6 +202,47 @@ fn wait(cond: Condition, guard: LockGuard, at: &'static Location<'static>) -> Lo
     }
     drop(waiting);
     yield_from!(lock.acquire_at(at))
+}
+
+#[coro_macros::coroutine(crate = crate, task)]
+fn wait_for(
+    cond: Condition,
+    guard: LockGuard,
+    duration: Duration,
+    at: &'static Location<'static>,
+) -> (LockGuard, Result<(), Elapsed>) {
+    let deadline = time() + duration;
+    yield_from!(wait_deadline(cond, guard, deadline, at))
+}
+
+#[coro_macros::coroutine(crate = crate, task)]
+fn wait_deadline(
+    cond: Condition,
+    guard: LockGuard,
+    deadline: Instant,
+    at: &'static Location<'static>,
+) -> (LockGuard, Result<(), Elapsed>) {
+    let waiting = CondWaiter::register(&cond);
+    let lock = guard.lock();
+    drop(guard);
+    let mut outcome = Ok(());
+    loop {
+        yield_!(Request::Park(Park::at(
+            Some(deadline),
+            "Condition::wait",
+            at
+        )));
+        if waiting.notified() {
+            break;
+        }
+        if time() >= deadline {
+            outcome = Err(Elapsed);
+            break;
+        }
+    }
+    drop(waiting);
+    let guard = yield_from!(lock.acquire_at(at));
+    (guard, outcome)
 }
 
 struct CondWaiter {

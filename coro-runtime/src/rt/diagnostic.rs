@@ -1,4 +1,5 @@
-//! What the loop reports about its tasks: slow steps, panics nobody joined, and dumps.
+//! What the loop reports about its tasks: slow steps, panics nobody joined, and dumps
+//! (`Handle::tasks` and `Handle::dump` are made here from what the scheduler's tasks say).
 
 use std::fmt;
 use std::panic::Location;
@@ -63,6 +64,18 @@ pub enum Diagnostic {
         /// The panic's message.
         message: String,
     },
+    /// A task was still pending after the shutdown round of [`Loop::close`](super::Loop::close)
+    /// (it was spawned by a leftover's destructor and did not finish, or it waits on something
+    /// that can no longer happen): it was dropped where it waited, and what its destructors
+    /// scheduled did not run (asyncio's "Task was destroyed but it is pending!").
+    DroppedAtClose {
+        /// The task.
+        task: TaskId,
+        /// Its name.
+        name: String,
+        /// Where it was spawned.
+        spawned_at: &'static Location<'static>,
+    },
     /// A destructor panicked while a cancelled task's locals were dropped; the loop went on.
     DropPanicked {
         /// The task.
@@ -101,6 +114,12 @@ impl fmt::Display for Diagnostic {
             Diagnostic::CallbackPanicked { message } => {
                 write!(f, "coro: a callback panicked: {message}")
             }
+            Diagnostic::DroppedAtClose {
+                name, spawned_at, ..
+            } => write!(
+                f,
+                "coro: {name} (spawned at {spawned_at}) was still pending after the loop's shutdown round; dropped"
+            ),
             Diagnostic::DropPanicked { name, message, .. } => write!(
                 f,
                 "coro: a destructor panicked while {name} was cancelled: {message}"
@@ -194,4 +213,41 @@ impl fmt::Display for TaskInfo {
             self.id, self.name, self.spawned_at, self.status
         )
     }
+}
+
+/// What [`Handle::tasks`](super::Handle::tasks) returns: the live tasks, in spawn order.
+pub(crate) fn tasks(live: impl Iterator<Item = TaskInfo>) -> Vec<TaskInfo> {
+    let mut infos: Vec<TaskInfo> = live.collect();
+    infos.sort_by_key(|i| i.id);
+    infos
+}
+
+/// The counts a dump's first line gives.
+pub(crate) struct Counts {
+    pub(crate) time: Instant,
+    pub(crate) timers: usize,
+    pub(crate) io: usize,
+    pub(crate) blocking: usize,
+}
+
+/// The text of [`Handle::dump`](super::Handle::dump): the counts, then one line per task.
+pub(crate) fn dump(tasks: &[TaskInfo], counts: Counts) -> String {
+    let mut out = format!(
+        "{} live task(s) at loop time {}, {} timer(s)",
+        tasks.len(),
+        counts.time,
+        counts.timers
+    );
+    if counts.io > 0 {
+        out.push_str(&format!(", {} I/O wait(s)", counts.io));
+    }
+    if counts.blocking > 0 {
+        out.push_str(&format!(", {} blocking call(s)", counts.blocking));
+    }
+    out.push(':');
+    for t in tasks {
+        out.push_str("\n  ");
+        out.push_str(&t.to_string());
+    }
+    out
 }

@@ -8,6 +8,7 @@ use std::rc::{Rc, Weak};
 
 use crate::Coroutine;
 
+use super::scheduler;
 use super::task::{AnyTask, Listener};
 use super::{Awaitable, Handle, JoinError, JoinHandle, Park, Reply, Request, Waker};
 
@@ -102,7 +103,7 @@ pub(crate) struct CancelOnDrop(pub(crate) Vec<Rc<dyn AnyTask>>);
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         for task in &self.0 {
-            super::loop_::cancel(task);
+            scheduler::cancel(task);
         }
     }
 }

@@ -5,18 +5,34 @@ use std::fmt;
 use std::panic::Location;
 use std::rc::{Rc, Weak};
 
-use super::task::{AnyTask, Exit, Listener};
+use std::pin::Pin;
+
+use crate::CoroutineState;
+
+use super::outcome::Exit;
+use super::scheduler;
+use super::task::{AnyTask, Listener};
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Handle, JoinHandle, Park, Request, TaskId, Waker};
+use super::{Awaitable, Handle, JoinHandle, Park, Reply, Request, TaskId, Waker};
 
 /// A scope for tasks, in the spirit of Trio's nurseries and asyncio's `TaskGroup`.
 ///
-/// Spawn children with [`spawn`](TaskGroup::spawn), then [`wait`](TaskGroup::wait) for them:
-/// `wait` does not return before every child has finished. The first child that panics
-/// cancels its siblings, and `wait` reports the failure ([`GroupError`]). If the `wait` is
-/// abandoned (the waiting task is cancelled, or a [`timeout`](super::timeout) expires), or
-/// the last handle to the group is dropped, the children still running are cancelled: they
-/// never outlive their scope.
+/// Two forms:
+///
+/// - **scoped**, asyncio's `async with TaskGroup()` and Trio's nursery:
+///   [`TaskGroup::scope`] / [`run`](TaskGroup::run) drive a body that is part of the group. The
+///   first child that panics cancels its siblings and drops the body where it waits; the scope
+///   returns the failures at once. Use this form when porting asyncio code.
+/// - **spawn and wait**: spawn children with [`spawn`](TaskGroup::spawn), then
+///   [`wait`](TaskGroup::wait) for them. The owner is *not* interrupted: the first child that
+///   panics cancels its siblings, and the failure reaches the owner only when it calls `wait`
+///   (which does not return before every child has finished).
+///
+/// Either way every failure is reported ([`GroupError::failures`], in the order they
+/// happened: children whose step was due in the same loop iteration as the first failure still
+/// take it). If the scope or the `wait` is abandoned (the waiting task is cancelled, or a
+/// [`timeout`](super::timeout) expires), or the last handle to the group is dropped, the
+/// children still running are cancelled: they never outlive their scope.
 ///
 /// A cheap `Rc` handle: a child may hold a clone to spawn siblings.
 ///
@@ -62,12 +78,14 @@ struct Inner {
     children: Vec<Rc<dyn AnyTask>>,
     failures: Vec<ChildFailure>,
     waiters: WaitList<()>,
+    /// The tasks running a scope's body ([`TaskGroup::run`]): woken at the first failure.
+    owners: WaitList<()>,
 }
 
 impl Inner {
     fn cancel_children(&self) {
         for child in &self.children {
-            super::loop_::cancel(child);
+            scheduler::cancel(child);
         }
     }
 }
@@ -244,7 +262,7 @@ impl TaskGroup {
             !s.failures.is_empty()
         };
         if failing {
-            super::loop_::cancel(&task);
+            scheduler::cancel(&task);
         }
     }
 
@@ -258,6 +276,79 @@ impl TaskGroup {
     #[track_caller]
     pub fn wait(&self) -> impl Awaitable<Return = Result<(), GroupError>> {
         wait(self.clone(), Location::caller())
+    }
+
+    /// Runs `body` as part of the group (asyncio's `async with TaskGroup() as tg:`, Trio's
+    /// nursery): its value once the body has returned **and** every child has finished, or the
+    /// failures. The first child that panics cancels its siblings and **interrupts the body**:
+    /// the body is dropped where it is suspended (its live locals run their destructors), the
+    /// children are cancelled, and the scope returns the error as soon as they are gone,
+    /// without waiting for the body to reach a `wait`. A panic in the body itself unwinds
+    /// through the scope, which cancels the children.
+    ///
+    /// [`TaskGroup::scope`] makes the group and hands it to the body.
+    ///
+    /// ```
+    /// use coro::rt::{self, Loop, TaskGroup};
+    /// use std::time::Duration;
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn failing(after: u64) {
+    ///     yield_from!(rt::sleep(Duration::from_secs(after)));
+    ///     panic!("child failed");
+    /// }
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn body(group: TaskGroup) -> u32 {
+    ///     group.spawn(failing(1));
+    ///     yield_from!(rt::sleep(Duration::from_secs(60))); // interrupted at 1 s
+    ///     7
+    /// }
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn owner() -> String {
+    ///     let group = TaskGroup::new();
+    ///     let outcome = yield_from!(group.run(body(group.clone())));
+    ///     outcome.unwrap_err().to_string()
+    /// }
+    ///
+    /// # std::panic::set_hook(Box::new(|_| {}));
+    /// let lp = Loop::with_virtual_clock();
+    /// assert_eq!(lp.run_until_complete(owner()), "Task-2 panicked: child failed");
+    /// assert_eq!(lp.time(), rt::Instant::from_secs(1));
+    /// ```
+    #[track_caller]
+    pub fn run<B>(&self, body: B) -> impl Awaitable<Return = Result<B::Return, GroupError>>
+    where
+        B: Awaitable,
+    {
+        run_scope(self.clone(), body, Location::caller())
+    }
+
+    /// A new group, given to `make_body`, whose body runs as part of it: see
+    /// [`run`](TaskGroup::run).
+    ///
+    /// ```
+    /// use coro::rt::{self, Loop, TaskGroup};
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn body(group: TaskGroup) -> usize {
+    ///     group.spawn(rt::yield_now());
+    ///     group.spawn(rt::yield_now());
+    ///     group.len()
+    /// }
+    ///
+    /// let lp = Loop::new();
+    /// assert_eq!(lp.run_until_complete(TaskGroup::scope(body)), Ok(2));
+    /// ```
+    #[track_caller]
+    pub fn scope<B, F>(make_body: F) -> impl Awaitable<Return = Result<B::Return, GroupError>>
+    where
+        F: FnOnce(TaskGroup) -> B,
+        B: Awaitable,
+    {
+        let group = TaskGroup::new();
+        run_scope(group.clone(), make_body(group), Location::caller())
     }
 
     /// Cancels every child still running (Trio's `cancel_scope.cancel()`).
@@ -280,7 +371,7 @@ impl TaskGroup {
     pub fn cancel(&self) {
         let children = self.inner.borrow().children.clone();
         for child in &children {
-            super::loop_::cancel(child);
+            scheduler::cancel(child);
         }
     }
 
@@ -315,15 +406,13 @@ impl fmt::Debug for TaskGroup {
 
 fn child_done(inner: &Rc<RefCell<Inner>>, task: &dyn AnyTask) {
     let h = task.header();
-    let (to_cancel, waiters) = {
+    let (first_failure, waiters) = {
         let mut s = inner.borrow_mut();
         s.children.retain(|c| c.header().id != h.id);
-        let mut to_cancel = Vec::new();
+        let mut first_failure = false;
         if task.exit() == Some(Exit::Panicked) {
             h.panic_retrieved.set(true);
-            if s.failures.is_empty() {
-                to_cancel = s.children.clone();
-            }
+            first_failure = s.failures.is_empty();
             s.failures.push(ChildFailure {
                 task: h.id,
                 name: h.name(),
@@ -337,10 +426,32 @@ fn child_done(inner: &Rc<RefCell<Inner>>, task: &dyn AnyTask) {
         } else {
             Vec::new()
         };
-        (to_cancel, waiters)
+        (first_failure, waiters)
     };
-    for child in &to_cancel {
-        super::loop_::cancel(child);
+    if first_failure {
+        // The siblings are cancelled, and the scope's owner interrupted, from a callback: it
+        // runs in the next iteration, so that a sibling whose step was already due in this
+        // one still takes it, and a failure it makes is reported too (asyncio's TaskGroup
+        // hears of a failure through a `call_soon`d done-callback, with the same effect).
+        let inner = inner.clone();
+        let abort = move || {
+            let (children, owners) = {
+                let mut s = inner.borrow_mut();
+                (s.children.clone(), s.owners.take_all())
+            };
+            for child in &children {
+                scheduler::cancel(child);
+            }
+            for owner in owners {
+                owner.waker.wake();
+            }
+        };
+        match h.lp.upgrade() {
+            Some(lp) if !lp.is_closed() => {
+                lp.call_soon(Box::new(abort));
+            }
+            _ => abort(),
+        }
     }
     for w in waiters {
         w.waker.wake();
@@ -396,5 +507,71 @@ impl GroupWaiter {
 impl Drop for GroupWaiter {
     fn drop(&mut self) {
         self.group.borrow_mut().waiters.remove(&self.waiter);
+    }
+}
+
+#[coro_macros::coroutine(crate = crate, task)]
+fn run_scope<B: Awaitable>(
+    group: TaskGroup,
+    body: B,
+    at: &'static Location<'static>,
+) -> Result<B::Return, GroupError> {
+    let _scope = CancelChildrenIfAbandoned(group.clone());
+    let owner = OwnerWaiter::register(&group);
+    let mut body = Some(body);
+    let mut value = None;
+    let mut reply = Reply::Start;
+    // Drive the body in this task, as `timeout` drives its awaitable, until it returns or a
+    // child fails.
+    loop {
+        if !group.inner.borrow().failures.is_empty() {
+            break;
+        }
+        let request = match Pin::new(body.as_mut().expect("the body is running")).resume(reply) {
+            CoroutineState::Complete(v) => {
+                value = Some(v);
+                break;
+            }
+            CoroutineState::Yielded(request) => request,
+        };
+        reply = yield_!(request);
+    }
+    // A failed group drops the body where it is suspended.
+    drop(body);
+    drop(owner);
+    loop {
+        let done = group.inner.borrow().children.is_empty();
+        if done {
+            break;
+        }
+        let _waiting = GroupWaiter::register(&group);
+        yield_!(Request::Park(Park::at(None, "TaskGroup::run", at)));
+    }
+    let failures = std::mem::take(&mut group.inner.borrow_mut().failures);
+    match value {
+        Some(value) if failures.is_empty() => Ok(value),
+        _ => Err(GroupError { failures }),
+    }
+}
+
+/// The task running a scope's body, woken at the group's first failure; leaves when dropped.
+struct OwnerWaiter {
+    group: Rc<RefCell<Inner>>,
+    waiter: Rc<Waiter<()>>,
+}
+
+impl OwnerWaiter {
+    fn register(group: &TaskGroup) -> OwnerWaiter {
+        let waiter = group.inner.borrow_mut().owners.push(Waker::current(), None);
+        OwnerWaiter {
+            group: group.inner.clone(),
+            waiter,
+        }
+    }
+}
+
+impl Drop for OwnerWaiter {
+    fn drop(&mut self) {
+        self.group.borrow_mut().owners.remove(&self.waiter);
     }
 }

@@ -1,19 +1,17 @@
-//! `Handle`: what schedules work on a loop (spawn, callbacks, timers, time, stop, dumps), and
-//! the free functions that use the loop running on this thread.
+//! `Handle`: what schedules work on a loop (spawn, callbacks, timers, time, stop, dumps), the
+//! free functions that use the loop running on this thread, and `CallbackHandle`. Each asks the
+//! scheduler; none touches its internals.
 
 use std::fmt;
 use std::panic::Location;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use super::callback::{CallbackCell, CallbackHandle};
-use super::context;
-use super::diagnostic::{TaskInfo, TaskStatus};
+use super::callback::CallbackCell;
+use super::diagnostic::TaskInfo;
 use super::join_handle::JoinHandle;
-use super::loop_::{Inner, Runnable};
-use super::task::{AnyTask, Header, TaskCell, TaskState};
-use super::timers::TimerAction;
-use super::{Awaitable, Instant, Reply, TaskId};
+use super::scheduler::{self, Scheduler};
+use super::{Awaitable, Instant, TaskId};
 
 /// Schedules work on a loop: spawn tasks, set callbacks and timers, read the time, stop it.
 ///
@@ -38,7 +36,7 @@ use super::{Awaitable, Instant, Reply, TaskId};
 /// ```
 #[derive(Clone)]
 pub struct Handle {
-    pub(crate) inner: Rc<Inner>,
+    pub(crate) inner: Rc<Scheduler>,
 }
 
 impl Handle {
@@ -61,7 +59,7 @@ impl Handle {
     #[track_caller]
     pub fn current() -> Handle {
         Handle {
-            inner: context::running(),
+            inner: scheduler::running(),
         }
     }
 
@@ -71,7 +69,7 @@ impl Handle {
     /// assert!(coro::rt::Handle::try_current().is_none());
     /// ```
     pub fn try_current() -> Option<Handle> {
-        context::try_running().map(|inner| Handle { inner })
+        scheduler::try_running().map(|inner| Handle { inner })
     }
 
     /// Starts running `coroutine` as a task (asyncio's `create_task`) and returns its handle.
@@ -136,16 +134,7 @@ impl Handle {
         C: Awaitable + 'static,
         C::Return: 'static,
     {
-        let inner = &self.inner;
-        assert!(!inner.closed.get(), "coro: the loop is closed");
-        let id = inner.next_id.get() + 1;
-        inner.next_id.set(id);
-        let header = Header::new(TaskId(id), name, at, Rc::downgrade(inner));
-        let cell: Rc<TaskCell<C, C::Return>> = Rc::new(TaskCell::new(header, coroutine));
-        let task: Rc<dyn AnyTask> = cell.clone();
-        inner.tasks.borrow_mut().insert(task.clone());
-        inner.push_ready(Runnable::Task(task, Reply::Start));
-        JoinHandle::new(cell)
+        JoinHandle::new(self.inner.spawn(coroutine, name, at))
     }
 
     /// Runs `callback` soon: it joins the back of the ready queue, like a task step.
@@ -165,8 +154,7 @@ impl Handle {
     /// assert_eq!(*log.borrow(), [0, 1, 2]);
     /// ```
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        let cell = CallbackCell::new(Box::new(callback));
-        self.inner.push_ready(Runnable::Call(cell.clone()));
+        let cell = self.inner.call_soon(Box::new(callback));
         CallbackHandle::new(cell, Rc::downgrade(&self.inner))
     }
 
@@ -208,13 +196,7 @@ impl Handle {
     /// assert_eq!(*log.borrow(), "abc");
     /// ```
     pub fn call_at(&self, when: Instant, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        let cell = CallbackCell::new(Box::new(callback));
-        let key = self
-            .inner
-            .timers
-            .borrow_mut()
-            .insert(when, TimerAction::Call(cell.clone()));
-        cell.timer.set(Some(key));
+        let cell = self.inner.call_at(when, Box::new(callback));
         CallbackHandle::new(cell, Rc::downgrade(&self.inner))
     }
 
@@ -227,7 +209,7 @@ impl Handle {
     /// assert_eq!(lp.time(), Instant::ZERO);
     /// ```
     pub fn time(&self) -> Instant {
-        self.inner.clock.now()
+        self.inner.now()
     }
 
     /// Moves a virtual clock forward by `d` (Trio's `MockClock.jump`): timers that become due
@@ -247,7 +229,7 @@ impl Handle {
     /// ```
     pub fn advance(&self, d: Duration) {
         assert!(
-            self.inner.clock.advance(d),
+            self.inner.clock().advance(d),
             "coro: only a loop with a virtual clock can be advanced"
         );
     }
@@ -260,7 +242,7 @@ impl Handle {
     /// assert!(!Loop::new().has_virtual_clock());
     /// ```
     pub fn has_virtual_clock(&self) -> bool {
-        self.inner.clock.is_virtual()
+        self.inner.clock().is_virtual()
     }
 
     /// Makes [`Loop::run_forever`](super::Loop::run_forever) return after the current iteration.
@@ -276,7 +258,7 @@ impl Handle {
     /// assert_eq!(lp.time().as_secs_f64(), 60.0);
     /// ```
     pub fn stop(&self) {
-        self.inner.stopping.set(true);
+        self.inner.stop();
     }
 
     /// Whether the loop is running (inside `run_until_complete` or `run_forever`).
@@ -286,7 +268,7 @@ impl Handle {
     /// assert!(!Loop::new().is_running());
     /// ```
     pub fn is_running(&self) -> bool {
-        self.inner.running.get()
+        self.inner.is_running()
     }
 
     /// Whether [`Loop::close`](super::Loop::close) was called.
@@ -298,7 +280,7 @@ impl Handle {
     /// assert!(lp.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.inner.closed.get()
+        self.inner.is_closed()
     }
 
     /// How many tasks the loop holds: spawned and not yet finished.
@@ -313,7 +295,7 @@ impl Handle {
     /// assert_eq!(lp.task_count(), 0);
     /// ```
     pub fn task_count(&self) -> usize {
-        self.inner.tasks.borrow().len
+        self.inner.task_count()
     }
 
     /// How many timers the loop holds (parked tasks with a deadline, and pending
@@ -332,7 +314,7 @@ impl Handle {
     /// assert_eq!((lp.timer_count(), lp.task_count()), (0, 0));
     /// ```
     pub fn timer_count(&self) -> usize {
-        self.inner.timers.borrow().len()
+        self.inner.timer_count()
     }
 
     /// How many socket operations wait for readiness: the I/O counterpart of
@@ -403,28 +385,7 @@ impl Handle {
     /// # drop(h);
     /// ```
     pub fn tasks(&self) -> Vec<TaskInfo> {
-        let mut infos: Vec<TaskInfo> = self
-            .inner
-            .tasks
-            .borrow()
-            .iter()
-            .map(|t| {
-                let h = t.header();
-                let status = match (h.state.get(), h.park.get()) {
-                    (TaskState::Running, _) => TaskStatus::Running,
-                    (TaskState::Parked, Some(park)) => TaskStatus::Waiting(park),
-                    _ => TaskStatus::Ready,
-                };
-                TaskInfo {
-                    id: h.id,
-                    name: h.name(),
-                    spawned_at: h.created,
-                    status,
-                }
-            })
-            .collect();
-        infos.sort_by_key(|i| i.id);
-        infos
+        self.inner.tasks()
     }
 
     /// A report of every live task, one line each: its name, where it was spawned, what it
@@ -444,26 +405,7 @@ impl Handle {
     /// # drop(h);
     /// ```
     pub fn dump(&self) -> String {
-        let tasks = self.tasks();
-        let mut out = format!(
-            "{} live task(s) at loop time {}, {} timer(s)",
-            tasks.len(),
-            self.time(),
-            self.timer_count()
-        );
-        let (io, blocking) = (self.io_count(), self.blocking_count());
-        if io > 0 {
-            out.push_str(&format!(", {io} I/O wait(s)"));
-        }
-        if blocking > 0 {
-            out.push_str(&format!(", {blocking} blocking call(s)"));
-        }
-        out.push(':');
-        for t in tasks {
-            out.push_str("\n  ");
-            out.push_str(&t.to_string());
-        }
-        out
+        self.inner.dump()
     }
 }
 
@@ -547,7 +489,7 @@ where
 /// ```
 #[track_caller]
 pub fn time() -> Instant {
-    context::running().clock.now()
+    scheduler::with_running(Scheduler::now)
 }
 
 /// The id of the task running on this thread (asyncio's `current_task`).
@@ -571,5 +513,79 @@ pub fn time() -> Instant {
 /// ```
 #[track_caller]
 pub fn current_task_id() -> TaskId {
-    context::current_task().header().id
+    scheduler::with_current_task(|t| t.header().id)
+}
+
+/// Cancels a callback scheduled with [`Handle::call_soon`](super::Handle::call_soon),
+/// [`call_later`](super::Handle::call_later) or [`call_at`](super::Handle::call_at) (asyncio's
+/// `Handle`/`TimerHandle`). Dropping it does not cancel anything.
+///
+/// ```
+/// use coro::rt::Loop;
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use std::time::Duration;
+///
+/// let lp = Loop::with_virtual_clock();
+/// let ran = Rc::new(Cell::new(false));
+/// let r = ran.clone();
+/// let handle = lp.call_later(Duration::from_secs(1), move || r.set(true));
+/// assert!(handle.is_pending());
+/// handle.cancel();
+/// assert_eq!(lp.timer_count(), 0); // a cancelled timer is gone at once
+/// lp.run_until_complete(coro::rt::sleep(Duration::from_secs(2)));
+/// assert!(!ran.get());
+/// ```
+pub struct CallbackHandle {
+    cell: Rc<CallbackCell>,
+    lp: Weak<Scheduler>,
+}
+
+impl CallbackHandle {
+    pub(crate) fn new(cell: Rc<CallbackCell>, lp: Weak<Scheduler>) -> CallbackHandle {
+        CallbackHandle { cell, lp }
+    }
+
+    /// Cancels the callback if it has not run yet: it will not run, and its timer (if any) is
+    /// removed from the loop. Does nothing otherwise.
+    ///
+    /// ```
+    /// use coro::rt::Loop;
+    ///
+    /// let lp = Loop::new();
+    /// let h = lp.call_soon(|| panic!("never runs"));
+    /// h.cancel();
+    /// lp.run_until_complete(coro::rt::yield_now());
+    /// ```
+    pub fn cancel(&self) {
+        self.cell.cancel();
+        if let Some(key) = self.cell.timer.take() {
+            if let Some(lp) = self.lp.upgrade() {
+                lp.remove_timer(key);
+            }
+        }
+    }
+
+    /// Whether the callback is still to run (neither run nor cancelled).
+    ///
+    /// ```
+    /// use coro::rt::Loop;
+    ///
+    /// let lp = Loop::new();
+    /// let h = lp.call_soon(|| {});
+    /// assert!(h.is_pending());
+    /// lp.run_until_complete(coro::rt::yield_now());
+    /// assert!(!h.is_pending());
+    /// ```
+    pub fn is_pending(&self) -> bool {
+        self.cell.is_pending()
+    }
+}
+
+impl fmt::Debug for CallbackHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackHandle")
+            .field("pending", &self.is_pending())
+            .finish()
+    }
 }

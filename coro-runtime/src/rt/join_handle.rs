@@ -1,120 +1,13 @@
-//! `JoinHandle`: a task's value, or why it has none; and the `join` awaitable.
+//! `JoinHandle`: join a task or cancel it; `CancelHandle`; and the `join` awaitable.
 
-use std::any::Any;
 use std::fmt;
 use std::panic::Location;
 use std::rc::{Rc, Weak};
 
-use super::task::{payload_message, AnyTask, Joinable, Listener};
-use super::{Awaitable, Park, Request, TaskId, Waker};
-
-/// Why a task has no value: it was cancelled, or it panicked.
-///
-/// ```
-/// use coro::rt::{self, JoinError, Loop, Reply, Request};
-///
-/// #[coro::coroutine(task)]
-/// fn fails() -> u32 {
-///     panic!("no value");
-/// }
-///
-/// # std::panic::set_hook(Box::new(|_| {}));
-/// let lp = Loop::new();
-/// let h = lp.spawn(fails());
-/// let err = lp.run_until_complete(h.join()).unwrap_err();
-/// assert!(err.is_panic());
-/// assert_eq!(err.panic_message(), Some("no value"));
-/// assert_eq!(err.to_string(), "task panicked: no value");
-/// ```
-#[non_exhaustive]
-pub enum JoinError {
-    /// The task was cancelled ([`JoinHandle::cancel`], a [`TaskGroup`](super::TaskGroup)
-    /// failure, or the loop closing) before it finished.
-    Cancelled,
-    /// The task panicked; this is the panic's payload (resume it with
-    /// `std::panic::resume_unwind` to propagate it).
-    Panicked(Box<dyn Any + Send>),
-}
-
-impl JoinError {
-    /// Whether the task was cancelled.
-    ///
-    /// ```
-    /// assert!(coro::rt::JoinError::Cancelled.is_cancelled());
-    /// ```
-    pub fn is_cancelled(&self) -> bool {
-        matches!(self, JoinError::Cancelled)
-    }
-
-    /// Whether the task panicked.
-    ///
-    /// ```
-    /// use coro::rt::JoinError;
-    /// assert!(JoinError::Panicked(Box::new("boom")).is_panic());
-    /// ```
-    pub fn is_panic(&self) -> bool {
-        matches!(self, JoinError::Panicked(_))
-    }
-
-    /// The panic's message, when the payload is a string (as `panic!` makes it).
-    ///
-    /// ```
-    /// use coro::rt::JoinError;
-    /// assert_eq!(JoinError::Panicked(Box::new("boom")).panic_message(), Some("boom"));
-    /// assert_eq!(JoinError::Cancelled.panic_message(), None);
-    /// ```
-    pub fn panic_message(&self) -> Option<&str> {
-        match self {
-            JoinError::Panicked(payload) => payload_message(&**payload),
-            JoinError::Cancelled => None,
-        }
-    }
-
-    /// The panic's payload.
-    ///
-    /// # Panics
-    ///
-    /// When the task was cancelled.
-    ///
-    /// ```
-    /// use coro::rt::JoinError;
-    /// let payload = JoinError::Panicked(Box::new(7u8)).into_panic();
-    /// assert_eq!(payload.downcast_ref::<u8>(), Some(&7));
-    /// ```
-    pub fn into_panic(self) -> Box<dyn Any + Send> {
-        match self {
-            JoinError::Panicked(payload) => payload,
-            JoinError::Cancelled => panic!("coro: into_panic on a cancelled task's JoinError"),
-        }
-    }
-}
-
-impl fmt::Debug for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JoinError::Cancelled => f.write_str("Cancelled"),
-            JoinError::Panicked(_) => f
-                .debug_tuple("Panicked")
-                .field(&self.panic_message().unwrap_or("<non-string payload>"))
-                .finish(),
-        }
-    }
-}
-
-impl fmt::Display for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JoinError::Cancelled => f.write_str("task was cancelled"),
-            JoinError::Panicked(_) => write!(
-                f,
-                "task panicked: {}",
-                self.panic_message().unwrap_or("<non-string payload>")
-            ),
-        }
-    }
-}
-
-impl std::error::Error for JoinError {}
+use super::outcome::JoinError;
+use super::scheduler;
+use super::task::{AnyTask, Joinable, Listener, Waker};
+use super::{Awaitable, Park, Request, TaskId};
 
 /// The handle [`spawn`](super::Handle::spawn) returns: join the task to get its value,
 /// or cancel it.
@@ -125,7 +18,10 @@ impl std::error::Error for JoinError {}
 /// drop would make `spawn(work());` without a binding a no-op, and would tie a task's life to
 /// wherever its handle happens to be moved; when you want a task's life bounded by a scope,
 /// use a [`TaskGroup`](super::TaskGroup), whose children cannot outlive it. A detached task
-/// that panics is reported ([`Diagnostic::UnretrievedPanic`](super::Diagnostic)).
+/// that panics is reported ([`Diagnostic::UnretrievedPanic`](super::Diagnostic)). The same
+/// holds for a `join` that is abandoned (its task cancelled, a timeout): the joined task runs
+/// on; [`join_or_cancel`](super::join_or_cancel) cancels it instead, as asyncio's
+/// `wait_for(task, t)` does.
 ///
 /// ```
 /// use coro::rt::{self, Loop, Reply, Request};
@@ -239,7 +135,7 @@ impl<T: 'static> JoinHandle<T> {
     /// assert_eq!((lp.task_count(), lp.timer_count()), (0, 0));
     /// ```
     pub fn cancel(&self) {
-        super::loop_::cancel(&self.any_task());
+        scheduler::cancel(&self.any_task());
     }
 
     /// A handle that can only cancel the task, and can be cloned: give it to whoever may need
@@ -342,7 +238,7 @@ impl CancelHandle {
     /// ```
     pub fn cancel(&self) {
         if let Some(task) = self.task.upgrade() {
-            super::loop_::cancel(&task);
+            scheduler::cancel(&task);
         }
     }
 
@@ -427,5 +323,55 @@ impl Drop for JoinWaiter {
             .listeners
             .borrow_mut()
             .retain(|l| !matches!(l, Listener::Joiner(w) if Rc::ptr_eq(w, &self.waker)));
+    }
+}
+
+/// [`JoinHandle::join`], but **cancels the task if the join is abandoned** before the task
+/// finished (the joining task is cancelled, or a [`timeout`](super::timeout) around the join
+/// expires): asyncio's `await asyncio.wait_for(task, t)`. A plain `join` abandoned that way
+/// leaves the task running, detached, as dropping a `JoinHandle` does.
+///
+/// (A free function, like [`join_all`](super::join_all), rather than a method: inside a
+/// `#[coro::coroutine]`, `handle.join_or_cancel()` would not be seen to consume `handle`.)
+///
+/// ```
+/// use coro::rt::{self, Loop};
+/// use std::time::Duration;
+///
+/// #[coro::coroutine(task)]
+/// fn main_task() -> (bool, bool) {
+///     let slow = rt::spawn(rt::sleep(Duration::from_secs(60)));
+///     let watch = slow.cancel_handle();
+///     let timed_out = yield_from!(rt::timeout(Duration::from_secs(1), rt::join_or_cancel(slow))).is_err();
+///     yield_from!(rt::yield_now()); // the cancellation is delivered
+///     (timed_out, watch.is_finished())
+/// }
+///
+/// let lp = Loop::with_virtual_clock();
+/// assert_eq!(lp.run_until_complete(main_task()), (true, true));
+/// assert_eq!((lp.task_count(), lp.time()), (0, rt::Instant::from_secs(1)));
+/// ```
+#[track_caller]
+pub fn join_or_cancel<T: 'static>(
+    handle: JoinHandle<T>,
+) -> impl Awaitable<Return = Result<T, JoinError>> {
+    join_cancelling(handle.task, Location::caller())
+}
+
+#[coro_macros::coroutine(crate = crate, task)]
+fn join_cancelling<T: 'static>(
+    task: Rc<dyn Joinable<T>>,
+    at: &'static Location<'static>,
+) -> Result<T, JoinError> {
+    let _cancel_if_abandoned = CancelIfAbandoned(task.clone().into_any_task());
+    yield_from!(join(task, at))
+}
+
+/// Cancels its task when dropped (nothing happens if the task has finished).
+struct CancelIfAbandoned(Rc<dyn AnyTask>);
+
+impl Drop for CancelIfAbandoned {
+    fn drop(&mut self) {
+        scheduler::cancel(&self.0);
     }
 }

@@ -16,7 +16,7 @@
 //! - tasks: [`spawn`], [`JoinHandle`] (join, cancel; dropping it detaches), [`CancelHandle`],
 //!   [`TaskGroup`];
 //! - awaitables: [`sleep`], [`sleep_until`], [`yield_now`], [`timeout`], [`timeout_at`],
-//!   [`join_all`], [`gather`], [`wait_any`], [`AsCompleted`];
+//!   [`join_all`], [`gather`], [`wait_any`], [`AsCompleted`], [`join_or_cancel`];
 //! - synchronisation, FIFO-fair: [`Queue`], [`Event`], [`Lock`], [`Semaphore`], [`Condition`];
 //! - sockets, in [`net`]: [`TcpListener`](net::TcpListener), [`TcpStream`](net::TcpStream),
 //!   [`UdpSocket`](net::UdpSocket), with owned buffers ([`buf`]);
@@ -56,12 +56,16 @@
 //! See `docs/runtime.md` for a walk from asyncio to this module.
 
 mod blocking;
+
+/// docs/runtime.md, whose every Rust sample is compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/runtime.md")]
+mod runtime_guide {}
 pub mod buf;
 mod builder;
 mod callback;
 mod clock;
 mod condition;
-mod context;
 mod diagnostic;
 mod event;
 mod gather;
@@ -74,33 +78,36 @@ mod loop_;
 mod map;
 #[cfg(unix)]
 pub mod net;
+mod outcome;
 mod pool;
 mod queue;
 mod request;
+mod scheduler;
 mod semaphore;
 mod sleep;
+mod slots;
 mod task;
+mod task_id;
 mod timeout;
 mod timers;
 mod waitlist;
-mod waker;
 
 pub use blocking::{run_in_thread, BlockingError};
 pub use builder::Builder;
-pub use callback::CallbackHandle;
 pub use condition::Condition;
 pub use diagnostic::{Diagnostic, TaskInfo, TaskStatus};
 pub use event::Event;
 pub use gather::{gather, join_all, wait_any, AsCompleted};
 pub use group::{ChildFailure, GroupError, TaskGroup};
-pub use handle::{current_task_id, spawn, spawn_named, time, Handle};
+pub use handle::{current_task_id, spawn, spawn_named, time, CallbackHandle, Handle};
 pub use instant::Instant;
-pub use join_handle::{CancelHandle, JoinError, JoinHandle};
+pub use join_handle::{join_or_cancel, CancelHandle, JoinHandle};
 pub use loop_::{run, Loop};
+pub use outcome::JoinError;
 pub use queue::{Closed, Queue, TryGetError, TryPutError};
 pub use request::{Awaitable, Park, Reply, Request, Via};
 pub use semaphore::{Lock, LockGuard, Semaphore, SemaphorePermit};
 pub use sleep::{sleep, sleep_until, yield_now};
-pub use task::TaskId;
+pub use task::Waker;
+pub use task_id::TaskId;
 pub use timeout::{timeout, timeout_at, Elapsed};
-pub use waker::Waker;

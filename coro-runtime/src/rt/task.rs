@@ -1,6 +1,7 @@
-//! The loop's record of one task: a coroutine, its bookkeeping (`Header`), and its outcome.
+//! The loop's record of one task: its bookkeeping (`Header`), the cell holding its coroutine and
+//! outcome, and its `Waker`. With the scheduler, the one inherent import circle of the runtime:
+//! a task's header points back to its scheduler, which owns and steps it.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::Location;
@@ -9,44 +10,12 @@ use std::rc::{Rc, Weak};
 
 use crate::{Coroutine, CoroutineState};
 
-use super::join_handle::JoinError;
-use super::loop_::Inner;
+use super::diagnostic::{TaskInfo, TaskStatus};
+use super::io::reactor::Wake;
+use super::outcome::{Exit, JoinError, Outcome};
+use super::scheduler::{self, Scheduler};
 use super::timers::TimerKey;
-use super::{Park, Reply, Request, Waker};
-
-/// A task's number, unique within its loop, in spawn order (asyncio names tasks `Task-1`,
-/// `Task-2`…; so does coro, unless given a name).
-///
-/// ```
-/// use coro::rt::Loop;
-///
-/// let lp = Loop::new();
-/// let a = lp.spawn(coro::rt::yield_now());
-/// let b = lp.spawn(coro::rt::yield_now());
-/// assert!(a.id() < b.id());
-/// assert_eq!(a.id().to_string(), format!("#{}", a.id().as_u64()));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TaskId(pub(crate) u64);
-
-impl TaskId {
-    /// The number itself.
-    ///
-    /// ```
-    /// use coro::rt::Loop;
-    /// let lp = Loop::new();
-    /// assert_eq!(lp.spawn(coro::rt::yield_now()).id().as_u64(), 1);
-    /// ```
-    pub fn as_u64(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for TaskId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
+use super::{Park, Reply, Request, TaskId};
 
 /// Where a task stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,14 +28,6 @@ pub(crate) enum TaskState {
     Parked,
     /// Finished: returned, panicked or cancelled.
     Done,
-}
-
-/// How a finished task ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Exit {
-    Returned,
-    Panicked,
-    Cancelled,
 }
 
 /// Called when a task finishes (internal: `AsCompleted`, `TaskGroup`).
@@ -86,7 +47,7 @@ pub(crate) struct Header {
     pub(crate) id: TaskId,
     name: Option<Box<str>>,
     pub(crate) created: &'static Location<'static>,
-    pub(crate) lp: Weak<Inner>,
+    pub(crate) lp: Weak<Scheduler>,
     pub(crate) state: Cell<TaskState>,
     /// Index in the loop's task table while the task is live.
     pub(crate) slot: Cell<usize>,
@@ -108,7 +69,7 @@ impl Header {
         id: TaskId,
         name: Option<Box<str>>,
         created: &'static Location<'static>,
-        lp: Weak<Inner>,
+        lp: Weak<Scheduler>,
     ) -> Header {
         Header {
             id,
@@ -130,6 +91,21 @@ impl Header {
         match &self.name {
             Some(n) => n.to_string(),
             None => format!("Task-{}", self.id.0),
+        }
+    }
+
+    /// What the task is doing, for `tasks()` and dumps.
+    pub(crate) fn info(&self) -> TaskInfo {
+        let status = match (self.state.get(), self.park.get()) {
+            (TaskState::Running, _) => TaskStatus::Running,
+            (TaskState::Parked, Some(park)) => TaskStatus::Waiting(park),
+            _ => TaskStatus::Ready,
+        };
+        TaskInfo {
+            id: self.id,
+            name: self.name(),
+            spawned_at: self.created,
+            status,
         }
     }
 }
@@ -154,12 +130,6 @@ pub(crate) trait Joinable<T>: AnyTask {
     /// Takes the outcome once the task has finished.
     fn take_outcome(&self) -> Option<Result<T, JoinError>>;
     fn into_any_task(self: Rc<Self>) -> Rc<dyn AnyTask>;
-}
-
-enum Outcome<T> {
-    Pending,
-    Done(Result<T, JoinError>),
-    Taken(Exit),
 }
 
 /// The one allocation a task costs: header, coroutine and outcome together.
@@ -208,27 +178,15 @@ where
     }
 
     fn fail(&self, error: JoinError) {
-        let mut outcome = self.outcome.borrow_mut();
-        if matches!(*outcome, Outcome::Pending) {
-            *outcome = Outcome::Done(Err(error));
-        }
+        self.outcome.borrow_mut().fail(error);
     }
 
     fn exit(&self) -> Option<Exit> {
-        match &*self.outcome.borrow() {
-            Outcome::Pending => None,
-            Outcome::Done(Ok(_)) => Some(Exit::Returned),
-            Outcome::Done(Err(JoinError::Cancelled)) => Some(Exit::Cancelled),
-            Outcome::Done(Err(JoinError::Panicked(_))) => Some(Exit::Panicked),
-            Outcome::Taken(exit) => Some(*exit),
-        }
+        self.outcome.borrow().exit()
     }
 
     fn panic_message(&self) -> Option<String> {
-        match &*self.outcome.borrow() {
-            Outcome::Done(Err(e @ JoinError::Panicked(_))) => e.panic_message().map(String::from),
-            _ => None,
-        }
+        self.outcome.borrow().panic_message()
     }
 }
 
@@ -238,13 +196,7 @@ where
     T: 'static,
 {
     fn take_outcome(&self) -> Option<Result<T, JoinError>> {
-        let exit = self.exit()?;
-        let mut outcome = self.outcome.borrow_mut();
-        match std::mem::replace(&mut *outcome, Outcome::Taken(exit)) {
-            Outcome::Done(result) => Some(result),
-            Outcome::Taken(_) => panic!("coro: the output of a task was taken twice"),
-            Outcome::Pending => unreachable!(),
-        }
+        self.outcome.borrow_mut().take()
     }
 
     fn into_any_task(self: Rc<Self>) -> Rc<dyn AnyTask> {
@@ -258,18 +210,119 @@ impl<C, T> Drop for TaskCell<C, T> {
         if let Outcome::Done(Err(e @ JoinError::Panicked(_))) = outcome {
             if !self.header.panic_retrieved.get() {
                 let message = e.panic_message().unwrap_or("<non-string panic payload>");
-                super::loop_::report_unretrieved_panic(&self.header, message);
+                scheduler::report_unretrieved_panic(&self.header, message);
             }
         }
     }
 }
 
-/// The message of a panic payload, when it is a string (what `panic!` makes).
-pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> Option<&str> {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        Some(s)
-    } else {
-        payload.downcast_ref::<String>().map(String::as_str)
+/// Makes one task ready again after it parked with [`Request::Park`](super::Request::Park).
+///
+/// Get the running task's waker with [`Waker::current`], hand it to whatever will fire, then
+/// park. Waking a task that is not parked does nothing (except during its own step: then its
+/// next park returns at once, so no wake-up is lost); waking a finished task does nothing.
+/// A `Waker` does not keep its task alive.
+///
+/// ```
+/// use coro::rt::{self, Handle, Reply, Request, Waker};
+/// use std::time::Duration;
+///
+/// #[coro::coroutine(task)]
+/// fn woken_by_a_timer() -> Reply {
+///     let waker = Waker::current();
+///     Handle::current().call_later(Duration::from_secs(5), move || waker.wake());
+///     yield_!(Request::park(None, "a timer callback"))
+/// }
+///
+/// let lp = rt::Loop::with_virtual_clock();
+/// assert_eq!(lp.run_until_complete(woken_by_a_timer()), Reply::Woken);
+/// assert_eq!(lp.time(), rt::Instant::from_secs(5));
+/// ```
+#[derive(Clone)]
+pub struct Waker {
+    task: Weak<dyn AnyTask>,
+    id: TaskId,
+}
+
+impl Waker {
+    /// The waker of the task running on this thread.
+    ///
+    /// # Panics
+    ///
+    /// Outside a task.
+    ///
+    /// ```
+    /// use coro::rt::{self, Reply, Request, Waker};
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn me() -> rt::TaskId {
+    ///     Waker::current().task_id()
+    /// }
+    ///
+    /// let lp = rt::Loop::new();
+    /// let h = lp.spawn(me());
+    /// let id = h.id();
+    /// assert_eq!(lp.run_until_complete(h.join()).unwrap(), id);
+    /// ```
+    #[track_caller]
+    pub fn current() -> Waker {
+        scheduler::with_current_task(Waker::for_task)
+    }
+
+    pub(crate) fn for_task(task: &Rc<dyn AnyTask>) -> Waker {
+        Waker {
+            id: task.header().id,
+            task: Rc::downgrade(task),
+        }
+    }
+
+    /// Makes the task ready (resumed with [`Reply::Woken`](super::Reply::Woken)) if it is
+    /// parked; see the type's docs for the other cases.
+    ///
+    /// ```
+    /// use coro::rt::{self, Handle, Reply, Request, Waker};
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn self_wake() -> Reply {
+    ///     Waker::current().wake(); // during its own step: the park below returns at once
+    ///     yield_!(Request::park(None, "nothing"))
+    /// }
+    ///
+    /// assert_eq!(rt::run(self_wake()), Reply::Woken);
+    /// ```
+    pub fn wake(&self) {
+        if let Some(task) = self.task.upgrade() {
+            scheduler::wake(&task);
+        }
+    }
+
+    /// The task this waker wakes.
+    ///
+    /// ```
+    /// use coro::rt::{self, Reply, Request, Waker};
+    ///
+    /// #[coro::coroutine(task)]
+    /// fn same() -> bool {
+    ///     Waker::current().task_id() == rt::current_task_id()
+    /// }
+    ///
+    /// assert!(rt::run(same()));
+    /// ```
+    pub fn task_id(&self) -> TaskId {
+        self.id
+    }
+}
+
+impl fmt::Debug for Waker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waker").field("task", &self.id).finish()
+    }
+}
+
+impl Wake for Waker {
+    #[inline]
+    fn wake(&self) {
+        Waker::wake(self);
     }
 }
 

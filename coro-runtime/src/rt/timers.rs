@@ -1,41 +1,39 @@
-//! The timer map: what the loop does at each deadline, ordered by `(deadline, sequence)`.
+//! The timer map: a value per deadline, ordered by `(deadline, sequence)`. It names neither
+//! tasks nor callbacks: the scheduler decides what its entries are.
 
 use std::collections::BTreeMap;
-use std::rc::{Rc, Weak};
 
-use super::callback::CallbackCell;
-use super::task::AnyTask;
 use super::Instant;
 
 /// A timer's identity and place in the order: its deadline, then the order it was set in.
 pub(crate) type TimerKey = (Instant, u64);
 
-/// What a timer does when its deadline comes.
-pub(crate) enum TimerAction {
-    /// Resume a parked task with `Reply::Deadline`.
-    Wake(Weak<dyn AnyTask>),
-    /// Run a callback set with `call_later`/`call_at`.
-    Call(Rc<CallbackCell>),
-}
-
 /// Timers ordered by deadline, ties by arrival. An ordered map rather than a binary heap, so that
 /// a cancelled timer is removed at once (O(log n)) instead of lingering as a tombstone: what the
 /// loop holds is exactly what is still due, which `Handle::timer_count` reports.
-#[derive(Default)]
-pub(crate) struct Timers {
-    map: BTreeMap<TimerKey, TimerAction>,
+pub(crate) struct Timers<T> {
+    map: BTreeMap<TimerKey, T>,
     seq: u64,
 }
 
-impl Timers {
-    pub(crate) fn insert(&mut self, deadline: Instant, action: TimerAction) -> TimerKey {
+impl<T> Default for Timers<T> {
+    fn default() -> Self {
+        Timers {
+            map: BTreeMap::new(),
+            seq: 0,
+        }
+    }
+}
+
+impl<T> Timers<T> {
+    pub(crate) fn insert(&mut self, deadline: Instant, value: T) -> TimerKey {
         let key = (deadline, self.seq);
         self.seq += 1;
-        self.map.insert(key, action);
+        self.map.insert(key, value);
         key
     }
 
-    pub(crate) fn remove(&mut self, key: TimerKey) -> Option<TimerAction> {
+    pub(crate) fn remove(&mut self, key: TimerKey) -> Option<T> {
         self.map.remove(&key)
     }
 
@@ -46,7 +44,7 @@ impl Timers {
     }
 
     /// The earliest timer whose deadline is `now` or earlier, removed.
-    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<TimerAction> {
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<T> {
         let entry = self.map.first_entry()?;
         if entry.key().0 <= now {
             Some(entry.remove())
@@ -59,7 +57,7 @@ impl Timers {
         self.map.len()
     }
 
-    pub(crate) fn clear(&mut self) -> Vec<TimerAction> {
+    pub(crate) fn clear(&mut self) -> Vec<T> {
         std::mem::take(&mut self.map).into_values().collect()
     }
 }
@@ -67,41 +65,30 @@ impl Timers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
 
-    fn call(log: &Rc<Cell<u32>>, digit: u32) -> TimerAction {
-        let log = log.clone();
-        TimerAction::Call(CallbackCell::new(Box::new(move || {
-            log.set(log.get() * 10 + digit)
-        })))
-    }
-
-    fn fire(t: &mut Timers, now: Instant) {
-        while let Some(action) = t.pop_due(now) {
-            match action {
-                TimerAction::Call(c) => c.run(),
-                TimerAction::Wake(_) => unreachable!(),
-            }
+    fn fire(t: &mut Timers<u32>, now: Instant, log: &mut Vec<u32>) {
+        while let Some(v) = t.pop_due(now) {
+            log.push(v);
         }
     }
 
     #[test]
     fn deadline_order_then_arrival_order_and_never_early() {
-        let log = Rc::new(Cell::new(0));
+        let mut log = Vec::new();
         let mut t = Timers::default();
-        t.insert(Instant::from_nanos(20), call(&log, 3));
-        t.insert(Instant::from_nanos(10), call(&log, 1));
-        let removed = t.insert(Instant::from_nanos(10), call(&log, 9));
-        t.insert(Instant::from_nanos(10), call(&log, 2));
-        assert!(t.remove(removed).is_some());
+        t.insert(Instant::from_nanos(20), 3);
+        t.insert(Instant::from_nanos(10), 1);
+        let removed = t.insert(Instant::from_nanos(10), 9);
+        t.insert(Instant::from_nanos(10), 2);
+        assert_eq!(t.remove(removed), Some(9));
         assert_eq!(t.len(), 3);
         assert_eq!(t.next_deadline(), Some(Instant::from_nanos(10)));
-        fire(&mut t, Instant::from_nanos(9));
-        assert_eq!(log.get(), 0);
-        fire(&mut t, Instant::from_nanos(19));
-        assert_eq!(log.get(), 12);
-        fire(&mut t, Instant::from_nanos(20));
-        assert_eq!(log.get(), 123);
+        fire(&mut t, Instant::from_nanos(9), &mut log);
+        assert!(log.is_empty());
+        fire(&mut t, Instant::from_nanos(19), &mut log);
+        assert_eq!(log, [1, 2]);
+        fire(&mut t, Instant::from_nanos(20), &mut log);
+        assert_eq!(log, [1, 2, 3]);
         assert_eq!(t.len(), 0);
     }
 }

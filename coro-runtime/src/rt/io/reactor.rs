@@ -11,7 +11,11 @@ use std::time::Duration;
 
 use mio::{Events, Interest, Poll, Registry, Token};
 
-use super::super::Waker;
+/// What the reactor wakes when a socket becomes ready or a blocking call returns: a task's
+/// `Waker`, in the loop (the reactor itself names no task).
+pub(crate) trait Wake {
+    fn wake(&self);
+}
 
 /// The token of the cross-thread waker; sockets get the slab's indices, which never reach it.
 const NOTIFY: Token = Token(usize::MAX);
@@ -40,30 +44,30 @@ fn closed(dir: u8) -> u8 {
 /// followed by a wait that no edge ever ends (tokio keeps its closed bits for the same reason).
 /// Only the loop's thread touches a slot, and events are applied between steps, so no event
 /// can slip between a failed try and the clearing.
-pub(crate) struct Slot {
+pub(crate) struct Slot<W> {
     ready: Cell<u8>,
-    readers: Waiters,
-    writers: Waiters,
+    readers: Waiters<W>,
+    writers: Waiters<W>,
     next_key: Cell<u64>,
 }
 
 /// The tasks waiting on one direction of a socket: the first in place (the usual case: one
 /// reader and one writer per socket, so a wait costs no list operation), any others in a list.
 /// Each waiter has a key, unique within its slot, by which it leaves.
-struct Waiters {
-    first: RefCell<Option<(u64, Waker)>>,
-    rest: RefCell<Vec<(u64, Waker)>>,
+struct Waiters<W> {
+    first: RefCell<Option<(u64, W)>>,
+    rest: RefCell<Vec<(u64, W)>>,
 }
 
-impl Waiters {
-    fn new() -> Waiters {
+impl<W: Wake> Waiters<W> {
+    fn new() -> Waiters<W> {
         Waiters {
             first: RefCell::new(None),
             rest: RefCell::new(Vec::new()),
         }
     }
 
-    fn add(&self, key: u64, waker: Waker) {
+    fn add(&self, key: u64, waker: W) {
         let mut first = self.first.borrow_mut();
         if first.is_none() {
             *first = Some((key, waker));
@@ -104,8 +108,8 @@ impl Waiters {
     }
 }
 
-impl Slot {
-    pub(crate) fn new() -> Slot {
+impl<W: Wake> Slot<W> {
+    pub(crate) fn new() -> Slot<W> {
         Slot {
             ready: Cell::new(READ | WRITE),
             readers: Waiters::new(),
@@ -124,7 +128,7 @@ impl Slot {
         self.ready.set(self.ready.get() & !dir);
     }
 
-    fn waiters(&self, dir: u8) -> &Waiters {
+    fn waiters(&self, dir: u8) -> &Waiters<W> {
         if dir == READ {
             &self.readers
         } else {
@@ -151,15 +155,15 @@ impl Slot {
 /// dropped (after the wake-up, or when the operation is abandoned: cancelled, timed out).
 /// (The socket operations keep the key instead, and leave through their `Source`, which holds
 /// the reactor and the slot already: see [`Source::add_waiter`](super::Source::add_waiter).)
-pub(crate) struct IoWait {
-    reactor: Rc<Reactor>,
-    slot: Rc<Slot>,
+pub(crate) struct IoWait<W: Wake> {
+    reactor: Rc<Reactor<W>>,
+    slot: Rc<Slot<W>>,
     dir: u8,
     key: u64,
 }
 
-impl IoWait {
-    pub(crate) fn new(reactor: Rc<Reactor>, slot: Rc<Slot>, dir: u8, key: u64) -> IoWait {
+impl<W: Wake> IoWait<W> {
+    pub(crate) fn new(reactor: Rc<Reactor<W>>, slot: Rc<Slot<W>>, dir: u8, key: u64) -> IoWait<W> {
         IoWait {
             reactor,
             slot,
@@ -169,7 +173,7 @@ impl IoWait {
     }
 }
 
-impl Drop for IoWait {
+impl<W: Wake> Drop for IoWait<W> {
     fn drop(&mut self) {
         self.reactor.remove_waiter(&self.slot, self.dir, self.key);
     }
@@ -203,25 +207,26 @@ impl Notifier {
     }
 }
 
-/// The loop's poller and what hangs on it.
-pub(crate) struct Reactor {
+/// The loop's poller and what hangs on it: the sockets registered with it, and who waits on
+/// them or on a blocking call (a `W`: the loop uses its tasks' `Waker`s).
+pub(crate) struct Reactor<W> {
     poll: RefCell<Poll>,
     events: RefCell<Events>,
     registry: Registry,
     /// Registered sockets, by token.
-    slots: RefCell<Vec<Option<Rc<Slot>>>>,
+    slots: RefCell<Vec<Option<Rc<Slot<W>>>>>,
     free: RefCell<Vec<usize>>,
     sources: Cell<usize>,
     /// Live `IoWait`s.
     waits: Cell<usize>,
     /// Blocking calls a task waits for, by id.
-    calls: RefCell<HashMap<u64, Waker>>,
+    calls: RefCell<HashMap<u64, W>>,
     next_call: Cell<u64>,
     pub(crate) notifier: Arc<Notifier>,
 }
 
-impl Reactor {
-    pub(crate) fn new() -> io::Result<Reactor> {
+impl<W: Wake> Reactor<W> {
+    pub(crate) fn new() -> io::Result<Reactor<W>> {
         let poll = Poll::new()?;
         let registry = poll.registry().try_clone()?;
         let waker = mio::Waker::new(poll.registry(), NOTIFY)?;
@@ -247,7 +252,7 @@ impl Reactor {
     pub(crate) fn register(
         &self,
         source: &mut impl mio::event::Source,
-        slot: &Rc<Slot>,
+        slot: &Rc<Slot<W>>,
     ) -> io::Result<usize> {
         let token = match self.free.borrow_mut().pop() {
             Some(t) => t,
@@ -282,7 +287,7 @@ impl Reactor {
     }
 
     /// Adds `waker` to the slot's waiters in direction `dir`; the key to remove it with.
-    pub(crate) fn add_waiter(&self, slot: &Slot, dir: u8, waker: Waker) -> u64 {
+    pub(crate) fn add_waiter(&self, slot: &Slot<W>, dir: u8, waker: W) -> u64 {
         let key = slot.next_key.get();
         slot.next_key.set(key.wrapping_add(1));
         slot.waiters(dir).add(key, waker);
@@ -291,17 +296,17 @@ impl Reactor {
     }
 
     /// Removes waiter `key` from the slot's waiters in direction `dir`, if it is still there.
-    pub(crate) fn remove_waiter(&self, slot: &Slot, dir: u8, key: u64) {
+    pub(crate) fn remove_waiter(&self, slot: &Slot<W>, dir: u8, key: u64) {
         if slot.waiters(dir).remove(key) {
             self.waits.set(self.waits.get() - 1);
         }
     }
 
-    /// A new blocking call the running task will wait for; its id.
-    pub(crate) fn start_call(&self) -> u64 {
+    /// A new blocking call that `waker`'s task will wait for; its id.
+    pub(crate) fn start_call(&self, waker: W) -> u64 {
         let id = self.next_call.get();
         self.next_call.set(id + 1);
-        self.calls.borrow_mut().insert(id, Waker::current());
+        self.calls.borrow_mut().insert(id, waker);
         id
     }
 

@@ -8,8 +8,8 @@ use std::rc::{Rc, Weak};
 
 use mio::unix::SourceFd;
 
-use super::super::loop_::Inner;
-use super::super::{context, Waker};
+use super::super::scheduler::{self, Scheduler};
+use super::super::task::Waker;
 use super::reactor::{IoWait, Reactor, Slot};
 
 /// A socket the loop can wait on. Every socket handle (`TcpStream`…) holds one in an `Rc`.
@@ -22,7 +22,7 @@ use super::reactor::{IoWait, Reactor, Slot};
 /// borrowed mutably: this is why sockets are Unix-only for now.)
 pub(crate) struct Source<S: AsRawFd> {
     io: S,
-    slot: Rc<Slot>,
+    slot: Rc<Slot<Waker>>,
     reg: RefCell<Option<Reg>>,
 }
 
@@ -30,9 +30,9 @@ pub(crate) struct Source<S: AsRawFd> {
 /// belongs to (a `Weak`, which keeps the loop's allocation, so its address is never reused
 /// while the socket compares it with the running task's loop).
 struct Reg {
-    reactor: Rc<Reactor>,
+    reactor: Rc<Reactor<Waker>>,
     token: usize,
-    lp: Weak<Inner>,
+    lp: Weak<Scheduler>,
 }
 
 impl<S: AsRawFd> Source<S> {
@@ -77,7 +77,7 @@ impl<S: AsRawFd> Source<S> {
 
     /// Makes the running task wait until the socket may be ready in direction `dir`: park
     /// after this, and drop the guard when resumed.
-    pub(crate) fn wait(&self, dir: u8) -> io::Result<IoWait> {
+    pub(crate) fn wait(&self, dir: u8) -> io::Result<IoWait<Waker>> {
         let key = self.add_waiter(dir)?;
         let reg = self.reg.borrow();
         let reg = reg.as_ref().expect("a socket with waiters is registered");
@@ -96,7 +96,7 @@ impl<S: AsRawFd> Source<S> {
     /// The usual case costs one look-up of the running task, which gives both its waker and
     /// its loop (compared by address with the loop the socket is registered with).
     pub(crate) fn add_waiter(&self, dir: u8) -> io::Result<u64> {
-        context::with_current_task(|task| {
+        scheduler::with_current_task(|task| {
             let lp = &task.header().lp;
             if !matches!(&*self.reg.borrow(), Some(reg) if Weak::ptr_eq(&reg.lp, lp)) {
                 let lp = lp.upgrade().expect("a running task's loop is alive");
@@ -121,7 +121,7 @@ impl<S: AsRawFd> Source<S> {
     /// Registers the socket with the reactor of loop `lp`, moving it from the loop it was
     /// registered with, if any.
     #[cold]
-    fn register_with(&self, lp: &Rc<Inner>) -> io::Result<()> {
+    fn register_with(&self, lp: &Rc<Scheduler>) -> io::Result<()> {
         let reactor = lp.reactor()?;
         let mut reg = self.reg.borrow_mut();
         if let Some(old) = reg.take() {
