@@ -26,8 +26,17 @@ use proc_macro::TokenStream;
 /// Rewrites a fn whose body uses `yield_!` / `yield_from!` into a coroutine: the fn returns a
 /// `coro::Gen` implementing `coro::Coroutine<A, Yield = Y, Return = R>`.
 ///
-/// Options: `yield = Y` and `resume = A` (each defaults to `()`), `clone` (make the coroutine
-/// `Clone`), `crate = path` (where the `coro` crate is, default `::coro`).
+/// Options:
+///
+/// - `yield = Y` and `resume = A`: the types handed out by `yield_!` and passed in by each
+///   resume (each defaults to `()`; with `resume = ()` the coroutine is also an `Iterator`).
+/// - `clone`: make the coroutine `Clone`, so a suspended one can be forked.
+/// - `task`: the coroutine is a task (or a piece of one) of the `coro::rt` event loop. Short for
+///   `yield = coro::rt::Request, resume = coro::rt::Reply` (with `crate = path`,
+///   `path::rt::Request` / `path::rt::Reply`); a `yield_from!` in a task coroutine also records
+///   its source location in the requests it passes up, which the loop's `dump()` shows. No
+///   import is needed.
+/// - `crate = path`: where the `coro` crate is, default `::coro` (for crates that re-export it).
 ///
 /// ```
 /// #[coro::coroutine(yield = u32)]
