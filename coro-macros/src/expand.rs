@@ -40,11 +40,17 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let (setup, closure) = emit.emit(&mut plan)?;
 
     let attrs = &f.attrs;
+    // Calling the fn only makes the coroutine: dropping it unused (`helper();` where
+    // `yield_from!(helper())` was meant) is a mistake the compiler should point out.
+    let must_use = (!attrs.iter().any(|a| a.path().is_ident("must_use"))).then(|| {
+        quote!(#[must_use = "a coroutine does nothing until it is resumed: drive it, or delegate to it with `yield_from!`"])
+    });
     let vis = &f.vis;
     let sig = &prepared.sig;
     let hoisted = &lowered.hoisted;
     Ok(quote! {
         #(#attrs)*
+        #must_use
         #vis #sig {
             #(#hoisted)*
             #setup

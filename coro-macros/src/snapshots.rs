@@ -30,7 +30,8 @@ fn running_sum() {
                 format!("total={total}")
             }
         },
-        expect![[r#"
+        expect![[r##"
+            #[must_use = "a coroutine does nothing until it is resumed: drive it, or delegate to it with `yield_from!`"]
             fn running_sum(
                 start: u64,
             ) -> impl ::coro::Coroutine<u64, Yield = u64, Return = String> + ::core::marker::Unpin {
@@ -131,7 +132,7 @@ fn running_sum() {
                     }
                 })
             }
-        "#]],
+        "##]],
     );
 }
 
@@ -151,6 +152,7 @@ fn countdown_iterator() {
         },
         expect![[r#"
             /// Counts down.
+            #[must_use = "a coroutine does nothing until it is resumed: drive it, or delegate to it with `yield_from!`"]
             pub fn countdown(
                 n: u32,
             ) -> impl ::coro::Coroutine<
@@ -261,7 +263,8 @@ fn delegation_and_branches() {
                 got + 1
             }
         },
-        expect![[r#"
+        expect![[r##"
+            #[must_use = "a coroutine does nothing until it is resumed: drive it, or delegate to it with `yield_from!`"]
             fn outer(
                 flag: bool,
             ) -> impl ::coro::Coroutine<u8, Yield = u8, Return = u8> + ::core::marker::Unpin {
@@ -419,7 +422,7 @@ fn delegation_and_branches() {
                     }
                 })
             }
-        "#]],
+        "##]],
     );
 }
 
@@ -436,7 +439,8 @@ fn method_with_question_mark() {
                 Ok(n)
             }
         },
-        expect![[r#"
+        expect![[r##"
+            #[must_use = "a coroutine does nothing until it is resumed: drive it, or delegate to it with `yield_from!`"]
             fn lines<'__coro0>(
                 &'__coro0 self,
             ) -> impl ::coro::Coroutine<
@@ -573,7 +577,7 @@ fn method_with_question_mark() {
                     }
                 })
             }
-        "#]],
+        "##]],
     );
 }
 
