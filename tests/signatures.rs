@@ -310,3 +310,58 @@ fn returning_self_from_a_by_value_receiver() {
         Some(vec!["a".to_string(), "b".to_string()])
     );
 }
+
+// A resume type with a lifetime left out is a lifetime of each resume, as for rustc's coroutine
+// closures: a push parser is fed slices that live only for the call.
+#[coro::coroutine(yield = usize, resume = Option<&[u8]>)]
+fn count_commas() -> usize {
+    let mut commas = 0;
+    while let Some(chunk) = yield_!(commas) {
+        commas += chunk.iter().filter(|b| **b == b',').count();
+    }
+    commas
+}
+
+#[test]
+fn a_borrowed_resume_type_takes_slices_of_any_lifetime() {
+    let mut parser = count_commas();
+    assert_eq!(parser.send(None), CoroutineState::Yielded(0));
+    for line in ["a,b", ",,", "c"] {
+        let owned = line.as_bytes().to_vec(); // dropped before the next resume
+        assert!(matches!(
+            parser.send(Some(&owned)),
+            CoroutineState::Yielded(_)
+        ));
+    }
+    assert_eq!(parser.send(None), CoroutineState::Complete(3));
+}
+
+// With a `&self` receiver too, the resume's lifetime is its own, not the receiver's.
+struct Splitter {
+    sep: u8,
+}
+
+impl Splitter {
+    #[coro::coroutine(yield = usize, resume = &[u8])]
+    fn fields(&self) -> usize {
+        let mut n = 0;
+        loop {
+            let chunk = yield_!(n);
+            if chunk.is_empty() {
+                return n;
+            }
+            n += chunk.iter().filter(|b| **b == self.sep).count() + 1;
+        }
+    }
+}
+
+#[test]
+fn a_borrowed_resume_type_in_a_method() {
+    let s = Splitter { sep: b';' };
+    let mut f = s.fields();
+    assert_eq!(f.send(b""), CoroutineState::Yielded(0));
+    let data = b"x;y".to_vec();
+    assert_eq!(f.send(&data), CoroutineState::Yielded(2));
+    drop(data);
+    assert_eq!(f.send(b""), CoroutineState::Complete(2));
+}

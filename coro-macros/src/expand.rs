@@ -35,6 +35,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         resume_ty: &prepared.resume_ty,
         return_ty,
         clone: args.clone,
+        resume_any_lifetime: prepared.resume_any_lifetime,
         start_values: lowered.start_values,
     };
     let (setup, closure) = emit.emit(&mut plan)?;

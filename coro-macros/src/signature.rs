@@ -36,6 +36,8 @@ pub struct Prepared {
     pub yield_ty: Type,
     pub resume_ty: Type,
     pub return_ty: Type,
+    /// The resume type leaves a lifetime out: the coroutine accepts any lifetime at each resume.
+    pub resume_any_lifetime: bool,
 }
 
 pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
@@ -95,7 +97,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
     });
 
     let mut yield_ty = args.yield_ty.clone();
-    let mut resume_ty = args.resume_ty.clone();
+    let resume_ty = args.resume_ty.clone();
     let mut return_ty: Type = match &sig.output {
         syn::ReturnType::Default => syn::parse_quote!(()),
         syn::ReturnType::Type(_, ty) => (**ty).clone(),
@@ -105,7 +107,6 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
             lifetime: l.clone(),
         };
         e.visit_type_mut(&mut yield_ty);
-        e.visit_type_mut(&mut resume_ty);
         e.visit_type_mut(&mut return_ty);
     }
 
@@ -161,6 +162,21 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
         }
     }
 
+    // A lifetime left out of the resume type (`resume = Option<&[u8]>`, natural for a push
+    // parser fed slices) is a lifetime of each resume, as for rustc's coroutine closures: the
+    // coroutine resumes with a value of any lifetime (`impl for<'r> Coroutine<Option<&'r [u8]>>`),
+    // and the step closure's parameter, written with the lifetime left out, is as general.
+    let mut resume_bound = resume_ty.clone();
+    let higher_ranked = {
+        let r: Lifetime = syn::parse_quote!('__resume);
+        let before = resume_bound.to_token_stream().to_string();
+        Elider {
+            lifetime: r.clone(),
+        }
+        .visit_type_mut(&mut resume_bound);
+        (resume_bound.to_token_stream().to_string() != before).then(|| quote!(for<#r>))
+    };
+
     // The returned coroutine's type.
     let iterator = if is_unit(&resume_ty) {
         quote!(+ ::core::iter::Iterator<Item = #yield_ty>)
@@ -183,7 +199,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
         quote!()
     };
     let output: Type = syn::parse_quote! {
-        impl #krate::Coroutine<#resume_ty, Yield = #yield_ty, Return = #return_ty>
+        impl #higher_ranked #krate::Coroutine<#resume_bound, Yield = #yield_ty, Return = #return_ty>
             + ::core::marker::Unpin #iterator #clone #captures #captures_self
     };
     sig.output = syn::ReturnType::Type(Default::default(), Box::new(output));
@@ -194,6 +210,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
         prelude,
         has_receiver,
         yield_ty,
+        resume_any_lifetime: higher_ranked.is_some(),
         resume_ty,
         return_ty,
     })

@@ -59,6 +59,7 @@ fn check_plan(item: TokenStream, expected: Expect) {
         resume_ty: &unit,
         return_ty: quote!(_),
         clone: false,
+        resume_any_lifetime: false,
         start_values: lowered.start_values,
     }
     .emit(&mut plan)

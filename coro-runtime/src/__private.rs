@@ -38,6 +38,13 @@ pub fn here() -> &'static core::panic::Location<'static> {
 /// poison the coroutine when it panics.
 pub use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
+/// `Gen::new` without its `FnMut(A)` bound, for a resume type with a lifetime left out
+/// (`resume = Option<&[u8]>`): the bound would fix the closure's parameter to one lifetime,
+/// where the coroutine must accept a value of any lifetime at each resume.
+pub fn gen_for_any_lifetime<F>(step: F) -> crate::Gen<F> {
+    crate::gen::Gen::from_step(step)
+}
+
 /// Takes the resume argument out of its slot. Only the arm a resume starts at calls it, once.
 #[inline(always)]
 pub fn take_arg<A>(slot: &mut Option<A>) -> A {

@@ -39,6 +39,12 @@ pub struct Gen<F> {
 impl<F> Unpin for Gen<F> {}
 
 impl<F> Gen<F> {
+    /// Wraps a step closure with no bound to guide its signature (see
+    /// `__private::gen_for_any_lifetime`).
+    pub(crate) fn from_step(step: F) -> Self {
+        Gen { step }
+    }
+
     /// Wraps a step closure. The closure's signature fixes the resume, yield and return types.
     ///
     /// ```

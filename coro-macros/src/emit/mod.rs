@@ -44,6 +44,8 @@ pub struct Emit<'a> {
     /// cannot be written in a closure signature, like `impl Trait`).
     pub return_ty: TokenStream,
     pub clone: bool,
+    /// The resume type leaves a lifetime out (see `signature::Prepared::resume_any_lifetime`).
+    pub resume_any_lifetime: bool,
     /// `field: expr` pairs that build the start state, in the outer fn.
     pub start_values: Vec<(LocalId, TokenStream)>,
 }
@@ -330,8 +332,13 @@ impl<'a> Emit<'a> {
         } else {
             body
         };
+        let constructor = if self.resume_any_lifetime {
+            quote!(#krate::__private::gen_for_any_lifetime)
+        } else {
+            quote!(#krate::Gen::new)
+        };
         let closure = quote! {
-            #krate::Gen::new(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+            #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
                 #body
             })
         };
