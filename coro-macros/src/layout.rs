@@ -145,22 +145,33 @@ impl Plan {
     }
 
     /// The variants of the state enum, one per state in creation order, each field with its
-    /// own type parameter, inferred from where the step closure constructs the variant.
+    /// type parameter. A local has one type wherever it is saved, so it has one parameter,
+    /// shared by every variant that holds it (one per field per variant made type checking
+    /// grow as n^2.5: research/compile-time.md).
     pub fn variants(&self) -> Vec<Variant> {
-        let mut next = 0usize;
+        let params = self.type_params();
         self.states()
             .into_iter()
             .map(|block| Variant {
                 block,
                 fields: self.fields[block]
                     .iter()
-                    .map(|&l| {
-                        next += 1;
-                        (l, format_ident!("T{}", next - 1))
-                    })
+                    .map(|&l| (l, params[&l].clone()))
                     .collect(),
             })
             .collect()
+    }
+
+    /// Each saved local's type parameter, numbered in the order the states first hold them.
+    pub fn type_params(&self) -> HashMap<LocalId, Ident> {
+        let mut params = HashMap::new();
+        for block in self.states() {
+            for &l in &self.fields[block] {
+                let next = params.len();
+                params.entry(l).or_insert_with(|| format_ident!("T{}", next));
+            }
+        }
+        params
     }
 }
 

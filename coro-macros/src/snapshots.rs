@@ -453,9 +453,9 @@ fn method_with_question_mark() {
                 (&'__coro0 (),),
             > + ::coro::__private::Captures<::core::marker::PhantomData<Self>> {
                 #[allow(dead_code, non_camel_case_types, clippy::large_enum_variant)]
-                enum State<T0, T1, T2, T3> {
+                enum State<T0, T1, T2> {
                     Start { self_: T0 },
-                    AfterYield1 { iter: T1, n: T2, self_: T3 },
+                    AfterYield1 { iter: T1, n: T2, self_: T0 },
                     Complete,
                     Poisoned,
                 }

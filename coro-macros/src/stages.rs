@@ -232,7 +232,7 @@ fn layout_of_a_loop_and_of_nested_loops() {
         counter(),
         expect![[r#"
             Start { n: T0 }
-            AfterYield1 { i: T1, n: T2 }, in place
+            AfterYield1 { i: T1, n: T0 }, in place
             dispatches: false, finishes: false
         "#]],
     );
@@ -240,9 +240,9 @@ fn layout_of_a_loop_and_of_nested_loops() {
         nested(),
         expect![[r#"
             Start { cols: T0, rows: T1 }
-            LoopHead1 { iter: T2, total: T3, cols: T4 }
-            LoopHead2 { iter_1: T5, label: T6, iter: T7, total: T8, cols: T9 }
-            AfterYield1 { iter_1: T10, label: T11, iter: T12, total: T13, cols: T14 }
+            LoopHead1 { iter: T2, total: T3, cols: T0 }
+            LoopHead2 { iter_1: T4, label: T5, iter: T2, total: T3, cols: T0 }
+            AfterYield1 { iter_1: T4, label: T5, iter: T2, total: T3, cols: T0 }
             dispatches: true, finishes: false
         "#]],
     );

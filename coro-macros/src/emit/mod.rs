@@ -216,7 +216,9 @@ impl<'a> Emit<'a> {
                 .map(|(l, t)| {
                     let f = &self.ir.locals[l].field;
                     let field = quote!(#f: #t);
-                    type_params.push(t);
+                    if !type_params.contains(&t) {
+                        type_params.push(t);
+                    }
                     field
                 })
                 .collect();
