@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
-use crate::emit::Emit;
+use crate::emit::{DiscoveryInput, Emit};
 use crate::layout::Plan;
 use crate::syntax::names;
 use crate::{args, borrowck, check, liveness, lower, signature};
@@ -26,6 +26,28 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         prepared.return_ty.to_token_stream()
     };
     let state_enum = names::unused_name(&item, &["State", "CoroState", "CoroutineStates"]);
+    // The type-discovery pass's closure takes the fn's parameters as they are declared; one of
+    // `impl Trait` type cannot be written there (the pass is then left out).
+    let discovery = (!prepared
+        .params
+        .iter()
+        .any(|p| signature::contains_impl_trait(&p.ty)))
+    .then(|| DiscoveryInput {
+        body: &lowered.body,
+        sites: &lowered.sites,
+        params: prepared
+            .params
+            .iter()
+            .map(|p| {
+                let (name, ty) = (&p.name, &p.ty);
+                let m = p.mutable.then(|| quote!(mut));
+                quote!(#m #name: #ty)
+            })
+            .collect(),
+        self_alias: prepared
+            .has_receiver
+            .then(|| syn::Ident::new("__self", proc_macro2::Span::call_site())),
+    });
     let emit = Emit {
         ir,
         live: &live,
@@ -36,7 +58,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         return_ty,
         clone: args.clone,
         resume_any_lifetime: prepared.resume_any_lifetime,
-        start_values: lowered.start_values,
+        discovery,
+        start_values: lowered.start_values.clone(),
     };
     let (setup, closure) = emit.emit(&mut plan)?;
 

@@ -156,19 +156,20 @@ impl Plan {
                 block,
                 fields: self.fields[block]
                     .iter()
-                    .map(|&l| (l, params[&l].clone()))
+                    .map(|&l| (l, format_ident!("T{}", params[&l])))
                     .collect(),
             })
             .collect()
     }
 
-    /// Each saved local's type parameter, numbered in the order the states first hold them.
-    pub fn type_params(&self) -> HashMap<LocalId, Ident> {
+    /// Each saved local's type parameter (`T{n}`), numbered in the order the states first hold
+    /// them.
+    pub fn type_params(&self) -> HashMap<LocalId, usize> {
         let mut params = HashMap::new();
         for block in self.states() {
             for &l in &self.fields[block] {
                 let next = params.len();
-                params.entry(l).or_insert_with(|| format_ident!("T{}", next));
+                params.entry(l).or_insert(next);
             }
         }
         params

@@ -11,6 +11,7 @@
 mod args;
 mod borrowck;
 mod check;
+mod discovery;
 mod emit;
 mod expand;
 mod ir;

@@ -22,6 +22,8 @@ pub struct Param {
     pub copy: bool,
     /// Known to have nothing to drop (a `&mut` reference).
     pub trivial_drop: bool,
+    /// Its declared type (`&'a Self` for `&self`), for the type-discovery pass.
+    pub ty: Type,
     /// The expression that moves it into the start state, in the outer fn.
     pub outer: TokenStream,
     pub mutable: bool,
@@ -130,6 +132,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                     // `&self` is a shared reference, `&mut self` one with nothing to drop.
                     copy: r.reference.is_some() && r.mutability.is_none(),
                     trivial_drop: r.reference.is_some(),
+                    ty: (*r.ty).clone(),
                 });
             }
             FnArg::Typed(t) => match &mut *t.pat {
@@ -142,10 +145,12 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         owned: owned_type(&t.ty),
                         copy: crate::syntax::guess::surely_copy(&t.ty),
                         trivial_drop: matches!(&*t.ty, Type::Reference(_)),
+                        ty: (*t.ty).clone(),
                     });
                 }
                 pat => {
                     let name = Ident::new(&format!("__coro_arg{i}"), Span::call_site());
+                    let ty = (*t.ty).clone();
                     let original = pat.clone();
                     prelude.push(syn::parse_quote!(let #original = #name;));
                     *pat = syn::parse_quote!(#name);
@@ -156,6 +161,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         owned: false,
                         copy: false,
                         trivial_drop: false,
+                        ty,
                     });
                 }
             },

@@ -43,6 +43,46 @@ fn running_sum() {
                     Poisoned,
                 }
                 let mut __state = State::Start { start };
+                let __coro_tys = {
+                    fn __coro_types<T0, T1, T2>(
+                        _: &State<T0, T1, T2>,
+                    ) -> (
+                        ::core::marker::PhantomData<T0>,
+                        ::core::marker::PhantomData<T1>,
+                        ::core::marker::PhantomData<T2>,
+                    ) {
+                        (
+                            ::core::marker::PhantomData::<T0>,
+                            ::core::marker::PhantomData::<T1>,
+                            ::core::marker::PhantomData::<T2>,
+                        )
+                    }
+                    __coro_types(&__state)
+                };
+                #[allow(
+                    unused_variables,
+                    unused_mut,
+                    unused_assignments,
+                    unreachable_code,
+                    clippy::all
+                )]
+                let _ = |start: u64| -> String {
+                    let mut total = start;
+                    ::coro::__private::witness(&__coro_tys.2, &total);
+                    {
+                        let mut __coro_iter = ::core::iter::IntoIterator::into_iter(
+                            vec![1u64, 2, 3],
+                        );
+                        ::coro::__private::witness(&__coro_tys.1, &__coro_iter);
+                        while let ::core::option::Option::Some(x) = ::core::iter::Iterator::next(
+                            &mut __coro_iter,
+                        ) {
+                            let got = ::coro::__private::resumed::<u64, u64>(total + x);
+                            total += got;
+                        }
+                    }
+                    format!("total={total}")
+                };
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
@@ -168,6 +208,29 @@ fn countdown_iterator() {
                     Poisoned,
                 }
                 let mut __state = State::Start { n };
+                let __coro_tys = {
+                    fn __coro_types<T0, T1>(
+                        _: &State<T0, T1>,
+                    ) -> (::core::marker::PhantomData<T0>, ::core::marker::PhantomData<T1>) {
+                        (::core::marker::PhantomData::<T0>, ::core::marker::PhantomData::<T1>)
+                    }
+                    __coro_types(&__state)
+                };
+                #[allow(
+                    unused_variables,
+                    unused_mut,
+                    unused_assignments,
+                    unreachable_code,
+                    clippy::all
+                )]
+                let _ = |n: u32| -> () {
+                    let mut i = n;
+                    ::coro::__private::witness(&__coro_tys.1, &i);
+                    while i > 0 {
+                        ::coro::__private::resumed::<(), u32>(i);
+                        i -= 1;
+                    }
+                };
                 ::coro::Gen::new(move |
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
@@ -277,6 +340,33 @@ fn delegation_and_branches() {
                     Poisoned,
                 }
                 let mut __state = State::Start { flag };
+                let __coro_tys = {
+                    fn __coro_types<T0, T1, T2>(
+                        _: &State<T0, T1, T2>,
+                    ) -> (
+                        ::core::marker::PhantomData<T0>,
+                        ::core::marker::PhantomData<T1>,
+                        ::core::marker::PhantomData<T2>,
+                    ) {
+                        (
+                            ::core::marker::PhantomData::<T0>,
+                            ::core::marker::PhantomData::<T1>,
+                            ::core::marker::PhantomData::<T2>,
+                        )
+                    }
+                    __coro_types(&__state)
+                };
+                #[allow(
+                    unused_variables,
+                    unused_mut,
+                    unused_assignments,
+                    unreachable_code,
+                    clippy::all
+                )]
+                let _ = |flag: bool| -> u8 {
+                    let got = if flag { ::coro::__private::delegated::<u8, _>(inner()) } else { 0 };
+                    got + 1
+                };
                 ::coro::Gen::new(move |
                     __arg: u8,
                 | -> ::core::option::Option<::coro::CoroutineState<u8, u8>> {
@@ -460,6 +550,43 @@ fn method_with_question_mark() {
                     Poisoned,
                 }
                 let mut __state = State::Start { self_: self };
+                let __coro_tys = {
+                    fn __coro_types<T0, T1, T2>(
+                        _: &State<T0, T1, T2>,
+                    ) -> (
+                        ::core::marker::PhantomData<T0>,
+                        ::core::marker::PhantomData<T1>,
+                        ::core::marker::PhantomData<T2>,
+                    ) {
+                        (
+                            ::core::marker::PhantomData::<T0>,
+                            ::core::marker::PhantomData::<T1>,
+                            ::core::marker::PhantomData::<T2>,
+                        )
+                    }
+                    __coro_types(&__state)
+                };
+                #[allow(
+                    unused_variables,
+                    unused_mut,
+                    unused_assignments,
+                    unreachable_code,
+                    clippy::all
+                )]
+                let _ = |__self: &'__coro0 Self| -> Result<usize, std::num::ParseIntError> {
+                    let n: usize = __self.count.parse()?;
+                    ::coro::__private::witness(&__coro_tys.2, &n);
+                    {
+                        let mut __coro_iter = ::core::iter::IntoIterator::into_iter(0..n);
+                        ::coro::__private::witness(&__coro_tys.1, &__coro_iter);
+                        while let ::core::option::Option::Some(i) = ::core::iter::Iterator::next(
+                            &mut __coro_iter,
+                        ) {
+                            ::coro::__private::resumed::<(), String>(format!("{}-{i}", __self.name));
+                        }
+                    }
+                    Ok(n)
+                };
                 ::coro::Gen::new(move |
                     __arg: (),
                 | -> ::core::option::Option<

@@ -127,3 +127,21 @@ pub fn priming_arg<A: Default>() -> A {
 pub trait Captures<T: ?Sized> {}
 
 impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
+
+/// The type-discovery pass (never run): ties a saved local's type to its state parameter.
+#[inline(always)]
+pub fn witness<T>(_: &core::marker::PhantomData<T>, _: &T) {}
+
+/// The type-discovery pass (never run): ties a state parameter to a type written out.
+#[inline(always)]
+pub fn witness_type<T>(_: &core::marker::PhantomData<T>, _: core::marker::PhantomData<T>) {}
+
+/// The type-discovery pass (never run): what `yield_!(v)` evaluates to, the resume argument.
+pub fn resumed<A, Y>(_: Y) -> A {
+    unreachable!("the type-discovery pass is never run")
+}
+
+/// The type-discovery pass (never run): what `yield_from!(c)` evaluates to, `c`'s return value.
+pub fn delegated<A, C: crate::Coroutine<A>>(_: C) -> C::Return {
+    unreachable!("the type-discovery pass is never run")
+}

@@ -44,10 +44,23 @@ pub struct Emit<'a> {
     /// cannot be written in a closure signature, like `impl Trait`).
     pub return_ty: TokenStream,
     pub clone: bool,
+    /// What the type-discovery pass needs (see `discovery`), or `None` to write none (a
+    /// parameter of `impl Trait` type, which the pass's closure cannot name).
+    pub discovery: Option<DiscoveryInput<'a>>,
     /// The resume type leaves a lifetime out (see `signature::Prepared::resume_any_lifetime`).
     pub resume_any_lifetime: bool,
     /// `field: expr` pairs that build the start state, in the outer fn.
     pub start_values: Vec<(LocalId, TokenStream)>,
+}
+
+/// The body and the fn's parameters, for the type-discovery pass.
+pub struct DiscoveryInput<'a> {
+    pub body: &'a syn::Block,
+    pub sites: &'a crate::lower::Sites,
+    /// `name: Type` for each parameter of the fn (`__self: &'a Self` for a receiver).
+    pub params: Vec<TokenStream>,
+    /// The alias the body's `self` is renamed to.
+    pub self_alias: Option<Ident>,
 }
 
 /// Everything that varies while one arm is written.
@@ -260,6 +273,13 @@ impl<'a> Emit<'a> {
         let init = quote! {
             let mut #state = #state_enum::#start_name { #(#start_fields,)* };
         };
+        let init = match &self.discovery {
+            Some(pass) if !type_params.is_empty() => {
+                let pass = self.discovery_pass(pass, plan, &type_params);
+                quote!(#init #pass)
+            }
+            _ => init,
+        };
 
         let y = self.yield_ty;
         let a = self.resume_ty;
@@ -345,6 +365,48 @@ impl<'a> Emit<'a> {
             })
         };
         Ok((quote!(#enum_def #init), closure))
+    }
+
+    /// The type-discovery pass (see `discovery`): a tuple of one `PhantomData` per type
+    /// parameter, tied to the state once, and a closure that is never called holding the body
+    /// as plain code, with a witness after each saved local's binding.
+    fn discovery_pass(
+        &self,
+        input: &DiscoveryInput,
+        plan: &Plan,
+        type_params: &[Ident],
+    ) -> TokenStream {
+        let (state, state_enum) = (self.state(), &self.state_enum);
+        let tys = hidden("__coro_tys");
+        let types = hidden("__coro_types");
+        let params = plan.type_params();
+        let body = crate::discovery::Discovery {
+            ir: self.ir,
+            sites: input.sites,
+            params: &params,
+            tys: &tys,
+            krate: self.krate,
+            yield_ty: self.yield_ty,
+            resume_ty: self.resume_ty,
+        }
+        .body(input.body);
+        let body = match &input.self_alias {
+            Some(alias) => crate::rewrite::rename_self_tokens(body, alias),
+            None => body,
+        };
+        let (args, r) = (&input.params, &self.return_ty);
+        quote! {
+            let #tys = {
+                fn #types<#(#type_params),*>(
+                    _: &#state_enum<#(#type_params),*>,
+                ) -> (#(::core::marker::PhantomData<#type_params>,)*) {
+                    (#(::core::marker::PhantomData::<#type_params>,)*)
+                }
+                #types(&#state)
+            };
+            #[allow(unused_variables, unused_mut, unused_assignments, unreachable_code, clippy::all)]
+            let _ = |#(#args),*| -> #r #body;
+        }
     }
 
     /// Writes the arm of every state, in the order the blocks were created (which follows the

@@ -128,7 +128,7 @@ impl Lowerer<'_> {
                         tokens,
                         effects: scrutinee.effects,
                     },
-                    Some((*l.pat).clone()),
+                    Some(&*l.pat),
                 )
             }
             cond if has_condition_let(cond) => {
@@ -141,9 +141,9 @@ impl Lowerer<'_> {
             }
             cond => (self.lower_in_temporary_scope(cond)?, None),
         };
-        let chain_pats: Vec<syn::Pat> = match (&cond_pat, &*i.cond) {
-            (Some(p), _) => vec![p.clone()],
-            (None, cond) => condition_patterns(cond).into_iter().cloned().collect(),
+        let chain_pats: Vec<&syn::Pat> = match (cond_pat, &*i.cond) {
+            (Some(p), _) => vec![p],
+            (None, cond) => condition_patterns(cond),
         };
 
         let result = match want {

@@ -134,11 +134,11 @@ impl Lowerer<'_> {
                         tokens: quote!(let #pat = #scrutinee),
                         effects: scrutinee.effects,
                     },
-                    vec![(*l.pat).clone()],
+                    vec![&*l.pat],
                 )
             }
             cond => match self.lower_in_temporary_scope(cond) {
-                Some(v) => (v, condition_patterns(cond).into_iter().cloned().collect()),
+                Some(v) => (v, condition_patterns(cond)),
                 None => {
                     self.pop_loop();
                     return None;
@@ -218,6 +218,7 @@ impl Lowerer<'_> {
             }
         };
         let iter = self.temp("iter", true);
+        self.note_for_iterator(&f.pat, iter);
         self.ir.locals[iter].borrows = borrowed;
         self.ir.locals[iter].span = f.expr.span();
         let iter_name = self.ir.locals[iter].name.clone();

@@ -22,7 +22,7 @@ mod stmt;
 mod suspend;
 mod temps;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -39,6 +39,9 @@ pub struct Lowered {
     pub ir: Ir,
     pub hoisted: Vec<syn::Item>,
     pub start_values: Vec<(LocalId, TokenStream)>,
+    /// The body as lowered (the signature's prelude first), and where it binds its locals.
+    pub body: syn::Block,
+    pub sites: Sites,
 }
 
 /// Lowers a checked fn: its parameters become the start state's locals, then its body (after
@@ -68,6 +71,7 @@ pub fn lower_fn(
         stmts.extend(body.stmts);
         body.stmts = stmts;
     }
+    let numbers = pattern_numbers(&body);
     if let Some(value) = lower.lower_block(&body, Want::Value) {
         // The body's value completes the coroutine.
         lower.terminate_public(Term::Return(value));
@@ -78,11 +82,43 @@ pub fn lower_fn(
         }
         return Err(e);
     }
+    let by_number = |addr: &*const syn::Pat| numbers.get(addr).copied();
+    let sites = Sites {
+        pats: lower
+            .sites
+            .pats
+            .iter()
+            .filter_map(|(a, ids)| Some((by_number(a)?, ids.clone())))
+            .collect(),
+        for_iters: lower
+            .sites
+            .for_iters
+            .iter()
+            .filter_map(|(a, id)| Some((by_number(a)?, *id)))
+            .collect(),
+    };
     Ok(Lowered {
         ir: lower.ir,
         hoisted: lower.hoisted,
         start_values,
+        body,
+        sites,
     })
+}
+
+/// Numbers every pattern of the body in the order `syn::visit` reaches them.
+fn pattern_numbers(body: &syn::Block) -> HashMap<*const syn::Pat, usize> {
+    struct Numbers(HashMap<*const syn::Pat, usize>);
+    impl<'ast> syn::visit::Visit<'ast> for Numbers {
+        fn visit_pat(&mut self, p: &'ast syn::Pat) {
+            let n = self.0.len();
+            self.0.insert(p as *const syn::Pat, n);
+            syn::visit::visit_pat(self, p);
+        }
+    }
+    let mut n = Numbers(HashMap::new());
+    syn::visit::Visit::visit_block(&mut n, body);
+    n.0
 }
 
 /// Whether the caller needs an expression's value.
@@ -122,6 +158,27 @@ pub struct Lowerer<'a> {
     /// The scopes and locals at the branch being lowered, for its join block.
     pending_env: Vec<ScopeId>,
     pending_visible: Vec<LocalId>,
+    /// Where in the body each local was bound (see [`Sites`]).
+    sites: SitesByAddress,
+}
+
+/// Binding sites by the address of their pattern in the body being lowered.
+#[derive(Default)]
+struct SitesByAddress {
+    pats: HashMap<*const syn::Pat, Vec<LocalId>>,
+    for_iters: HashMap<*const syn::Pat, LocalId>,
+}
+
+/// Where the body binds the locals the lowering declared, for the type-discovery pass: each
+/// pattern is numbered by its place in a pre-order walk of the body (`syn::visit`), which the
+/// pass walks again. Patterns the lowering made itself (and those in `yield_!`'s arguments) are
+/// not in the body and have no site.
+#[derive(Default)]
+pub struct Sites {
+    /// The locals each pattern binds, in `pattern_bindings` order.
+    pub pats: HashMap<usize, Vec<LocalId>>,
+    /// The iterator local of each `for` loop, by the number of its pattern.
+    pub for_iters: HashMap<usize, LocalId>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -141,6 +198,7 @@ impl<'a> Lowerer<'a> {
             fields: HashSet::new(),
             pending_env: Vec::new(),
             pending_visible: Vec::new(),
+            sites: SitesByAddress::default(),
         };
         let root = l.ir.scopes.len();
         l.ir.scopes.push(Scope {

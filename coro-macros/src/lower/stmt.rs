@@ -352,14 +352,21 @@ impl Lowerer<'_> {
 
     /// Declares the bindings of a pattern in the current scope.
     pub fn bind_pattern(&mut self, pat: &syn::Pat, deferred: bool) -> Vec<LocalId> {
-        pattern_bindings(pat)
+        let ids: Vec<LocalId> = pattern_bindings(pat)
             .into_iter()
             .map(|b| {
                 let id = self.declare(b.ident, b.mutable, false);
                 self.ir.locals[id].deferred = deferred;
                 id
             })
-            .collect()
+            .collect();
+        self.sites.pats.insert(pat as *const syn::Pat, ids.clone());
+        ids
+    }
+
+    /// Notes the iterator local of the `for` loop whose pattern this is.
+    pub fn note_for_iterator(&mut self, pat: &syn::Pat, iter: LocalId) {
+        self.sites.for_iters.insert(pat as *const syn::Pat, iter);
     }
 
     /// The local of this coroutine that a value surely borrows, when that is visible in the
