@@ -235,7 +235,7 @@ impl VisitMut for Pass<'_, '_> {
                     };
                     if !witnesses.is_empty() {
                         let body = &arm.body;
-                        arm.body = Box::new(syn::parse_quote!({ #(#witnesses)* #body }));
+                        *arm.body = syn::parse_quote!({ #(#witnesses)* #body });
                     }
                 }
             }
@@ -260,7 +260,8 @@ impl VisitMut for Pass<'_, '_> {
                 let site = self.next_pattern;
                 visit_mut::visit_expr_let_mut(self, l);
                 let witnessed = !may_make_closures(&l.expr.to_token_stream());
-                self.condition_sites.push((site, (*l.pat).clone(), witnessed));
+                self.condition_sites
+                    .push((site, (*l.pat).clone(), witnessed));
             }
             _ => visit_mut::visit_expr_mut(self, e),
         }
