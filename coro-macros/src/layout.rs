@@ -252,7 +252,7 @@ fn in_place_eligible(ir: &Ir, fields: &[Vec<LocalId>], b: BlockId) -> bool {
     let moved = moves_in(ir, block.code);
     let mut names = HashSet::new();
     for &l in block.visible.iter().chain(block.param.iter()) {
-        if !names.insert(ir.locals[l].name.to_string()) {
+        if !names.insert(ir.locals[l].text().to_string()) {
             return false; // a shadowed name
         }
     }
@@ -262,14 +262,14 @@ fn in_place_eligible(ir: &Ir, fields: &[Vec<LocalId>], b: BlockId) -> bool {
         let (moved, rebound) = (moves_in(ir, code), bound_names_in(ir, code));
         fields.iter().any(|l| {
             let local = &ir.locals[*l];
-            (moved.contains(l) && !local.copy) || rebound.contains(&local.name.to_string())
+            (moved.contains(l) && !local.copy) || rebound.contains(local.text())
         })
     };
     let keeps_fields = fields.iter().all(|l| {
         let local = &ir.locals[*l];
         (!moved.contains(l) || local.copy)
             && !closing.contains(&local.scope)
-            && !rebound.contains(&local.name.to_string())
+            && !rebound.contains(local.text())
     });
     // It only pays when the resume comes back to this same variant (a loop around a yield):
     // leaving for another variant moves the fields out anyway.

@@ -85,7 +85,7 @@ impl<'a> Emit<'a> {
                             let n = &self.ir.locals[p].name;
                             let m = mutability(self.ir.locals[p].mutable);
                             out.extend(quote!(let #m #n = #label: { #branch };));
-                            cx.names.insert(p, n.to_token_stream());
+                            cx.names.insert(p, n.clone());
                         }
                         None => out.extend(quote!(#label: { #branch })),
                     }
@@ -127,7 +127,7 @@ impl<'a> Emit<'a> {
             Some(p) => {
                 let n = &self.ir.locals[p].name;
                 let m = mutability(self.ir.locals[p].mutable);
-                cx.names.insert(p, n.to_token_stream());
+                cx.names.insert(p, n.clone());
                 quote!(let #m #n = #t;)
             }
             None => quote!(::core::mem::drop(#t);),
@@ -349,8 +349,9 @@ impl<'a> Emit<'a> {
                 fields.push(quote!(#f: #v));
                 continue;
             }
+            let spelled_as_field = cx.names.text(&l).is_some_and(|n| *f == n);
             match cx.names.get(&l).cloned() {
-                Some(n) if *f == n.to_string() => fields.push(quote!(#f)),
+                Some(_) if spelled_as_field => fields.push(quote!(#f)),
                 Some(n) => fields.push(quote!(#f: #n)),
                 None if self.rename_shadower_of(l, cx) => {
                     cx.rename_and_retry = true;
@@ -399,7 +400,7 @@ impl<'a> Emit<'a> {
         let bindings = ip.fields.iter().map(|l| {
             let f = &self.ir.locals[*l].field;
             let moved = hidden(&format!("__moved_{f}"));
-            cx.names.insert(*l, moved.to_token_stream());
+            cx.names.insert(*l, moved.clone());
             quote!(#f: #moved)
         });
         let bindings: Vec<TokenStream> = bindings.collect();

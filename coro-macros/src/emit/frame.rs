@@ -14,7 +14,7 @@ impl<'a> Emit<'a> {
         let mut cx = ArmCtx {
             plan,
             renames: plan.renames.clone(),
-            names: HashMap::new(),
+            names: Names::default(),
             errors: Vec::new(),
             block: b,
             splice_budget: SPLICE_BUDGET,
@@ -56,7 +56,7 @@ impl<'a> Emit<'a> {
         // may be bound under it.
         let mut newest: HashMap<String, LocalId> = HashMap::new();
         for &l in block.visible.iter().chain(param.iter()) {
-            newest.insert(self.ir.locals[l].name.to_string(), l);
+            newest.insert(self.ir.locals[l].text().to_string(), l);
         }
 
         // A shadowed local whose shadower's scope closes in this arm becomes reachable again
@@ -104,7 +104,7 @@ impl<'a> Emit<'a> {
                     pattern.push(quote!(#field: #n));
                 }
                 names.insert(n.to_string());
-                cx.names.insert(l, n.to_token_stream());
+                cx.names.insert(l, n.clone());
             }
             cx.in_place = Some(InPlace {
                 names,
@@ -114,12 +114,12 @@ impl<'a> Emit<'a> {
         for &l in fields.iter().rev().filter(|_| !in_place) {
             let local = &self.ir.locals[l];
             let field = &local.field;
-            let shadowed = newest.get(&local.name.to_string()) != Some(&l);
+            let shadowed = newest.get(local.text()) != Some(&l);
             let in_nested = block.scopes[first_closing..].contains(&local.scope);
-            let spelled: TokenStream = if shadowed {
-                hidden(&format!("__shadowed_{field}")).into_token_stream()
+            let spelled: Ident = if shadowed {
+                hidden(&format!("__shadowed_{field}"))
             } else {
-                local.name.to_token_stream()
+                local.name.clone()
             };
             let m = if local.mutable { quote!(mut) } else { quote!() };
             if in_nested || flat_by_let {
@@ -136,7 +136,7 @@ impl<'a> Emit<'a> {
                 } else {
                     flat_bindings.push(lets);
                 }
-            } else if *field == spelled.to_string() {
+            } else if *field == spelled {
                 pattern.push(quote!(#m #field));
             } else {
                 pattern.push(quote!(#field: #m #spelled));
@@ -168,7 +168,7 @@ impl<'a> Emit<'a> {
                     .entry(local.scope)
                     .or_default()
                     .push(quote!(let #m #n;));
-                cx.names.insert(l, n.to_token_stream());
+                cx.names.insert(l, n.clone());
             }
         }
 
@@ -176,7 +176,7 @@ impl<'a> Emit<'a> {
         let param_binding = match (block.kind, param) {
             (BlockKind::AfterYield | BlockKind::AfterYieldFrom, Some(p)) => {
                 let n = &self.ir.locals[p].name;
-                cx.names.insert(p, n.to_token_stream());
+                cx.names.insert(p, n.clone());
                 let m = if self.ir.locals[p].mutable {
                     quote!(mut)
                 } else {
@@ -338,7 +338,7 @@ impl<'a> Emit<'a> {
                 let block = match self.ir.scopes[scope].result {
                     Some(r) => {
                         let n = &self.ir.locals[r].name;
-                        cx.names.insert(r, n.to_token_stream());
+                        cx.names.insert(r, n.clone());
                         quote!(let #n = { #body };)
                     }
                     // A scope that declares nothing needs no block of its own.
@@ -374,7 +374,7 @@ impl<'a> Emit<'a> {
                 let m = if local.mutable { quote!(mut) } else { quote!() };
                 out.extend(quote!(let #m #n = #alias;));
             }
-            cx.names.insert(l, n.to_token_stream());
+            cx.names.insert(l, n.clone());
         }
         out
     }

@@ -53,6 +53,54 @@ pub struct Emit<'a> {
     pub start_values: Vec<(LocalId, TokenStream)>,
 }
 
+/// How each local is spelled at a point of an arm (always one identifier), with the spelling's
+/// text kept beside it: spellings are compared by text all the time, and turning tokens into
+/// text, or cloning a token stream, goes through the compiler's bridge.
+#[derive(Clone, Default)]
+struct Names {
+    map: HashMap<LocalId, (Ident, String)>,
+}
+
+impl Names {
+    fn insert(&mut self, l: LocalId, spelled: Ident) {
+        let text = spelled.to_string();
+        self.map.insert(l, (spelled, text));
+    }
+
+    fn get(&self, l: &LocalId) -> Option<&Ident> {
+        self.map.get(l).map(|(t, _)| t)
+    }
+
+    /// The spelling's text.
+    fn text(&self, l: &LocalId) -> Option<&str> {
+        self.map.get(l).map(|(_, s)| s.as_str())
+    }
+
+    fn remove(&mut self, l: &LocalId) -> Option<Ident> {
+        self.map.remove(l).map(|(t, _)| t)
+    }
+
+    fn contains_key(&self, l: &LocalId) -> bool {
+        self.map.contains_key(l)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &LocalId> {
+        self.map.keys()
+    }
+
+    /// Each local in scope with its spelling's text.
+    fn texts(&self) -> impl Iterator<Item = (&LocalId, &str)> {
+        self.map.iter().map(|(l, (_, s))| (l, s.as_str()))
+    }
+}
+
+impl std::ops::Index<&LocalId> for Names {
+    type Output = Ident;
+    fn index(&self, l: &LocalId) -> &Ident {
+        &self.map[l].0
+    }
+}
+
 /// The body and the fn's parameters, for the type-discovery pass.
 pub struct DiscoveryInput<'a> {
     pub body: &'a syn::Block,
@@ -70,7 +118,7 @@ struct ArmCtx<'p> {
     /// The plan's renames, with those this arm made (returned in [`ArmOut`]).
     renames: Renames,
     /// How each local is spelled at the current point of the arm (only those in scope).
-    names: HashMap<LocalId, TokenStream>,
+    names: Names,
     errors: Vec<syn::Error>,
     /// The block whose arm is written.
     block: BlockId,
@@ -102,12 +150,12 @@ struct ArmCtx<'p> {
     reexpose_at: HashMap<LocalId, ScopeId>,
     /// Locals shadowed by a binding of an inner scope: (old, shadower, old's spelling),
     /// reachable again when the shadower's scope closes.
-    hidden_by: Vec<(LocalId, LocalId, TokenStream)>,
+    hidden_by: Vec<(LocalId, LocalId, Ident)>,
     /// Locals copied or moved to a hidden name when a binding shadowed them: (old, the
     /// shadower, the shadower's scope, old's spelling before). The hidden name is declared in
     /// that scope's Rust block, so it is gone when the block closes, and the old spelling is
     /// back.
-    aliased: Vec<(LocalId, LocalId, ScopeId, TokenStream)>,
+    aliased: Vec<(LocalId, LocalId, ScopeId, Ident)>,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.

@@ -41,7 +41,7 @@ impl<'a> Emit<'a> {
         }
         // The embedded exits store states from the arm's locals by name: bindings inside this
         // code must not shadow those names where the exits are written.
-        let avoid: HashSet<String> = cx.names.values().map(|n| n.to_string()).collect();
+        let avoid: HashSet<String> = cx.names.texts().map(|(_, n)| n.to_string()).collect();
         let (tokens, jump_renames) =
             rename_inner_bindings(&tokens, shape, &avoid).unwrap_or((tokens, HashMap::new()));
         let mut jump = |n: usize| {

@@ -63,10 +63,11 @@ impl<'a> Emit<'a> {
         // renamed, so that local stays where it is (moving it to a hidden name
         // would change its drop order).
         for &b in binds {
-            let name = self.ir.locals[b].name.to_string();
-            let shadows_kept = cx.names.iter().any(|(l, n)| {
-                *l != b && n.to_string() == name && !self.ir.locals[*l].copy && kept(*l)
-            });
+            let name = self.ir.locals[b].text().to_string();
+            let shadows_kept = cx
+                .names
+                .texts()
+                .any(|(l, n)| *l != b && n == name && !self.ir.locals[*l].copy && kept(*l));
             if shadows_kept
                 && cx.in_place.is_none()
                 && !self.ir.locals[b].hidden
@@ -81,18 +82,23 @@ impl<'a> Emit<'a> {
         let renames: HashMap<String, Ident> = binds
             .iter()
             .filter(|b| cx.renames.renamed.contains(b))
-            .map(|&b| (self.ir.locals[b].name.to_string(), renamed_name(self.ir, b)))
+            .map(|&b| {
+                (
+                    self.ir.locals[b].text().to_string(),
+                    renamed_name(self.ir, b),
+                )
+            })
             .collect();
         cx.let_bound.extend(binds.iter().copied());
         for &b in binds {
-            let name = self.ir.locals[b].name.to_string();
+            let name = self.ir.locals[b].text().to_string();
             if renames.contains_key(&name) {
                 continue;
             }
             let shadowed: Vec<LocalId> = cx
                 .names
-                .iter()
-                .filter(|(l, n)| **l != b && n.to_string() == name)
+                .texts()
+                .filter(|(l, n)| **l != b && *n == name)
                 .map(|(l, _)| *l)
                 .collect();
             // Moving the old binding to a hidden name is only safe if it is not
@@ -117,7 +123,7 @@ impl<'a> Emit<'a> {
                     let alias = hidden(&format!("__shadowed_{}", self.ir.locals[old].field));
                     let current = cx.names[&old].clone();
                     aliases.extend(quote!(let #alias = #current;));
-                    cx.names.insert(old, alias.into_token_stream());
+                    cx.names.insert(old, alias);
                     cx.aliased.push((old, b, scope, current));
                 } else {
                     // Shadowed by an inner scope: unreachable by name until that
@@ -149,9 +155,9 @@ impl<'a> Emit<'a> {
         };
         out.extend(quote!(let #pat #init #els;));
         for &b in binds {
-            let spelled = match renames.get(&self.ir.locals[b].name.to_string()) {
-                Some(hidden) => hidden.to_token_stream(),
-                None => self.ir.locals[b].name.to_token_stream(),
+            let spelled = match renames.get(self.ir.locals[b].text()) {
+                Some(hidden) => hidden.clone(),
+                None => self.ir.locals[b].name.clone(),
             };
             cx.names.insert(b, spelled);
         }
@@ -237,7 +243,7 @@ impl<'a> Emit<'a> {
         // The user's code sees the newest binding of each name that is in scope.
         let mut newest: HashMap<String, LocalId> = HashMap::new();
         for &l in cx.names.keys() {
-            let name = self.ir.locals[l].name.to_string();
+            let name = self.ir.locals[l].text().to_string();
             let e = newest.entry(name).or_insert(l);
             *e = (*e).max(l);
         }
@@ -246,7 +252,7 @@ impl<'a> Emit<'a> {
             .filter(|(_, l)| renamed.contains(l))
             .map(|(name, l)| (name, (l, renamed_name(self.ir, l))))
             // Only where it is spelled so: an arm that starts in its scope binds it by its name.
-            .filter(|(_, (l, hidden))| *hidden == cx.names[l].to_string())
+            .filter(|(_, (l, hidden))| *hidden == cx.names.text(l).unwrap_or_default())
             .collect()
     }
 
@@ -257,11 +263,11 @@ impl<'a> Emit<'a> {
         if local.hidden || cx.renames.renamed.contains(&b) {
             return;
         }
-        let name = local.name.to_string();
+        let name = local.text().to_string();
         let shadows_kept = cx
             .names
-            .iter()
-            .any(|(l, n)| *l != b && n.to_string() == name && self.may_be_saved_later(*l));
+            .texts()
+            .any(|(l, n)| *l != b && n == name && self.may_be_saved_later(*l));
         if !shadows_kept {
             return;
         }
@@ -273,11 +279,11 @@ impl<'a> Emit<'a> {
     }
 
     /// How an arm's binding is spelled: its hidden name when renamed.
-    pub(super) fn arm_binding_spelling(&self, b: LocalId, cx: &ArmCtx) -> TokenStream {
+    pub(super) fn arm_binding_spelling(&self, b: LocalId, cx: &ArmCtx) -> Ident {
         if cx.renames.renamed.contains(&b) {
-            renamed_name(self.ir, b).into_token_stream()
+            renamed_name(self.ir, b)
         } else {
-            self.ir.locals[b].name.to_token_stream()
+            self.ir.locals[b].name.clone()
         }
     }
 
@@ -286,7 +292,12 @@ impl<'a> Emit<'a> {
         binds
             .iter()
             .filter(|b| cx.renames.renamed.contains(b))
-            .map(|&b| (self.ir.locals[b].name.to_string(), renamed_name(self.ir, b)))
+            .map(|&b| {
+                (
+                    self.ir.locals[b].text().to_string(),
+                    renamed_name(self.ir, b),
+                )
+            })
             .collect()
     }
 

@@ -26,9 +26,8 @@ impl<'a> Emit<'a> {
         }
         let fields = &self.live.fields[target];
         let alive_named = |l: &LocalId| {
-            let n = &self.ir.locals[*l].name;
-            cx.names.get(l).is_some_and(|s| *n == s.to_string())
-                && cx.names.iter().all(|(o, s)| o == l || *n != s.to_string())
+            let n = self.ir.locals[*l].text();
+            cx.names.text(l) == Some(n) && cx.names.texts().all(|(o, s)| o == l || n != s)
         };
         if !fields.iter().all(alive_named) {
             return false;
@@ -131,7 +130,7 @@ impl<'a> Emit<'a> {
             let local = &self.ir.locals[*l];
             let (n, m, from) = (&local.name, mutability(local.mutable), moved(l));
             let binding = quote!(let #m #n = #from;);
-            cx.names.insert(*l, n.to_token_stream());
+            cx.names.insert(*l, n.clone());
             if block.scopes[first..].contains(&local.scope) {
                 nested.entry(local.scope).or_default().push(binding);
             } else {

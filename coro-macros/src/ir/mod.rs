@@ -20,6 +20,8 @@ pub type CodeId = usize;
 pub struct Local {
     /// The name code refers to it by (a user's name, or a hidden mixed-site name).
     pub name: Ident,
+    /// `name`'s text.
+    pub text: String,
     /// Its field name in the state enum (unique among the locals).
     pub field: Ident,
     pub mutable: bool,
@@ -47,6 +49,11 @@ pub struct Local {
 }
 
 impl Local {
+    /// The name's text (kept: an identifier's text goes through the compiler's bridge).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Whether, once dead, no state needs to keep it for its drop.
     pub fn nothing_to_drop(&self) -> bool {
         self.copy || self.trivial_drop

@@ -151,7 +151,7 @@ pub fn bound_names_in(ir: &Ir, code: CodeId) -> HashSet<String> {
             Visit::Arm(arm) => &arm.binds,
             _ => return,
         };
-        out.extend(binds.iter().map(|l| ir.locals[*l].name.to_string()));
+        out.extend(binds.iter().map(|l| ir.locals[*l].text().to_string()));
     });
     out
 }

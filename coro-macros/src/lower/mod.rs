@@ -235,6 +235,7 @@ impl<'a> Lowerer<'a> {
         let id = self.ir.locals.len();
         self.ir.locals.push(Local {
             span: name.span(),
+            text: name.to_string(),
             name,
             field: Ident::new(&field, Span::call_site()),
             mutable,
@@ -258,6 +259,7 @@ impl<'a> Lowerer<'a> {
         // Named after its (unique) field: `iter: __iter`, `iter_1: __iter_1`.
         let field = self.ir.locals[id].field.to_string();
         self.ir.locals[id].name = hidden(&format!("__{field}"));
+        self.ir.locals[id].text = format!("__{field}");
         self.ir.locals[id].deferred = true;
         id
     }
