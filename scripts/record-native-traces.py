@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use std::ops::{Coroutine, CoroutineState};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
+use std::fmt::Write;
 thread_local! { static TRACE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) }; }
 fn log(e: impl Into<String>) { TRACE.with(|t| t.borrow_mut().push(e.into())); }
 fn take() -> Vec<String> { TRACE.with(|t| std::mem::take(&mut *t.borrow_mut())) }
@@ -121,7 +122,7 @@ def main(path):
     src = open(path).read()
     items = src.split('// --- tests ---')[0]
     # The module's own imports of coro and of the parent go; the prelude has `Pin`.
-    items = re.sub(r'^\s*use (super|coro|std::pin::Pin)\b.*?;\s*$', '', items, flags=re.M | re.S)
+    items = re.sub(r'^\s*use (super|coro|std::pin::Pin|std::fmt::Write)\b.*?;\s*$', '', items, flags=re.M | re.S)
     items = re.sub(r'^\s*//!.*$', '', items, flags=re.M)
     items = re.sub(r'#!\[[^\]]*\]', '', items)
     found = checks(src)

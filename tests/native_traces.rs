@@ -18,6 +18,8 @@ mod formats;
 mod hand_driven;
 #[path = "native_traces/items.rs"]
 mod items;
+#[path = "native_traces/macro_args.rs"]
+mod macro_args;
 #[path = "native_traces/threading.rs"]
 mod threading;
 

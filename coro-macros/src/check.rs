@@ -133,6 +133,13 @@ impl<'ast> Visit<'ast> for Checker {
             }
             return;
         }
+        // One of std's expression macros: its arguments are read like a call's.
+        if let Some(args) = crate::syntax::macros::expression_macro_args(m) {
+            for e in args.exprs() {
+                self.visit_expr(e);
+            }
+            return;
+        }
         // Another macro: the attribute cannot see into its expansion.
         if let Some(span) = find_yield_tokens(&m.tokens) {
             let name = m

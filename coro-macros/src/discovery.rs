@@ -27,6 +27,7 @@ use syn::{Expr, Stmt, Type};
 use crate::ir::{Ir, LocalId};
 use crate::lower::Sites;
 use crate::syntax::detect::{yield_kind, YieldKind};
+use crate::syntax::macros::expression_macro_args;
 use crate::syntax::scope::pattern_bindings;
 
 pub struct Discovery<'a> {
@@ -126,6 +127,27 @@ impl VisitMut for Yields<'_, '_, '_> {
         }
         visit_mut::visit_expr_mut(self, e);
     }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        replace_in_macro_args(self.0, mac);
+    }
+}
+
+/// The yields in the arguments of one of std's expression macros (`println!("{}", yield_!(x))`).
+fn replace_in_macro_args(pass: &Pass, mac: &mut syn::Macro) {
+    let Some(args) = expression_macro_args(mac) else {
+        return;
+    };
+    let values: Vec<TokenStream> = args
+        .exprs()
+        .into_iter()
+        .map(|e| {
+            let mut e = e.clone();
+            Yields(pass).visit_expr_mut(&mut e);
+            e.into_token_stream()
+        })
+        .collect();
+    mac.tokens = args.rebuild(&values);
 }
 
 /// Whether tokens may make a closure or an `async` block (any `|`, `move` or `async`).
@@ -142,6 +164,11 @@ impl VisitMut for Pass<'_, '_> {
     fn visit_pat_mut(&mut self, p: &mut syn::Pat) {
         self.next_pattern += 1;
         visit_mut::visit_pat_mut(self, p);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // Not numbered: `lower::pattern_numbers` does not read macro arguments either.
+        replace_in_macro_args(self, mac);
     }
 
     fn visit_block_mut(&mut self, b: &mut syn::Block) {
@@ -184,11 +211,10 @@ impl VisitMut for Pass<'_, '_> {
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
-            Expr::Macro(m) => {
-                if let Some(kind) = yield_kind(&m.mac) {
-                    *e = self.replace_yield(&m.mac, kind);
-                }
-            }
+            Expr::Macro(m) => match yield_kind(&m.mac) {
+                Some(kind) => *e = self.replace_yield(&m.mac, kind),
+                None => replace_in_macro_args(self, &mut m.mac),
+            },
             Expr::ForLoop(f) => {
                 let site = self.next_pattern;
                 visit_mut::visit_expr_for_loop_mut(self, f);

@@ -40,10 +40,7 @@ impl Lowerer<'_> {
             Expr::Macro(m) => match yield_kind(&m.mac) {
                 Some(YieldKind::Yield) => self.lower_yield(m, want),
                 Some(YieldKind::YieldFrom) => self.lower_yield_from(m, want),
-                None => {
-                    self.error(m.span(), "internal: a yielding macro that is not yield_!");
-                    None
-                }
+                None => self.lower_expression_macro(m),
             },
             Expr::Paren(p) => self.lower_expr(&p.expr, want),
             Expr::Group(g) => self.lower_expr(&g.expr, want),
@@ -291,6 +288,56 @@ impl Lowerer<'_> {
             op.effects.moves.remove(&t);
         }
         op
+    }
+
+    /// One of std's expression macros with a yield in its arguments (`println!("{}",
+    /// yield_!(x))`, `vec![a, yield_!(b)]`, `assert_eq!(yield_!(x), 3)`): its arguments are
+    /// lowered in order as a call's are, and the macro is written again with their values.
+    fn lower_expression_macro(&mut self, m: &syn::ExprMacro) -> Option<Operand> {
+        let Some(args) = crate::syntax::macros::expression_macro_args(&m.mac) else {
+            self.error(m.span(), "internal: a yielding macro that is not yield_!");
+            return None;
+        };
+        let exprs = args.exprs();
+        let ops = self.lower_operands(&exprs, false)?;
+        let values: Vec<TokenStream> = ops.iter().map(|o| o.tokens.clone()).collect();
+        let (path, bang) = (&m.mac.path, &m.mac.bang_token);
+        let inner = args.rebuild(&values);
+        let tokens = match m.mac.delimiter {
+            syn::MacroDelimiter::Paren(_) => quote!(#path #bang (#inner)),
+            syn::MacroDelimiter::Brace(_) => quote!(#path #bang {#inner}),
+            syn::MacroDelimiter::Bracket(_) => quote!(#path #bang [#inner]),
+        };
+        let refs: Vec<&Operand> = ops.iter().collect();
+        let mut op = self.derived(tokens, &refs);
+        // A format string reads the names it captures (`"{a}"`).
+        for e in &exprs {
+            if let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = e
+            {
+                for name in crate::syntax::scope::format_captures(&s.value()) {
+                    if let Some(l) = self.resolve(&name) {
+                        op.effects.uses.insert(l);
+                        if let Some(exposed) = &mut op.effects.exposed {
+                            exposed.insert(l);
+                        }
+                    }
+                }
+            }
+        }
+        // Formatting and assertions only borrow their arguments.
+        if crate::syntax::guess::borrows_arguments(&path.segments.last()?.ident.to_string()) {
+            for o in &ops {
+                for l in &o.effects.uses {
+                    if !o.tokens.is_empty() && is_simple_tokens(&o.tokens) {
+                        op.effects.moves.remove(l);
+                    }
+                }
+            }
+        }
+        Some(op)
     }
 
     /// Lowers the target of an assignment: the parts of the place that are values (an index,

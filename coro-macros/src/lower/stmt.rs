@@ -97,7 +97,9 @@ impl Lowerer<'_> {
         match stmt {
             Stmt::Item(item) => self.hoisted.push(item.clone()),
             Stmt::Local(local) => self.lower_let(local),
-            Stmt::Macro(m) if yield_kind(&m.mac).is_some() => {
+            Stmt::Macro(m)
+                if yield_kind(&m.mac).is_some() || crate::syntax::detect::stmt_yields(stmt) =>
+            {
                 let e = Expr::Macro(syn::ExprMacro {
                     attrs: m.attrs.clone(),
                     mac: m.mac.clone(),

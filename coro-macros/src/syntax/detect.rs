@@ -55,6 +55,10 @@ impl<'ast> Visit<'ast> for Finder {
     fn visit_macro(&mut self, m: &'ast Macro) {
         if yield_kind(m).is_some() {
             self.found = true;
+        } else if let Some(args) = super::macros::expression_macro_args(m) {
+            for e in args.exprs() {
+                self.visit_expr(e);
+            }
         }
     }
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}

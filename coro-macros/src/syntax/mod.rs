@@ -6,6 +6,7 @@
 
 pub mod detect;
 pub mod guess;
+pub mod macros;
 pub mod names;
 pub mod scope;
 pub mod substitute;

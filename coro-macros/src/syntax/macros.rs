@@ -1,0 +1,122 @@
+//! std's macros whose arguments are expressions (`println!`, `format!`, `write!`, `vec!`,
+//! `assert!`, `assert_eq!`, `matches!`, `dbg!`…): the attribute reads their arguments, so a
+//! yield there is lowered like one in a call's arguments, in order. Any other macro is opaque.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Macro, Token};
+
+/// The arguments of a macro the attribute can read.
+pub enum MacroArgs {
+    /// `print!(fmt, args…)`, `assert_eq!(a, b, fmt…)`, `vec![a, b]`, `dbg!(a, b)`: expressions
+    /// (a format string is a literal; `name = value` is a named argument).
+    List(Vec<Expr>),
+    /// `vec![elem; n]`.
+    Repeat(Expr, Expr),
+    /// `matches!(e, pattern)`: only the scrutinee is an expression.
+    Matches(Expr, TokenStream),
+}
+
+const LISTS: &[&str] = &[
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "vec",
+    "dbg",
+];
+
+/// The arguments of `mac` when it is one of std's expression macros and they parse.
+pub fn expression_macro_args(mac: &Macro) -> Option<MacroArgs> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    if name == "matches" {
+        let parser = |input: ParseStream| {
+            let e: Expr = input.parse()?;
+            input.parse::<Token![,]>()?;
+            let rest: TokenStream = input.parse()?;
+            Ok(MacroArgs::Matches(e, rest))
+        };
+        return parser.parse2(mac.tokens.clone()).ok();
+    }
+    if !LISTS.contains(&name.as_str()) {
+        return None;
+    }
+    if name == "vec" {
+        let repeat = |input: ParseStream| {
+            let e: Expr = input.parse()?;
+            input.parse::<Token![;]>()?;
+            let n: Expr = input.parse()?;
+            Ok(MacroArgs::Repeat(e, n))
+        };
+        if let Ok(r) = repeat.parse2(mac.tokens.clone()) {
+            return Some(r);
+        }
+    }
+    let list = Punctuated::<Expr, Token![,]>::parse_terminated
+        .parse2(mac.tokens.clone())
+        .ok()?;
+    Some(MacroArgs::List(list.into_iter().collect()))
+}
+
+impl MacroArgs {
+    /// The expressions among the arguments, in order (a named argument's value).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            MacroArgs::List(items) => items.iter().map(value_of).collect(),
+            MacroArgs::Repeat(e, n) => vec![e, n],
+            MacroArgs::Matches(e, _) => vec![e],
+        }
+    }
+
+    /// The macro's arguments with each expression replaced, in order, by `values`.
+    pub fn rebuild(&self, values: &[TokenStream]) -> TokenStream {
+        match self {
+            MacroArgs::List(items) => {
+                let args = items.iter().zip(values).map(|(item, v)| match item {
+                    Expr::Assign(a) if named(a) => {
+                        let name = &a.left;
+                        quote!(#name = #v)
+                    }
+                    _ => v.clone(),
+                });
+                quote!(#(#args),*)
+            }
+            MacroArgs::Repeat(..) => {
+                let (e, n) = (&values[0], &values[1]);
+                quote!(#e; #n)
+            }
+            MacroArgs::Matches(_, rest) => {
+                let e = &values[0];
+                quote!(#e, #rest)
+            }
+        }
+    }
+}
+
+/// `name = value` in a formatting macro names an argument.
+fn named(a: &syn::ExprAssign) -> bool {
+    matches!(&*a.left, Expr::Path(p) if p.path.get_ident().is_some())
+}
+
+fn value_of(e: &Expr) -> &Expr {
+    match e {
+        Expr::Assign(a) if named(a) => &a.right,
+        other => other,
+    }
+}

@@ -1,0 +1,77 @@
+//! Issue 19.9: yields inside the arguments of std's expression macros (`format!`, `write!`,
+//! `vec!`, `assert!`, `assert_eq!`, `matches!`), lowered in order like a call's arguments, with
+//! format strings and inline captures kept as written. Traces recorded from rustc's coroutines
+//! by `scripts/record-native-traces.py tests/native_traces/macro_args.rs`.
+
+#![allow(
+    clippy::redundant_closure,
+    clippy::useless_format,
+    clippy::borrow_deref_ref
+)]
+
+use super::{check, log};
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn formatted(p: u8) -> u8 {
+    let a = p;
+    log(format!("got {} and {a}", yield_!(a)));
+    // (`write!(s, …, yield_!(x))`, and two yields in one `format!`, are refused by rustc: the
+    // macro borrows `s` or the first value across the yield.)
+    let s = format!("{}-{a}", yield_!(a + 2));
+    log(s);
+    let v = vec![a, yield_!(3), 4];
+    let w = vec![yield_!(5); 2];
+    assert!(yield_!(6) < 200, "resumed with {}", a);
+    assert_eq!(yield_!(7), 70, "{a}");
+    let m = matches!(yield_!(8), 80 | 81);
+    log(format!("{v:?} {w:?} {m}"));
+    v.len() as u8 + w[0]
+}
+
+// --- tests ---
+
+#[test]
+fn yields_in_the_arguments_of_formatting_and_assertion_macros() {
+    check(
+        || formatted(1),
+        &[
+            (
+                &[0, 10, 20, 30, 40, 50, 70, 80],
+                99,
+                &[
+                    "yield 1",
+                    "got 10 and 1",
+                    "yield 3",
+                    "20-1",
+                    "yield 3",
+                    "yield 5",
+                    "yield 6",
+                    "yield 7",
+                    "yield 8",
+                    "[1, 30, 4] [40, 40] true",
+                    "return 43",
+                ],
+            ),
+            (
+                &[0, 10, 20, 30, 40, 50, 71],
+                99,
+                &[
+                    "yield 1",
+                    "got 10 and 1",
+                    "yield 3",
+                    "20-1",
+                    "yield 3",
+                    "yield 5",
+                    "yield 6",
+                    "yield 7",
+                    "panicked",
+                ],
+            ),
+            (
+                &[0, 10, 20],
+                2,
+                &["yield 1", "got 10 and 1", "yield 3", "dropping"],
+            ),
+        ],
+    );
+}
