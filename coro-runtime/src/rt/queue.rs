@@ -7,7 +7,7 @@ use std::panic::Location;
 use std::rc::Rc;
 
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Park, Request, Waker};
+use super::{AwaitableOf, Park, Request, Waker};
 
 /// A first-in first-out queue between tasks (asyncio's `Queue`), a cheap `Rc` handle: clone it
 /// to share it.
@@ -258,7 +258,7 @@ impl<T: 'static> Queue<T> {
     /// assert_eq!(lp.run_until_complete(q.put(2)), Err(Closed(2)));
     /// ```
     #[track_caller]
-    pub fn put(&self, item: T) -> impl Awaitable<Return = Result<(), Closed<T>>> {
+    pub fn put(&self, item: T) -> impl AwaitableOf<Result<(), Closed<T>>> {
         put(self.clone(), item, Location::caller())
     }
 
@@ -279,7 +279,7 @@ impl<T: 'static> Queue<T> {
     /// assert_eq!(lp.run_until_complete(q.get()), Err(Closed(())));
     /// ```
     #[track_caller]
-    pub fn get(&self) -> impl Awaitable<Return = Result<T, Closed>> {
+    pub fn get(&self) -> impl AwaitableOf<Result<T, Closed>> {
         get(self.clone(), Location::caller())
     }
 

@@ -3,7 +3,7 @@
 use std::panic::Location;
 use std::time::Duration;
 
-use super::{time, Awaitable, Instant, Park, Request};
+use super::{time, AwaitableOf, Instant, Park, Request};
 
 /// Suspends the task for `duration` (asyncio's `sleep`): it resumes once the clock has
 /// advanced by at least that much, never earlier. `sleep(Duration::ZERO)` yields once, like
@@ -25,7 +25,7 @@ use super::{time, Awaitable, Instant, Park, Request};
 /// assert_eq!(lp.run_until_complete(nap()), Instant::from_nanos(1_500_000_000));
 /// ```
 #[track_caller]
-pub fn sleep(duration: Duration) -> impl Awaitable<Return = ()> {
+pub fn sleep(duration: Duration) -> impl AwaitableOf<()> {
     sleep_for(duration, Location::caller())
 }
 
@@ -45,7 +45,7 @@ pub fn sleep(duration: Duration) -> impl Awaitable<Return = ()> {
 /// assert_eq!(lp.run_until_complete(wake_at_ten()), Instant::from_secs(10));
 /// ```
 #[track_caller]
-pub fn sleep_until(deadline: Instant) -> impl Awaitable<Return = ()> {
+pub fn sleep_until(deadline: Instant) -> impl AwaitableOf<()> {
     sleep_to(deadline, Location::caller())
 }
 
@@ -71,7 +71,7 @@ pub fn sleep_until(deadline: Instant) -> impl Awaitable<Return = ()> {
 /// lp.run_until_complete(rt::join_all(vec![a, b]));
 /// assert_eq!(*log.borrow(), "abab");
 /// ```
-pub fn yield_now() -> impl Awaitable<Return = ()> {
+pub fn yield_now() -> impl AwaitableOf<()> {
     yield_once()
 }
 

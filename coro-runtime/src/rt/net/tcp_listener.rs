@@ -7,7 +7,7 @@ use std::panic::Location;
 use std::rc::Rc;
 
 use super::super::io::{Source, READ};
-use super::super::Awaitable;
+use super::super::{Awaitable, AwaitableOf};
 use super::{each_addr, io_op, kind, uninterrupted, TcpStream};
 
 /// A listening TCP socket on the loop's poller. A cheap `Rc` handle: clones share the socket,
@@ -92,7 +92,7 @@ impl TcpListener {
     /// assert_eq!((lp.io_count(), lp.socket_count()), (0, 0));
     /// ```
     #[track_caller]
-    pub fn accept(&self) -> impl Awaitable<Return = io::Result<(TcpStream, SocketAddr)>> {
+    pub fn accept(&self) -> impl AwaitableOf<io::Result<(TcpStream, SocketAddr)>> {
         let accepted = io_op(
             kind::Accept,
             self.inner.clone(),

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::super::buf::{IoBuf, IoBufMut};
 use super::super::io::{Source, READ, WRITE};
-use super::super::Awaitable;
+use super::super::AwaitableOf;
 use super::{each_addr, io_op, kind, uninterrupted};
 
 /// A UDP socket on the loop's poller. A cheap `Rc` handle: clones share the socket, which
@@ -87,7 +87,7 @@ impl UdpSocket {
         &self,
         buf: B,
         target: SocketAddr,
-    ) -> impl Awaitable<Return = (io::Result<usize>, B)> {
+    ) -> impl AwaitableOf<(io::Result<usize>, B)> {
         io_op(
             kind::SendTo,
             self.inner.clone(),
@@ -124,7 +124,7 @@ impl UdpSocket {
     pub fn recv_from<B: IoBufMut>(
         &self,
         buf: B,
-    ) -> impl Awaitable<Return = (io::Result<(usize, SocketAddr)>, B)> {
+    ) -> impl AwaitableOf<(io::Result<(usize, SocketAddr)>, B)> {
         io_op(
             kind::RecvFrom,
             self.inner.clone(),
