@@ -6,7 +6,7 @@
 //! written the way users write them.
 //!
 //! ```
-//! use coro::{Coroutine, CoroutineExt, CoroutineState};
+//! use coro::{CoroutineExt, CoroutineState};
 //!
 //! #[coro::coroutine(yield = u32)]
 //! fn two_numbers() -> &'static str {
@@ -22,6 +22,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Doc examples are compiled as users' code; an import they do not use misleads the reader.
+#![doc(test(attr(deny(unused_imports))))]
 
 mod coroutine;
 mod ext;

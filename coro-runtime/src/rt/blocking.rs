@@ -101,7 +101,7 @@ impl std::error::Error for BlockingError {}
 ///   the call in real time first (tokio's paused clock does the same).
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt;
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]

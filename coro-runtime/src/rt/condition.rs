@@ -16,7 +16,7 @@ use super::{time, AwaitableOf, Elapsed, Instant, Park, Request, Waker};
 /// notified in arrival order. A cheap `Rc` handle.
 ///
 /// ```
-/// use coro::rt::{self, Condition, Lock, Loop, Reply, Request};
+/// use coro::rt::{Condition, Lock, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///

@@ -14,7 +14,7 @@ use super::{AwaitableOf, Park, Request, Waker};
 /// A task woken by `set` returns from `wait` even if the flag was cleared again before it ran.
 ///
 /// ```
-/// use coro::rt::{self, Event, Loop, Reply, Request};
+/// use coro::rt::{self, Event, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]

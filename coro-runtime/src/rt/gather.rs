@@ -17,7 +17,7 @@ use super::{Awaitable, AwaitableOf, Handle, JoinError, JoinHandle, Park, Reply, 
 /// yet.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -53,7 +53,7 @@ fn join_each<T: 'static>(handles: Vec<JoinHandle<T>>) -> Vec<Result<T, JoinError
 /// running are cancelled, as asyncio does.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -116,7 +116,7 @@ impl Drop for CancelOnDrop {
 /// When `handles` is empty.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -161,7 +161,7 @@ fn first_of<T: 'static>(
 /// A cheap `Rc` handle. Dropping it detaches the tasks not yet returned.
 ///
 /// ```
-/// use coro::rt::{self, AsCompleted, Loop, Reply, Request};
+/// use coro::rt::{self, AsCompleted, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]

@@ -37,7 +37,7 @@ use super::{Awaitable, AwaitableOf, Handle, JoinHandle, Park, Reply, Request, Ta
 /// A cheap `Rc` handle: a child may hold a clone to spawn siblings.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request, TaskGroup};
+/// use coro::rt::{self, Loop, TaskGroup};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -190,7 +190,7 @@ impl TaskGroup {
     /// When no loop is running on this thread.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, TaskGroup};
+    /// use coro::rt::{self, TaskGroup};
     ///
     /// #[coro::coroutine(task)]
     /// fn parent() -> u32 {
@@ -217,7 +217,7 @@ impl TaskGroup {
     /// [`spawn`](TaskGroup::spawn) with a name.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, TaskGroup};
+    /// use coro::rt::{self, TaskGroup};
     ///
     /// #[coro::coroutine(task)]
     /// fn parent() -> String {
@@ -354,7 +354,7 @@ impl TaskGroup {
     /// Cancels every child still running (Trio's `cancel_scope.cancel()`).
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, TaskGroup};
+    /// use coro::rt::{self, TaskGroup};
     /// use std::time::Duration;
     ///
     /// #[coro::coroutine(task)]

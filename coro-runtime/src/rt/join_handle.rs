@@ -24,7 +24,7 @@ use super::{AwaitableOf, Park, Request, TaskId};
 /// `wait_for(task, t)` does.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::cell::Cell;
 /// use std::rc::Rc;
 /// use std::time::Duration;
@@ -109,7 +109,7 @@ impl<T: 'static> JoinHandle<T> {
     /// that does asynchronous cleanup.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Reply, Request};
+    /// use coro::rt::{self, Loop};
     /// use std::time::Duration;
     ///
     /// struct Noisy;
@@ -143,7 +143,7 @@ impl<T: 'static> JoinHandle<T> {
     /// keep the task or its output alive.
     ///
     /// ```
-    /// use coro::rt::{self, CancelHandle, Loop, Reply, Request};
+    /// use coro::rt::{self, CancelHandle, Loop};
     /// use std::time::Duration;
     ///
     /// #[coro::coroutine(task)]
@@ -187,7 +187,7 @@ impl<T: 'static> JoinHandle<T> {
     /// Waits for the task to finish: its value, or why it has none.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request};
+    /// use coro::rt;
     ///
     /// #[coro::coroutine(task)]
     /// fn square(x: u64) -> u64 {

@@ -25,7 +25,7 @@
 //! - diagnostics: [`Diagnostic`], [`Handle::dump`], [`Handle::tasks`].
 //!
 //! ```
-//! use coro::rt::{self, Reply, Request};
+//! use coro::rt;
 //! use std::time::Duration;
 //!
 //! #[coro::coroutine(task)]

@@ -7,7 +7,7 @@ use std::fmt;
 /// Why a task has no value: it was cancelled, or it panicked.
 ///
 /// ```
-/// use coro::rt::{self, JoinError, Loop, Reply, Request};
+/// use coro::rt::Loop;
 ///
 /// #[coro::coroutine(task)]
 /// fn fails() -> u32 {

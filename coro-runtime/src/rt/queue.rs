@@ -23,7 +23,7 @@ use super::{AwaitableOf, Park, Request, Waker};
 /// receive the items already in the queue, then `Err(Closed)` (asyncio 3.13's `shutdown`).
 ///
 /// ```
-/// use coro::rt::{self, Loop, Queue, Reply, Request};
+/// use coro::rt::{Loop, Queue};
 ///
 /// #[coro::coroutine(task)]
 /// fn producer(q: Queue<u32>) {
@@ -201,7 +201,7 @@ impl<T: 'static> Queue<T> {
     /// 0 it is a rendezvous: each `put` waits for a `get` to take its item.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Queue, Reply, Request};
+    /// use coro::rt::{self, Loop, Queue};
     /// use std::cell::RefCell;
     /// use std::rc::Rc;
     ///

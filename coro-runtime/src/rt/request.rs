@@ -16,7 +16,7 @@ use super::Instant;
 /// giving a [`Waker`](super::Waker) to whoever will wake it.
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt::{self, Request};
 ///
 /// #[coro::coroutine(task)]
 /// fn twice() -> u32 {
@@ -71,7 +71,7 @@ pub struct Park {
 /// whole chain a task sits in, at no cost beyond copying a few pointers per suspension.
 ///
 /// ```
-/// use coro::rt::{Park, Request};
+/// use coro::rt::Request;
 /// use std::panic::Location;
 ///
 /// let here = Location::caller();

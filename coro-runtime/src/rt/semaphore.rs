@@ -99,7 +99,7 @@ fn acquire(
 /// [`acquire`]: Semaphore::acquire
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request, Semaphore};
+/// use coro::rt::{self, Loop, Semaphore};
 /// use std::cell::Cell;
 /// use std::rc::Rc;
 /// use std::time::Duration;
@@ -245,7 +245,7 @@ impl fmt::Debug for Semaphore {
 /// borrow it only between suspension points, while holding the guard.
 ///
 /// ```
-/// use coro::rt::{self, Lock, Loop, Reply, Request};
+/// use coro::rt::{self, Lock, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///

@@ -12,7 +12,7 @@ use super::{time, AwaitableOf, Instant, Park, Request};
 /// The deadline is taken when the sleep starts running, at `yield_from!`.
 ///
 /// ```
-/// use coro::rt::{self, Instant, Loop, Reply, Request};
+/// use coro::rt::{self, Instant, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -33,7 +33,7 @@ pub fn sleep(duration: Duration) -> impl AwaitableOf<()> {
 /// already does.
 ///
 /// ```
-/// use coro::rt::{self, Instant, Loop, Reply, Request};
+/// use coro::rt::{self, Instant, Loop};
 ///
 /// #[coro::coroutine(task)]
 /// fn wake_at_ten() -> Instant {
@@ -52,7 +52,7 @@ pub fn sleep_until(deadline: Instant) -> impl AwaitableOf<()> {
 /// Lets every other ready task run once before this one goes on (asyncio's `sleep(0)`).
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///

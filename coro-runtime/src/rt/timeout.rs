@@ -33,7 +33,7 @@ impl std::error::Error for Elapsed {}
 /// requests to the loop, shortening any park to the deadline.
 ///
 /// ```
-/// use coro::rt::{self, Elapsed, Loop, Reply, Request};
+/// use coro::rt::{self, Elapsed, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]

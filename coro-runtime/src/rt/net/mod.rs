@@ -6,7 +6,7 @@
 //! result (see [`buf`](super::buf)):
 //!
 //! ```
-//! use coro::rt::{self, buf::Slice, net::{TcpListener, TcpStream}, Reply, Request};
+//! use coro::rt::{self, buf::Slice, net::{TcpListener, TcpStream}};
 //! use std::io;
 //!
 //! #[coro::coroutine(task)]

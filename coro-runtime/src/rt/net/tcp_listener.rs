@@ -14,7 +14,7 @@ use super::{each_addr, io_op, kind, uninterrupted, TcpStream};
 /// which closes when the last one goes; several tasks may accept on it at once.
 ///
 /// ```
-/// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+/// use coro::rt::{self, net::{TcpListener, TcpStream}};
 /// use std::io;
 ///
 /// #[coro::coroutine(task)]
@@ -76,7 +76,7 @@ impl TcpListener {
     /// Waits for a connection and accepts it: the new stream and the peer's address.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::TcpListener};
     /// use std::time::Duration;
     ///
     /// #[coro::coroutine(task)]

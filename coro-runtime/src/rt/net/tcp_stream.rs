@@ -19,7 +19,7 @@ use super::{io_op, kind, resolve, uninterrupted};
 /// `let (res, buf) = yield_from!(stream.read(buf));` (see [`buf`](crate::rt::buf)).
 ///
 /// ```
-/// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+/// use coro::rt::{self, net::{TcpListener, TcpStream}};
 /// use std::io;
 ///
 /// #[coro::coroutine(task)]
@@ -90,7 +90,7 @@ impl TcpStream {
     /// closed its side (or shut it down for writing), and gives `buf` back.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> (usize, usize) {
@@ -123,7 +123,7 @@ impl TcpStream {
     /// first; the bytes read so far are in the buffer given back.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     /// use std::io;
     ///
     /// #[coro::coroutine(task)]
@@ -171,7 +171,7 @@ impl TcpStream {
     /// how many it took, and gives `buf` back.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> usize {
@@ -199,7 +199,7 @@ impl TcpStream {
     /// buffers). On an error, some bytes may have been sent.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> usize {
@@ -246,7 +246,7 @@ impl TcpStream {
     /// `Shutdown::Write` the peer reads 0 (a half-close) and can still send.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     /// use std::net::Shutdown;
     ///
     /// #[coro::coroutine(task)]

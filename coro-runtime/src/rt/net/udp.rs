@@ -15,7 +15,7 @@ use super::{each_addr, io_op, kind, uninterrupted};
 /// closes when the last one goes.
 ///
 /// ```
-/// use coro::rt::{self, net::UdpSocket, Reply, Request};
+/// use coro::rt::{self, net::UdpSocket};
 /// use std::io;
 ///
 /// #[coro::coroutine(task)]
@@ -105,7 +105,7 @@ impl UdpSocket {
     /// it. A datagram longer than `buf` is cut to fit (the rest is lost, as with any UDP read).
     ///
     /// ```
-    /// use coro::rt::{self, net::UdpSocket, Reply, Request};
+    /// use coro::rt::{self, net::UdpSocket};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> usize {
