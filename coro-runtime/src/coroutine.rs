@@ -68,8 +68,9 @@ impl<Y, R> CoroutineState<Y, R> {
 ///
 /// `#[coro::coroutine]` implements it for you; the first `resume` runs the body from its start to
 /// the first `yield_!`, and its argument is not seen by the body (as Python primes a generator
-/// with `next()`). Every later resume's argument becomes the value of the `yield_!` expression the
-/// coroutine is suspended at.
+/// with `next()`; [`CoroutineExt::start`](crate::CoroutineExt::start) is that priming call). Every
+/// later resume's argument becomes the value of the `yield_!` expression the coroutine is
+/// suspended at.
 ///
 /// ```
 /// use coro::{Coroutine, CoroutineState};
