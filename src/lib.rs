@@ -50,7 +50,7 @@
 pub use coro_macros::coroutine;
 pub use coro_runtime::rt;
 pub use coro_runtime::rt::run;
-pub use coro_runtime::{Coroutine, CoroutineExt, CoroutineState, Gen, Iter};
+pub use coro_runtime::{Boxed, Coroutine, CoroutineExt, CoroutineState, Gen, Iter};
 
 #[doc(hidden)]
 pub mod __private {
