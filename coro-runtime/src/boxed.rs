@@ -18,7 +18,7 @@ use crate::{Coroutine, CoroutineState};
 /// - **different coroutines in one place**: a `Vec`, a struct field, the arms of an `if`.
 ///
 /// `Boxed::new(c)` accepts any coroutine with the right `A`, `Y` and `R`, `Unpin` or not, and
-/// the result is always `Unpin`, so it can be resumed with [`CoroutineExt::send`] and delegated
+/// the result is always `Unpin`, so it can be resumed with [`CoroutineExt::send`](crate::CoroutineExt::send) and delegated
 /// to with `yield_from!`. With `A = ()` it is also an [`Iterator`] over its yields (fused, like
 /// the coroutine it replaces); with `A = Reply, Y = Request` it is an
 /// [`Awaitable`](crate::rt::Awaitable) the loop can run.
