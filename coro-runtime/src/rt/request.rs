@@ -243,6 +243,24 @@ pub enum Reply {
 /// assert_eq!(rt::Loop::with_virtual_clock().run_until_complete(main_task()), 3);
 /// ```
 ///
+/// # Unused awaitables
+///
+/// `Awaitable` and [`AwaitableOf`] are `#[must_use]`: an awaitable does nothing until a task
+/// runs it, so one created and dropped (`rt::sleep(d);`, `queue.put(x);` where
+/// `yield_from!(…)` was meant) warns (`unused_must_use`):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use coro::rt;
+/// use std::time::Duration;
+///
+/// #[coro::coroutine(task)]
+/// fn forgetful() {
+///     rt::sleep(Duration::from_secs(1)); // error: unused implementer of `AwaitableOf` that must be used
+///     yield_from!(rt::yield_now());
+/// }
+/// ```
+///
 /// # Why the result type has a second name
 ///
 /// An `Awaitable`'s result is the `Return` type of its supertrait
@@ -255,6 +273,7 @@ pub enum Reply {
 /// `impl Awaitable<Return = T>` would no longer prove `Output = T`. So `Awaitable` stays as it
 /// is, and [`AwaitableOf<T>`](AwaitableOf) names the result as a type parameter, which rustdoc
 /// always shows.
+#[must_use = "an awaitable does nothing until a task runs it: delegate to it with `yield_from!(...)`, or spawn it"]
 pub trait Awaitable: Coroutine<Reply, Yield = Request> + Unpin {}
 
 impl<C> Awaitable for C where C: Coroutine<Reply, Yield = Request> + Unpin + ?Sized {}
@@ -292,6 +311,7 @@ impl<C> Awaitable for C where C: Coroutine<Reply, Yield = Request> + Unpin + ?Si
 /// q.try_put(2).unwrap();
 /// assert_eq!(rt::run(boxed(first_two(&q))), (1, 2));
 /// ```
+#[must_use = "an awaitable does nothing until a task runs it: delegate to it with `yield_from!(...)`, or spawn it"]
 pub trait AwaitableOf<T>: Awaitable + Coroutine<Reply, Yield = Request, Return = T> {}
 
 impl<C, T> AwaitableOf<T> for C where C: Awaitable + Coroutine<Reply, Return = T> + ?Sized {}
