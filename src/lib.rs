@@ -130,3 +130,21 @@ macro_rules! yield_from {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
+
+/// docs/expansion.md's examples, compiled and run as doc tests (the expansion `cargo expand`
+/// prints is shown as text: it is output, not code to write).
+#[cfg(doctest)]
+#[doc = include_str!("../docs/expansion.md")]
+struct ExpansionGuideExamples;
+
+/// docs/errors.md, so that a Rust sample added to it is compiled too.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/errors.md")]
+struct ErrorCatalogueExamples;
+
+/// docs/benchmarks*.md, so that a Rust sample added to them is compiled too.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/benchmarks.md")]
+#[doc = include_str!("../docs/benchmarks-runtime.md")]
+#[doc = include_str!("../docs/benchmarks-echo.md")]
+struct BenchmarkReportExamples;
