@@ -50,7 +50,7 @@
 pub use coro_macros::coroutine;
 pub use coro_runtime::rt;
 pub use coro_runtime::rt::run;
-pub use coro_runtime::{Coroutine, CoroutineExt, CoroutineState, Gen, Iter};
+pub use coro_runtime::{Boxed, Coroutine, CoroutineExt, CoroutineState, Gen, Iter};
 
 #[doc(hidden)]
 pub mod __private {
@@ -130,3 +130,21 @@ macro_rules! yield_from {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
+
+/// docs/expansion.md's examples, compiled and run as doc tests (the expansion `cargo expand`
+/// prints is shown as text: it is output, not code to write).
+#[cfg(doctest)]
+#[doc = include_str!("../docs/expansion.md")]
+struct ExpansionGuideExamples;
+
+/// docs/errors.md, so that a Rust sample added to it is compiled too.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/errors.md")]
+struct ErrorCatalogueExamples;
+
+/// docs/benchmarks*.md, so that a Rust sample added to them is compiled too.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/benchmarks.md")]
+#[doc = include_str!("../docs/benchmarks-runtime.md")]
+#[doc = include_str!("../docs/benchmarks-echo.md")]
+struct BenchmarkReportExamples;

@@ -68,8 +68,9 @@ impl<Y, R> CoroutineState<Y, R> {
 ///
 /// `#[coro::coroutine]` implements it for you; the first `resume` runs the body from its start to
 /// the first `yield_!`, and its argument is not seen by the body (as Python primes a generator
-/// with `next()`). Every later resume's argument becomes the value of the `yield_!` expression the
-/// coroutine is suspended at.
+/// with `next()`; [`CoroutineExt::start`](crate::CoroutineExt::start) is that priming call). Every
+/// later resume's argument becomes the value of the `yield_!` expression the coroutine is
+/// suspended at.
 ///
 /// ```
 /// use coro::{Coroutine, CoroutineState};
@@ -91,6 +92,31 @@ impl<Y, R> CoroutineState<Y, R> {
 /// assert_eq!(Pin::new(&mut c).resume(100), CoroutineState::Yielded(213));
 /// assert_eq!(Pin::new(&mut c).resume(1), CoroutineState::Complete("total=211".to_string()));
 /// ```
+///
+/// # Unused coroutines
+///
+/// The trait is `#[must_use]`, as `Future` and `Iterator` are: a coroutine does nothing until it
+/// is resumed, so a call whose coroutine is dropped unused (`helper();` in a body where
+/// `yield_from!(helper());` was meant) warns (`unused_must_use`). The warning reaches every
+/// `impl Coroutine` a `#[coro::coroutine]` fn returns and every `Box<dyn Coroutine>`; for a
+/// generator resumed with `()`, which is also an `Iterator`, rustc may quote `Iterator`'s
+/// message instead of this trait's.
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+///
+/// #[coro::coroutine(yield = u32)]
+/// fn numbers() {
+///     yield_!(1);
+/// }
+///
+/// #[coro::coroutine(yield = u32)]
+/// fn forgetful() {
+///     numbers(); // error: unused implementer of `Iterator` (a generator is one too) that must be used
+///     yield_!(2);
+/// }
+/// ```
+#[must_use = "a coroutine does nothing until resumed: resume it, iterate it, or delegate to it with `yield_from!`"]
 pub trait Coroutine<A = ()> {
     /// The type of the values handed out at each `yield_!`.
     type Yield;

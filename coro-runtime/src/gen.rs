@@ -30,6 +30,7 @@ use crate::{Coroutine, CoroutineState};
 /// so moving one between resumes is always sound. It is `Send` when its state is, and `Clone`
 /// when its state is (ask for it with `#[coro::coroutine(clone)]`).
 #[derive(Clone)]
+#[must_use = "a coroutine does nothing until resumed: resume it, iterate it, or delegate to it with `yield_from!`"]
 pub struct Gen<F> {
     step: F,
 }

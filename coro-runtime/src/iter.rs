@@ -25,6 +25,7 @@ use crate::{Coroutine, CoroutineState};
 /// assert_eq!(it.into_return_value(), Some(2));
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct Iter<C: Coroutine<()>> {
     coroutine: C,
     returned: Option<C::Return>,

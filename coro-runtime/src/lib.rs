@@ -1,12 +1,12 @@
 //! The runtime half of [`coro`](https://docs.rs/coro): the [`Coroutine`] trait, its
-//! [`CoroutineState`], the [`Gen`] wrapper that `#[coro::coroutine]` returns, and small
-//! adapters ([`CoroutineExt`]).
+//! [`CoroutineState`], the [`Gen`] wrapper that `#[coro::coroutine]` returns, [`Boxed`] (a
+//! coroutine on the heap, for recursion), and small adapters ([`CoroutineExt`]).
 //!
 //! Users depend on the `coro` crate, which re-exports everything here; the examples below are
 //! written the way users write them.
 //!
 //! ```
-//! use coro::{Coroutine, CoroutineExt, CoroutineState};
+//! use coro::{CoroutineExt, CoroutineState};
 //!
 //! #[coro::coroutine(yield = u32)]
 //! fn two_numbers() -> &'static str {
@@ -22,13 +22,17 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Doc examples are compiled as users' code; an import they do not use misleads the reader.
+#![doc(test(attr(deny(unused_imports))))]
 
+mod boxed;
 mod coroutine;
 mod ext;
 mod gen;
 mod iter;
 pub mod rt;
 
+pub use boxed::Boxed;
 pub use coroutine::{Coroutine, CoroutineState};
 pub use ext::CoroutineExt;
 pub use gen::Gen;

@@ -13,7 +13,7 @@ use super::io::Reactor;
 use super::outcome::payload_message;
 use super::scheduler;
 use super::task::Waker;
-use super::{Awaitable, Park, Request};
+use super::{AwaitableOf, Park, Request};
 
 /// Why [`run_in_thread`] has no value: the closure panicked on its thread.
 ///
@@ -101,7 +101,7 @@ impl std::error::Error for BlockingError {}
 ///   the call in real time first (tokio's paused clock does the same).
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt;
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -123,7 +123,7 @@ impl std::error::Error for BlockingError {}
 /// assert_eq!(rt::run(main_task()), 42);
 /// ```
 #[track_caller]
-pub fn run_in_thread<F, T>(f: F) -> impl Awaitable<Return = Result<T, BlockingError>>
+pub fn run_in_thread<F, T>(f: F) -> impl AwaitableOf<Result<T, BlockingError>>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,

@@ -131,7 +131,7 @@ impl Builder {
     /// (`run_until_complete`/`run_forever`) panic at the end of the iteration where it is found.
     ///
     /// ```should_panic
-    /// use coro::rt::{self, Loop, Reply, Request};
+    /// use coro::rt::{self, Loop};
     ///
     /// #[coro::coroutine(task)]
     /// fn oops() {
@@ -164,7 +164,7 @@ impl Builder {
     /// in line for a free thread.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Reply, Request};
+    /// use coro::rt::{self, Loop};
     ///
     /// #[coro::coroutine(task)]
     /// fn two_calls() -> (u32, u32) {

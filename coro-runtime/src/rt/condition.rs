@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::semaphore::LockGuard;
 use super::waitlist::{WaitList, Waiter};
-use super::{time, Awaitable, Elapsed, Instant, Park, Request, Waker};
+use super::{time, AwaitableOf, Elapsed, Instant, Park, Request, Waker};
 
 /// A condition variable (asyncio's `Condition`): [`wait`](Condition::wait) releases a
 /// [`Lock`](super::Lock) held through its guard, waits for [`notify`](Condition::notify) or
@@ -16,7 +16,7 @@ use super::{time, Awaitable, Elapsed, Instant, Park, Request, Waker};
 /// notified in arrival order. A cheap `Rc` handle.
 ///
 /// ```
-/// use coro::rt::{self, Condition, Lock, Loop, Reply, Request};
+/// use coro::rt::{Condition, Lock, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///
@@ -85,7 +85,7 @@ impl Condition {
     /// assert!(!lock.is_locked()); // the wait released it
     /// ```
     #[track_caller]
-    pub fn wait(&self, guard: LockGuard) -> impl Awaitable<Return = LockGuard> {
+    pub fn wait(&self, guard: LockGuard) -> impl AwaitableOf<LockGuard> {
         wait(self.clone(), guard, Location::caller())
     }
 
@@ -117,7 +117,7 @@ impl Condition {
         &self,
         guard: LockGuard,
         duration: Duration,
-    ) -> impl Awaitable<Return = (LockGuard, Result<(), Elapsed>)> {
+    ) -> impl AwaitableOf<(LockGuard, Result<(), Elapsed>)> {
         wait_for(self.clone(), guard, duration, Location::caller())
     }
 
@@ -138,7 +138,7 @@ impl Condition {
         &self,
         guard: LockGuard,
         deadline: Instant,
-    ) -> impl Awaitable<Return = (LockGuard, Result<(), Elapsed>)> {
+    ) -> impl AwaitableOf<(LockGuard, Result<(), Elapsed>)> {
         wait_deadline(self.clone(), guard, deadline, Location::caller())
     }
 

@@ -11,7 +11,7 @@ use super::{Instant, Park, TaskId};
 /// [`Builder::on_diagnostic`](super::Builder::on_diagnostic)).
 ///
 /// ```
-/// use coro::rt::{self, Diagnostic, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///

@@ -6,7 +6,7 @@ use std::panic::Location;
 use std::rc::Rc;
 
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Park, Request, Waker};
+use super::{AwaitableOf, Park, Request, Waker};
 
 /// A flag that tasks wait for (asyncio's `Event`): [`set`](Event::set) wakes every waiting
 /// task, and [`wait`](Event::wait) returns at once while the flag is set. A cheap `Rc` handle.
@@ -14,7 +14,7 @@ use super::{Awaitable, Park, Request, Waker};
 /// A task woken by `set` returns from `wait` even if the flag was cleared again before it ran.
 ///
 /// ```
-/// use coro::rt::{self, Event, Loop, Reply, Request};
+/// use coro::rt::{self, Event, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -102,7 +102,7 @@ impl Event {
     /// Loop::new().run_until_complete(ev.wait()); // returns at once
     /// ```
     #[track_caller]
-    pub fn wait(&self) -> impl Awaitable<Return = ()> {
+    pub fn wait(&self) -> impl AwaitableOf<()> {
         wait(self.clone(), Location::caller())
     }
 

@@ -10,14 +10,14 @@ use crate::Coroutine;
 
 use super::scheduler;
 use super::task::{AnyTask, Listener};
-use super::{Awaitable, Handle, JoinError, JoinHandle, Park, Reply, Request, Waker};
+use super::{Awaitable, AwaitableOf, Handle, JoinError, JoinHandle, Park, Reply, Request, Waker};
 
 /// Waits for every task (asyncio's `gather(..., return_exceptions=True)`): their outcomes, in
 /// the order of `handles`. Dropping it before it finishes detaches the tasks it has not joined
 /// yet.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -34,7 +34,7 @@ use super::{Awaitable, Handle, JoinError, JoinHandle, Park, Reply, Request, Wake
 /// ```
 pub fn join_all<T: 'static>(
     handles: Vec<JoinHandle<T>>,
-) -> impl Awaitable<Return = Vec<Result<T, JoinError>>> {
+) -> impl AwaitableOf<Vec<Result<T, JoinError>>> {
     join_each(handles)
 }
 
@@ -53,7 +53,7 @@ fn join_each<T: 'static>(handles: Vec<JoinHandle<T>>) -> Vec<Result<T, JoinError
 /// running are cancelled, as asyncio does.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -70,7 +70,7 @@ fn join_each<T: 'static>(handles: Vec<JoinHandle<T>>) -> Vec<Result<T, JoinError
 #[track_caller]
 pub fn gather<I>(
     awaitables: I,
-) -> impl Awaitable<Return = Vec<Result<<I::Item as Coroutine<Reply>>::Return, JoinError>>>
+) -> impl AwaitableOf<Vec<Result<<I::Item as Coroutine<Reply>>::Return, JoinError>>>
 where
     I: IntoIterator,
     I::Item: Awaitable + 'static,
@@ -116,7 +116,7 @@ impl Drop for CancelOnDrop {
 /// When `handles` is empty.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -135,7 +135,7 @@ impl Drop for CancelOnDrop {
 #[track_caller]
 pub fn wait_any<T: 'static>(
     handles: Vec<JoinHandle<T>>,
-) -> impl Awaitable<Return = (usize, Result<T, JoinError>, Vec<JoinHandle<T>>)> {
+) -> impl AwaitableOf<(usize, Result<T, JoinError>, Vec<JoinHandle<T>>)> {
     assert!(
         !handles.is_empty(),
         "coro: wait_any needs at least one task"
@@ -161,7 +161,7 @@ fn first_of<T: 'static>(
 /// A cheap `Rc` handle. Dropping it detaches the tasks not yet returned.
 ///
 /// ```
-/// use coro::rt::{self, AsCompleted, Loop, Reply, Request};
+/// use coro::rt::{self, AsCompleted, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -257,7 +257,7 @@ impl<T: 'static> AsCompleted<T> {
     /// assert!(lp.run_until_complete(set.next()).is_none());
     /// ```
     #[track_caller]
-    pub fn next(&self) -> impl Awaitable<Return = Option<(usize, Result<T, JoinError>)>> {
+    pub fn next(&self) -> impl AwaitableOf<Option<(usize, Result<T, JoinError>)>> {
         next_done(self.inner.clone(), Location::caller())
     }
 

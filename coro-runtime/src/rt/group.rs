@@ -13,7 +13,7 @@ use super::outcome::Exit;
 use super::scheduler;
 use super::task::{AnyTask, Listener};
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Handle, JoinHandle, Park, Reply, Request, TaskId, Waker};
+use super::{Awaitable, AwaitableOf, Handle, JoinHandle, Park, Reply, Request, TaskId, Waker};
 
 /// A scope for tasks, in the spirit of Trio's nurseries and asyncio's `TaskGroup`.
 ///
@@ -37,7 +37,7 @@ use super::{Awaitable, Handle, JoinHandle, Park, Reply, Request, TaskId, Waker};
 /// A cheap `Rc` handle: a child may hold a clone to spawn siblings.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request, TaskGroup};
+/// use coro::rt::{self, Loop, TaskGroup};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -190,7 +190,7 @@ impl TaskGroup {
     /// When no loop is running on this thread.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, TaskGroup};
+    /// use coro::rt::{self, TaskGroup};
     ///
     /// #[coro::coroutine(task)]
     /// fn parent() -> u32 {
@@ -217,7 +217,7 @@ impl TaskGroup {
     /// [`spawn`](TaskGroup::spawn) with a name.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, TaskGroup};
+    /// use coro::rt::{self, TaskGroup};
     ///
     /// #[coro::coroutine(task)]
     /// fn parent() -> String {
@@ -274,7 +274,7 @@ impl TaskGroup {
     /// assert_eq!(Loop::new().run_until_complete(TaskGroup::new().wait()), Ok(()));
     /// ```
     #[track_caller]
-    pub fn wait(&self) -> impl Awaitable<Return = Result<(), GroupError>> {
+    pub fn wait(&self) -> impl AwaitableOf<Result<(), GroupError>> {
         wait(self.clone(), Location::caller())
     }
 
@@ -318,7 +318,7 @@ impl TaskGroup {
     /// assert_eq!(lp.time(), rt::Instant::from_secs(1));
     /// ```
     #[track_caller]
-    pub fn run<B>(&self, body: B) -> impl Awaitable<Return = Result<B::Return, GroupError>>
+    pub fn run<B>(&self, body: B) -> impl AwaitableOf<Result<B::Return, GroupError>>
     where
         B: Awaitable,
     {
@@ -342,7 +342,7 @@ impl TaskGroup {
     /// assert_eq!(lp.run_until_complete(TaskGroup::scope(body)), Ok(2));
     /// ```
     #[track_caller]
-    pub fn scope<B, F>(make_body: F) -> impl Awaitable<Return = Result<B::Return, GroupError>>
+    pub fn scope<B, F>(make_body: F) -> impl AwaitableOf<Result<B::Return, GroupError>>
     where
         F: FnOnce(TaskGroup) -> B,
         B: Awaitable,
@@ -354,7 +354,7 @@ impl TaskGroup {
     /// Cancels every child still running (Trio's `cancel_scope.cancel()`).
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, TaskGroup};
+    /// use coro::rt::{self, TaskGroup};
     /// use std::time::Duration;
     ///
     /// #[coro::coroutine(task)]

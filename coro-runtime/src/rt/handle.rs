@@ -19,7 +19,7 @@ use super::{Awaitable, Instant, TaskId};
 /// [`Loop`](super::Loop) dereferences to its handle, so every method here is also a method of `Loop`.
 ///
 /// ```
-/// use coro::rt::{self, Handle, Reply, Request};
+/// use coro::rt::{self, Handle};
 ///
 /// #[coro::coroutine(task)]
 /// fn parent() -> u32 {
@@ -47,7 +47,7 @@ impl Handle {
     /// When no loop is running on this thread.
     ///
     /// ```
-    /// use coro::rt::{self, Handle, Reply, Request};
+    /// use coro::rt::{self, Handle};
     ///
     /// #[coro::coroutine(task)]
     /// fn now() -> rt::Instant {
@@ -81,7 +81,7 @@ impl Handle {
     /// When the loop is closed.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Reply, Request};
+    /// use coro::rt::{self, Loop};
     ///
     /// #[coro::coroutine(task)]
     /// fn double(x: u32) -> u32 {
@@ -425,7 +425,7 @@ impl fmt::Debug for Handle {
 /// [`Handle::current`].
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt;
 ///
 /// #[coro::coroutine(task)]
 /// fn main_task() -> u32 {
@@ -448,7 +448,7 @@ where
 /// [`spawn`] with a name.
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt;
 ///
 /// #[coro::coroutine(task)]
 /// fn main_task() -> String {
@@ -475,7 +475,7 @@ where
 /// When no loop is running on this thread.
 ///
 /// ```
-/// use coro::rt::{self, Instant, Reply, Request};
+/// use coro::rt::{self, Instant};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -499,7 +499,7 @@ pub fn time() -> Instant {
 /// Outside a task.
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt;
 ///
 /// #[coro::coroutine(task)]
 /// fn me() -> rt::TaskId {

@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 use super::outcome::JoinError;
 use super::scheduler;
 use super::task::{AnyTask, Joinable, Listener, Waker};
-use super::{Awaitable, Park, Request, TaskId};
+use super::{AwaitableOf, Park, Request, TaskId};
 
 /// The handle [`spawn`](super::Handle::spawn) returns: join the task to get its value,
 /// or cancel it.
@@ -24,7 +24,7 @@ use super::{Awaitable, Park, Request, TaskId};
 /// `wait_for(task, t)` does.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::cell::Cell;
 /// use std::rc::Rc;
 /// use std::time::Duration;
@@ -109,7 +109,7 @@ impl<T: 'static> JoinHandle<T> {
     /// that does asynchronous cleanup.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Reply, Request};
+    /// use coro::rt::{self, Loop};
     /// use std::time::Duration;
     ///
     /// struct Noisy;
@@ -143,7 +143,7 @@ impl<T: 'static> JoinHandle<T> {
     /// keep the task or its output alive.
     ///
     /// ```
-    /// use coro::rt::{self, CancelHandle, Loop, Reply, Request};
+    /// use coro::rt::{self, CancelHandle, Loop};
     /// use std::time::Duration;
     ///
     /// #[coro::coroutine(task)]
@@ -187,7 +187,7 @@ impl<T: 'static> JoinHandle<T> {
     /// Waits for the task to finish: its value, or why it has none.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request};
+    /// use coro::rt;
     ///
     /// #[coro::coroutine(task)]
     /// fn square(x: u64) -> u64 {
@@ -203,7 +203,7 @@ impl<T: 'static> JoinHandle<T> {
     /// assert_eq!(rt::run(main_task()), 81);
     /// ```
     #[track_caller]
-    pub fn join(self) -> impl Awaitable<Return = Result<T, JoinError>> {
+    pub fn join(self) -> impl AwaitableOf<Result<T, JoinError>> {
         join(self.task, Location::caller())
     }
 }
@@ -352,9 +352,7 @@ impl Drop for JoinWaiter {
 /// assert_eq!((lp.task_count(), lp.time()), (0, rt::Instant::from_secs(1)));
 /// ```
 #[track_caller]
-pub fn join_or_cancel<T: 'static>(
-    handle: JoinHandle<T>,
-) -> impl Awaitable<Return = Result<T, JoinError>> {
+pub fn join_or_cancel<T: 'static>(handle: JoinHandle<T>) -> impl AwaitableOf<Result<T, JoinError>> {
     join_cancelling(handle.task, Location::caller())
 }
 

@@ -21,7 +21,7 @@ use super::{Awaitable, Handle};
 /// time. Dropping a loop closes it.
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -91,7 +91,7 @@ impl Loop {
     /// running on this thread; in strict mode, on an unretrieved panic.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Reply, Request};
+    /// use coro::rt::{self, Loop};
     ///
     /// #[coro::coroutine(task)]
     /// fn answer() -> u32 {
@@ -192,7 +192,7 @@ impl fmt::Debug for Loop {
 /// As [`Loop::run_until_complete`].
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt;
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]

@@ -1,9 +1,9 @@
 //! `map`: an awaitable whose return value goes through a function.
 
-use super::Awaitable;
+use super::{Awaitable, AwaitableOf};
 
 /// `awaitable`, with its return value passed through `f`.
-pub(crate) fn map<C, F, U>(awaitable: C, f: F) -> impl Awaitable<Return = U>
+pub(crate) fn map<C, F, U>(awaitable: C, f: F) -> impl AwaitableOf<U>
 where
     C: Awaitable,
     F: FnOnce(C::Return) -> U,

@@ -25,7 +25,7 @@
 //! - diagnostics: [`Diagnostic`], [`Handle::dump`], [`Handle::tasks`].
 //!
 //! ```
-//! use coro::rt::{self, Reply, Request};
+//! use coro::rt;
 //! use std::time::Duration;
 //!
 //! #[coro::coroutine(task)]
@@ -105,7 +105,7 @@ pub use join_handle::{join_or_cancel, CancelHandle, JoinHandle};
 pub use loop_::{run, Loop};
 pub use outcome::JoinError;
 pub use queue::{Closed, Queue, TryGetError, TryPutError};
-pub use request::{Awaitable, Park, Reply, Request, Via};
+pub use request::{Awaitable, AwaitableOf, Park, Reply, Request, Via};
 pub use semaphore::{Lock, LockGuard, Semaphore, SemaphorePermit};
 pub use sleep::{sleep, sleep_until, yield_now};
 pub use task::Waker;

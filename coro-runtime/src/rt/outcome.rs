@@ -7,7 +7,7 @@ use std::fmt;
 /// Why a task has no value: it was cancelled, or it panicked.
 ///
 /// ```
-/// use coro::rt::{self, JoinError, Loop, Reply, Request};
+/// use coro::rt::Loop;
 ///
 /// #[coro::coroutine(task)]
 /// fn fails() -> u32 {
@@ -24,7 +24,7 @@ use std::fmt;
 /// ```
 #[non_exhaustive]
 pub enum JoinError {
-    /// The task was cancelled ([`JoinHandle::cancel`], a [`TaskGroup`](super::TaskGroup)
+    /// The task was cancelled ([`JoinHandle::cancel`](super::JoinHandle::cancel), a [`TaskGroup`](super::TaskGroup)
     /// failure, or the loop closing) before it finished.
     Cancelled,
     /// The task panicked; this is the panic's payload (resume it with

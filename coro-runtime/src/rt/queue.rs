@@ -7,7 +7,7 @@ use std::panic::Location;
 use std::rc::Rc;
 
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Park, Request, Waker};
+use super::{AwaitableOf, Park, Request, Waker};
 
 /// A first-in first-out queue between tasks (asyncio's `Queue`), a cheap `Rc` handle: clone it
 /// to share it.
@@ -23,7 +23,7 @@ use super::{Awaitable, Park, Request, Waker};
 /// receive the items already in the queue, then `Err(Closed)` (asyncio 3.13's `shutdown`).
 ///
 /// ```
-/// use coro::rt::{self, Loop, Queue, Reply, Request};
+/// use coro::rt::{Loop, Queue};
 ///
 /// #[coro::coroutine(task)]
 /// fn producer(q: Queue<u32>) {
@@ -201,7 +201,7 @@ impl<T: 'static> Queue<T> {
     /// 0 it is a rendezvous: each `put` waits for a `get` to take its item.
     ///
     /// ```
-    /// use coro::rt::{self, Loop, Queue, Reply, Request};
+    /// use coro::rt::{self, Loop, Queue};
     /// use std::cell::RefCell;
     /// use std::rc::Rc;
     ///
@@ -258,7 +258,7 @@ impl<T: 'static> Queue<T> {
     /// assert_eq!(lp.run_until_complete(q.put(2)), Err(Closed(2)));
     /// ```
     #[track_caller]
-    pub fn put(&self, item: T) -> impl Awaitable<Return = Result<(), Closed<T>>> {
+    pub fn put(&self, item: T) -> impl AwaitableOf<Result<(), Closed<T>>> {
         put(self.clone(), item, Location::caller())
     }
 
@@ -279,7 +279,7 @@ impl<T: 'static> Queue<T> {
     /// assert_eq!(lp.run_until_complete(q.get()), Err(Closed(())));
     /// ```
     #[track_caller]
-    pub fn get(&self) -> impl Awaitable<Return = Result<T, Closed>> {
+    pub fn get(&self) -> impl AwaitableOf<Result<T, Closed>> {
         get(self.clone(), Location::caller())
     }
 

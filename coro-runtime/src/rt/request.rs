@@ -16,7 +16,7 @@ use super::Instant;
 /// giving a [`Waker`](super::Waker) to whoever will wake it.
 ///
 /// ```
-/// use coro::rt::{self, Reply, Request};
+/// use coro::rt::{self, Request};
 ///
 /// #[coro::coroutine(task)]
 /// fn twice() -> u32 {
@@ -71,7 +71,7 @@ pub struct Park {
 /// whole chain a task sits in, at no cost beyond copying a few pointers per suspension.
 ///
 /// ```
-/// use coro::rt::{Park, Request};
+/// use coro::rt::Request;
 /// use std::panic::Location;
 ///
 /// let here = Location::caller();
@@ -212,12 +212,13 @@ pub enum Reply {
 /// A coroutine the loop can run: it yields [`Request`]s, is resumed with [`Reply`]s, and is
 /// `Unpin` (everything `#[coro::coroutine]` makes is). Every task and every awaitable is one.
 ///
-/// Name it in signatures as `impl Awaitable<Return = T>`; declare one with
-/// `#[coro::coroutine(task)]` (see the crate docs for the
-/// shorter form).
+/// Declare one with `#[coro::coroutine(task)]`. Use `Awaitable` as a bound (`C: Awaitable`, whose
+/// result is `C::Return`) and as a trait object (`Box<dyn Awaitable<Return = T>>`); to name
+/// an awaitable *with its result type* in a signature, write [`impl AwaitableOf<T>`](AwaitableOf),
+/// as the runtime's own awaitables do.
 ///
 /// ```
-/// use coro::rt::{self, Awaitable, Reply, Request};
+/// use coro::rt::{self, Awaitable};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -241,6 +242,76 @@ pub enum Reply {
 ///
 /// assert_eq!(rt::Loop::with_virtual_clock().run_until_complete(main_task()), 3);
 /// ```
+///
+/// # Unused awaitables
+///
+/// `Awaitable` and [`AwaitableOf`] are `#[must_use]`: an awaitable does nothing until a task
+/// runs it, so one created and dropped (`rt::sleep(d);`, `queue.put(x);` where
+/// `yield_from!(…)` was meant) warns (`unused_must_use`):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use coro::rt;
+/// use std::time::Duration;
+///
+/// #[coro::coroutine(task)]
+/// fn forgetful() {
+///     rt::sleep(Duration::from_secs(1)); // error: unused implementer of `AwaitableOf` that must be used
+///     yield_from!(rt::yield_now());
+/// }
+/// ```
+///
+/// # Why the result type has a second name
+///
+/// An `Awaitable`'s result is the `Return` type of its supertrait
+/// [`Coroutine<Reply>`](crate::Coroutine), so `impl Awaitable<Return = T>` is a valid return
+/// type and the compiler knows `T` from it. But rustdoc, documenting such a signature in a
+/// crate that re-exports it (as `coro` re-exports this runtime), drops a binding of a
+/// *supertrait's* associated type (rust-lang/rust#113015) and shows a bare `impl Awaitable`.
+/// Giving `Awaitable` an associated type of its own (`Output`) would fix the display but break
+/// `dyn Awaitable<Return = T>`: a trait object must then name `Output` too (E0191), and
+/// `impl Awaitable<Return = T>` would no longer prove `Output = T`. So `Awaitable` stays as it
+/// is, and [`AwaitableOf<T>`](AwaitableOf) names the result as a type parameter, which rustdoc
+/// always shows.
+#[must_use = "an awaitable does nothing until a task runs it: delegate to it with `yield_from!(...)`, or spawn it"]
 pub trait Awaitable: Coroutine<Reply, Yield = Request> + Unpin {}
 
 impl<C> Awaitable for C where C: Coroutine<Reply, Yield = Request> + Unpin + ?Sized {}
+
+/// An [`Awaitable`] whose result (its `Return` type) is `T`: what the runtime's awaitables
+/// return, `impl AwaitableOf<T>`, and what to write for your own.
+///
+/// It is the same as `impl Awaitable<Return = T>` (implemented for every awaitable, with
+/// `T = C::Return`), under a name whose result type rustdoc shows: see
+/// [`Awaitable`](Awaitable#why-the-result-type-has-a-second-name) for why it exists. Both forms
+/// accept the same values, so code written against one works with the other.
+///
+/// ```
+/// use coro::rt::{self, Awaitable, AwaitableOf, Queue};
+///
+/// // A helper that returns an awaitable, with its result type in the signature.
+/// fn first_two(q: &Queue<u32>) -> impl AwaitableOf<(u32, u32)> {
+///     pair(q.clone())
+/// }
+///
+/// #[coro::coroutine(task)]
+/// fn pair(q: Queue<u32>) -> (u32, u32) {
+///     let a = yield_from!(q.get()).unwrap();
+///     let b = yield_from!(q.get()).unwrap();
+///     (a, b)
+/// }
+///
+/// // Bounds and trait objects work with either name.
+/// fn boxed<C: AwaitableOf<(u32, u32)> + 'static>(c: C) -> Box<dyn Awaitable<Return = (u32, u32)>> {
+///     Box::new(c)
+/// }
+///
+/// let q = Queue::unbounded();
+/// q.try_put(1).unwrap();
+/// q.try_put(2).unwrap();
+/// assert_eq!(rt::run(boxed(first_two(&q))), (1, 2));
+/// ```
+#[must_use = "an awaitable does nothing until a task runs it: delegate to it with `yield_from!(...)`, or spawn it"]
+pub trait AwaitableOf<T>: Awaitable + Coroutine<Reply, Yield = Request, Return = T> {}
+
+impl<C, T> AwaitableOf<T> for C where C: Awaitable + Coroutine<Reply, Return = T> + ?Sized {}

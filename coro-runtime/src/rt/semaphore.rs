@@ -6,7 +6,7 @@ use std::panic::Location;
 use std::rc::Rc;
 
 use super::waitlist::{WaitList, Waiter};
-use super::{Awaitable, Park, Request, Waker};
+use super::{AwaitableOf, Park, Request, Waker};
 
 /// The permits and the queue of tasks waiting for one.
 struct Permits {
@@ -99,7 +99,7 @@ fn acquire(
 /// [`acquire`]: Semaphore::acquire
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request, Semaphore};
+/// use coro::rt::{self, Loop, Semaphore};
 /// use std::cell::Cell;
 /// use std::rc::Rc;
 /// use std::time::Duration;
@@ -174,7 +174,7 @@ impl Semaphore {
     /// # drop(permit);
     /// ```
     #[track_caller]
-    pub fn acquire(&self) -> impl Awaitable<Return = SemaphorePermit> {
+    pub fn acquire(&self) -> impl AwaitableOf<SemaphorePermit> {
         let permits = acquire(
             self.permits.clone(),
             "Semaphore::acquire",
@@ -245,7 +245,7 @@ impl fmt::Debug for Semaphore {
 /// borrow it only between suspension points, while holding the guard.
 ///
 /// ```
-/// use coro::rt::{self, Lock, Loop, Reply, Request};
+/// use coro::rt::{self, Lock, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///
@@ -331,14 +331,11 @@ impl Lock {
     /// # drop(guard);
     /// ```
     #[track_caller]
-    pub fn acquire(&self) -> impl Awaitable<Return = LockGuard> {
+    pub fn acquire(&self) -> impl AwaitableOf<LockGuard> {
         self.acquire_at(Location::caller())
     }
 
-    pub(crate) fn acquire_at(
-        &self,
-        at: &'static Location<'static>,
-    ) -> impl Awaitable<Return = LockGuard> {
+    pub(crate) fn acquire_at(&self, at: &'static Location<'static>) -> impl AwaitableOf<LockGuard> {
         let permits = acquire(self.permits.clone(), "Lock::acquire", at);
         crate::rt::map::map(permits, |permits| LockGuard { permits })
     }

@@ -3,7 +3,7 @@
 use std::panic::Location;
 use std::time::Duration;
 
-use super::{time, Awaitable, Instant, Park, Request};
+use super::{time, AwaitableOf, Instant, Park, Request};
 
 /// Suspends the task for `duration` (asyncio's `sleep`): it resumes once the clock has
 /// advanced by at least that much, never earlier. `sleep(Duration::ZERO)` yields once, like
@@ -12,7 +12,7 @@ use super::{time, Awaitable, Instant, Park, Request};
 /// The deadline is taken when the sleep starts running, at `yield_from!`.
 ///
 /// ```
-/// use coro::rt::{self, Instant, Loop, Reply, Request};
+/// use coro::rt::{self, Instant, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -25,7 +25,7 @@ use super::{time, Awaitable, Instant, Park, Request};
 /// assert_eq!(lp.run_until_complete(nap()), Instant::from_nanos(1_500_000_000));
 /// ```
 #[track_caller]
-pub fn sleep(duration: Duration) -> impl Awaitable<Return = ()> {
+pub fn sleep(duration: Duration) -> impl AwaitableOf<()> {
     sleep_for(duration, Location::caller())
 }
 
@@ -33,7 +33,7 @@ pub fn sleep(duration: Duration) -> impl Awaitable<Return = ()> {
 /// already does.
 ///
 /// ```
-/// use coro::rt::{self, Instant, Loop, Reply, Request};
+/// use coro::rt::{self, Instant, Loop};
 ///
 /// #[coro::coroutine(task)]
 /// fn wake_at_ten() -> Instant {
@@ -45,14 +45,14 @@ pub fn sleep(duration: Duration) -> impl Awaitable<Return = ()> {
 /// assert_eq!(lp.run_until_complete(wake_at_ten()), Instant::from_secs(10));
 /// ```
 #[track_caller]
-pub fn sleep_until(deadline: Instant) -> impl Awaitable<Return = ()> {
+pub fn sleep_until(deadline: Instant) -> impl AwaitableOf<()> {
     sleep_to(deadline, Location::caller())
 }
 
 /// Lets every other ready task run once before this one goes on (asyncio's `sleep(0)`).
 ///
 /// ```
-/// use coro::rt::{self, Loop, Reply, Request};
+/// use coro::rt::{self, Loop};
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
 ///
@@ -71,7 +71,7 @@ pub fn sleep_until(deadline: Instant) -> impl Awaitable<Return = ()> {
 /// lp.run_until_complete(rt::join_all(vec![a, b]));
 /// assert_eq!(*log.borrow(), "abab");
 /// ```
-pub fn yield_now() -> impl Awaitable<Return = ()> {
+pub fn yield_now() -> impl AwaitableOf<()> {
     yield_once()
 }
 

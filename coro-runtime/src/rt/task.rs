@@ -252,7 +252,7 @@ impl Waker {
     /// Outside a task.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, Waker};
+    /// use coro::rt::{self, Waker};
     ///
     /// #[coro::coroutine(task)]
     /// fn me() -> rt::TaskId {
@@ -280,7 +280,7 @@ impl Waker {
     /// parked; see the type's docs for the other cases.
     ///
     /// ```
-    /// use coro::rt::{self, Handle, Reply, Request, Waker};
+    /// use coro::rt::{self, Reply, Request, Waker};
     ///
     /// #[coro::coroutine(task)]
     /// fn self_wake() -> Reply {
@@ -299,7 +299,7 @@ impl Waker {
     /// The task this waker wakes.
     ///
     /// ```
-    /// use coro::rt::{self, Reply, Request, Waker};
+    /// use coro::rt::{self, Waker};
     ///
     /// #[coro::coroutine(task)]
     /// fn same() -> bool {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::CoroutineState;
 
-use super::{time, Awaitable, Instant, Park, Reply, Request};
+use super::{time, Awaitable, AwaitableOf, Instant, Park, Reply, Request};
 
 /// The error of [`timeout`] and [`timeout_at`]: the deadline passed first.
 ///
@@ -33,7 +33,7 @@ impl std::error::Error for Elapsed {}
 /// requests to the loop, shortening any park to the deadline.
 ///
 /// ```
-/// use coro::rt::{self, Elapsed, Loop, Reply, Request};
+/// use coro::rt::{self, Elapsed, Loop};
 /// use std::time::Duration;
 ///
 /// #[coro::coroutine(task)]
@@ -53,10 +53,7 @@ impl std::error::Error for Elapsed {}
 /// assert_eq!(lp.run_until_complete(main_task()), (Err(Elapsed), Ok(1)));
 /// assert_eq!(lp.time(), rt::Instant::from_secs(11));
 /// ```
-pub fn timeout<C>(
-    duration: Duration,
-    awaitable: C,
-) -> impl Awaitable<Return = Result<C::Return, Elapsed>>
+pub fn timeout<C>(duration: Duration, awaitable: C) -> impl AwaitableOf<Result<C::Return, Elapsed>>
 where
     C: Awaitable,
 {
@@ -77,7 +74,7 @@ where
 pub fn timeout_at<C>(
     deadline: Instant,
     awaitable: C,
-) -> impl Awaitable<Return = Result<C::Return, Elapsed>>
+) -> impl AwaitableOf<Result<C::Return, Elapsed>>
 where
     C: Awaitable,
 {

@@ -6,7 +6,7 @@
 //! result (see [`buf`](super::buf)):
 //!
 //! ```
-//! use coro::rt::{self, buf::Slice, net::{TcpListener, TcpStream}, Reply, Request};
+//! use coro::rt::{self, buf::Slice, net::{TcpListener, TcpStream}};
 //! use std::io;
 //!
 //! #[coro::coroutine(task)]
@@ -75,7 +75,7 @@ use std::rc::Rc;
 use crate::{Coroutine, CoroutineState};
 
 use super::io::Source;
-use super::{Awaitable, Park, Reply, Request};
+use super::{AwaitableOf, Park, Reply, Request};
 
 /// The addresses `addr` stands for (std's `to_socket_addrs`, collected).
 fn resolve(addr: impl ToSocketAddrs) -> io::Result<Vec<SocketAddr>> {
@@ -149,7 +149,7 @@ fn io_op<K, S, B, R, F>(
     buf: B,
     op: F,
     at: &'static Location<'static>,
-) -> impl Awaitable<Return = (io::Result<R>, B)>
+) -> impl AwaitableOf<(io::Result<R>, B)>
 where
     K: OpKind,
     S: std::os::fd::AsRawFd,

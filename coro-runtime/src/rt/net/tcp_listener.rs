@@ -7,14 +7,14 @@ use std::panic::Location;
 use std::rc::Rc;
 
 use super::super::io::{Source, READ};
-use super::super::Awaitable;
+use super::super::{Awaitable, AwaitableOf};
 use super::{each_addr, io_op, kind, uninterrupted, TcpStream};
 
 /// A listening TCP socket on the loop's poller. A cheap `Rc` handle: clones share the socket,
 /// which closes when the last one goes; several tasks may accept on it at once.
 ///
 /// ```
-/// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+/// use coro::rt::{self, net::{TcpListener, TcpStream}};
 /// use std::io;
 ///
 /// #[coro::coroutine(task)]
@@ -76,7 +76,7 @@ impl TcpListener {
     /// Waits for a connection and accepts it: the new stream and the peer's address.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::TcpListener};
     /// use std::time::Duration;
     ///
     /// #[coro::coroutine(task)]
@@ -92,7 +92,7 @@ impl TcpListener {
     /// assert_eq!((lp.io_count(), lp.socket_count()), (0, 0));
     /// ```
     #[track_caller]
-    pub fn accept(&self) -> impl Awaitable<Return = io::Result<(TcpStream, SocketAddr)>> {
+    pub fn accept(&self) -> impl AwaitableOf<io::Result<(TcpStream, SocketAddr)>> {
         let accepted = io_op(
             kind::Accept,
             self.inner.clone(),

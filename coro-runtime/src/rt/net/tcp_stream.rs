@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::super::buf::{IoBuf, IoBufMut};
 use super::super::io::{Source, READ, WRITE};
-use super::super::{Awaitable, Park, Request};
+use super::super::{AwaitableOf, Park, Request};
 use super::{io_op, kind, resolve, uninterrupted};
 
 /// A TCP connection on the loop's poller (asyncio's `StreamReader`/`StreamWriter` pair, as one
@@ -19,7 +19,7 @@ use super::{io_op, kind, resolve, uninterrupted};
 /// `let (res, buf) = yield_from!(stream.read(buf));` (see [`buf`](crate::rt::buf)).
 ///
 /// ```
-/// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+/// use coro::rt::{self, net::{TcpListener, TcpStream}};
 /// use std::io;
 ///
 /// #[coro::coroutine(task)]
@@ -66,7 +66,7 @@ impl TcpStream {
     /// assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
     /// ```
     #[track_caller]
-    pub fn connect(addr: impl ToSocketAddrs) -> impl Awaitable<Return = io::Result<TcpStream>> {
+    pub fn connect(addr: impl ToSocketAddrs) -> impl AwaitableOf<io::Result<TcpStream>> {
         connect(resolve(addr), Location::caller())
     }
 
@@ -90,7 +90,7 @@ impl TcpStream {
     /// closed its side (or shut it down for writing), and gives `buf` back.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> (usize, usize) {
@@ -109,7 +109,7 @@ impl TcpStream {
     /// assert_eq!(rt::run(main_task()), (3, 0));
     /// ```
     #[track_caller]
-    pub fn read<B: IoBufMut>(&self, buf: B) -> impl Awaitable<Return = (io::Result<usize>, B)> {
+    pub fn read<B: IoBufMut>(&self, buf: B) -> impl AwaitableOf<(io::Result<usize>, B)> {
         io_op(
             kind::Read,
             self.inner.clone(),
@@ -123,7 +123,7 @@ impl TcpStream {
     /// first; the bytes read so far are in the buffer given back.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     /// use std::io;
     ///
     /// #[coro::coroutine(task)]
@@ -142,7 +142,7 @@ impl TcpStream {
     /// assert_eq!(rt::run(main_task()), io::ErrorKind::UnexpectedEof);
     /// ```
     #[track_caller]
-    pub fn read_exact<B: IoBufMut>(&self, buf: B) -> impl Awaitable<Return = (io::Result<()>, B)> {
+    pub fn read_exact<B: IoBufMut>(&self, buf: B) -> impl AwaitableOf<(io::Result<()>, B)> {
         let mut filled = 0;
         io_op(
             kind::ReadExact,
@@ -171,7 +171,7 @@ impl TcpStream {
     /// how many it took, and gives `buf` back.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> usize {
@@ -184,7 +184,7 @@ impl TcpStream {
     /// assert_eq!(rt::run(main_task()), 5); // a fresh socket has room for 5 bytes
     /// ```
     #[track_caller]
-    pub fn write<B: IoBuf>(&self, buf: B) -> impl Awaitable<Return = (io::Result<usize>, B)> {
+    pub fn write<B: IoBuf>(&self, buf: B) -> impl AwaitableOf<(io::Result<usize>, B)> {
         io_op(
             kind::Write,
             self.inner.clone(),
@@ -199,7 +199,7 @@ impl TcpStream {
     /// buffers). On an error, some bytes may have been sent.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> usize {
@@ -222,7 +222,7 @@ impl TcpStream {
     /// assert_eq!(rt::run(main_task()), 4 << 20);
     /// ```
     #[track_caller]
-    pub fn write_all<B: IoBuf>(&self, buf: B) -> impl Awaitable<Return = (io::Result<()>, B)> {
+    pub fn write_all<B: IoBuf>(&self, buf: B) -> impl AwaitableOf<(io::Result<()>, B)> {
         let mut written = 0;
         io_op(
             kind::WriteAll,
@@ -246,7 +246,7 @@ impl TcpStream {
     /// `Shutdown::Write` the peer reads 0 (a half-close) and can still send.
     ///
     /// ```
-    /// use coro::rt::{self, net::{TcpListener, TcpStream}, Reply, Request};
+    /// use coro::rt::{self, net::{TcpListener, TcpStream}};
     /// use std::net::Shutdown;
     ///
     /// #[coro::coroutine(task)]

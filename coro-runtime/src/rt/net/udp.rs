@@ -8,14 +8,14 @@ use std::rc::Rc;
 
 use super::super::buf::{IoBuf, IoBufMut};
 use super::super::io::{Source, READ, WRITE};
-use super::super::Awaitable;
+use super::super::AwaitableOf;
 use super::{each_addr, io_op, kind, uninterrupted};
 
 /// A UDP socket on the loop's poller. A cheap `Rc` handle: clones share the socket, which
 /// closes when the last one goes.
 ///
 /// ```
-/// use coro::rt::{self, net::UdpSocket, Reply, Request};
+/// use coro::rt::{self, net::UdpSocket};
 /// use std::io;
 ///
 /// #[coro::coroutine(task)]
@@ -87,7 +87,7 @@ impl UdpSocket {
         &self,
         buf: B,
         target: SocketAddr,
-    ) -> impl Awaitable<Return = (io::Result<usize>, B)> {
+    ) -> impl AwaitableOf<(io::Result<usize>, B)> {
         io_op(
             kind::SendTo,
             self.inner.clone(),
@@ -105,7 +105,7 @@ impl UdpSocket {
     /// it. A datagram longer than `buf` is cut to fit (the rest is lost, as with any UDP read).
     ///
     /// ```
-    /// use coro::rt::{self, net::UdpSocket, Reply, Request};
+    /// use coro::rt::{self, net::UdpSocket};
     ///
     /// #[coro::coroutine(task)]
     /// fn main_task() -> usize {
@@ -124,7 +124,7 @@ impl UdpSocket {
     pub fn recv_from<B: IoBufMut>(
         &self,
         buf: B,
-    ) -> impl Awaitable<Return = (io::Result<(usize, SocketAddr)>, B)> {
+    ) -> impl AwaitableOf<(io::Result<(usize, SocketAddr)>, B)> {
         io_op(
             kind::RecvFrom,
             self.inner.clone(),
