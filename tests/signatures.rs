@@ -365,3 +365,61 @@ fn a_borrowed_resume_type_in_a_method() {
     drop(data);
     assert_eq!(f.send(b""), CoroutineState::Complete(2));
 }
+
+// `boxed`: a named return type, so that a coroutine can delegate to itself.
+enum Nested {
+    Leaf(u32),
+    List(Vec<Nested>),
+}
+
+#[coro::coroutine(yield = u32, boxed)]
+fn flatten(n: &Nested) -> usize {
+    match n {
+        Nested::Leaf(v) => {
+            yield_!(*v);
+            1
+        }
+        Nested::List(items) => {
+            let mut count = 0;
+            for item in items {
+                count += yield_from!(flatten(item));
+            }
+            count
+        }
+    }
+}
+
+struct Shelf<T> {
+    items: Vec<T>,
+}
+
+impl<T: Clone> Shelf<T> {
+    #[coro::coroutine(yield = T, boxed)]
+    fn each(&self) {
+        for t in &self.items {
+            yield_!(t.clone());
+        }
+    }
+}
+
+#[test]
+fn a_boxed_coroutine_delegates_to_itself() {
+    let n = Nested::List(vec![
+        Nested::Leaf(1),
+        Nested::List(vec![Nested::Leaf(2), Nested::Leaf(3)]),
+        Nested::Leaf(4),
+    ]);
+    let mut f = flatten(&n);
+    let mut seen = Vec::new();
+    let count = loop {
+        match f.send(()) {
+            CoroutineState::Yielded(v) => seen.push(v),
+            CoroutineState::Complete(c) => break c,
+        }
+    };
+    assert_eq!((seen, count), (vec![1, 2, 3, 4], 4));
+    let shelf = Shelf {
+        items: vec!["x", "y"],
+    };
+    assert_eq!(shelf.each().collect::<Vec<_>>(), ["x", "y"]);
+}

@@ -1,4 +1,4 @@
-//! Stage 1: the attribute's options, `yield = Y, resume = A, clone, crate = path`.
+//! Stage 1: the attribute's options, `yield = Y, resume = A, task, clone, boxed, crate = path`.
 
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
@@ -20,10 +20,12 @@ pub struct Args {
     pub krate: Path,
     /// A task of the runtime's loop (`task`): yields `rt::Request`s.
     pub task: bool,
+    /// Return a `coro::Boxed` (`boxed`): a named type, so the fn can delegate to itself.
+    pub boxed: Option<proc_macro2::Span>,
 }
 
 const KNOWN: &str =
-    "expected one of `yield = Type`, `resume = Type`, `task`, `clone`, `crate = path`";
+    "expected one of `yield = Type`, `resume = Type`, `task`, `clone`, `boxed`, `crate = path`";
 
 enum Entry {
     Typed(Ident, Type),
@@ -64,7 +66,7 @@ impl Parse for Entry {
                 };
                 Ok(Entry::Crate(key, path))
             }
-            "clone" | "task" => {
+            "clone" | "task" | "boxed" => {
                 if input.peek(Token![=]) {
                     return Err(syn::Error::new(
                         key.span(),
@@ -91,6 +93,7 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
         resume_given: false,
         clone: false,
         task: false,
+        boxed: None,
         krate: syn::parse_quote!(::coro),
     };
     let mut seen: Vec<String> = Vec::new();
@@ -115,6 +118,7 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
             }
             Entry::Crate(_, path) => args.krate = path,
             Entry::Flag(_) if name == "clone" => args.clone = true,
+            Entry::Flag(k) if name == "boxed" => args.boxed = Some(k.span()),
             Entry::Flag(_) => task = Some(key),
         }
     }
@@ -131,6 +135,12 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
         args.resume_ty = syn::parse_quote!(#krate::rt::Reply);
         args.resume_given = true;
         args.task = true;
+    }
+    if let (Some(span), true) = (args.boxed, args.clone) {
+        return Err(syn::Error::new(
+            span,
+            "a `boxed` coroutine cannot be `clone`: the box holds a trait object; drop one of the two options",
+        ));
     }
     Ok(args)
 }

@@ -58,6 +58,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         return_ty,
         clone: args.clone,
         resume_any_lifetime: prepared.resume_any_lifetime,
+        boxed: args.boxed.is_some(),
         discovery,
         start_values: lowered.start_values.clone(),
     };

@@ -37,6 +37,11 @@ use proc_macro::TokenStream;
 ///   `path::rt::Request` / `path::rt::Reply`); a `yield_from!` in a task coroutine also records
 ///   its source location in the requests it passes up, which the loop's `dump()` shows. No
 ///   import is needed.
+/// - `boxed`: return a `coro::Boxed<'_, A, Y, R>` (the coroutine on the heap, behind a trait
+///   object) instead of an `impl Coroutine`: a named type, so the fn can delegate to itself
+///   (`yield_from!(walk(child))` in `walk`, which an opaque return type refuses with E0720), as
+///   `async-recursion` does for async fns. Costs one allocation per call and a virtual call per
+///   resume; not with `clone`.
 /// - `crate = path`: where the `coro` crate is, default `::coro` (for crates that re-export it).
 ///
 /// ```
@@ -48,6 +53,30 @@ use proc_macro::TokenStream;
 /// }
 ///
 /// assert_eq!(countdown(3).collect::<Vec<_>>(), [3, 2, 1]);
+/// ```
+///
+/// A recursive one, with `boxed`:
+///
+/// ```
+/// enum Tree {
+///     Leaf(u32),
+///     Node(Vec<Tree>),
+/// }
+///
+/// #[coro::coroutine(yield = u32, boxed)]
+/// fn leaves(t: &Tree) {
+///     match t {
+///         Tree::Leaf(v) => yield_!(*v),
+///         Tree::Node(children) => {
+///             for c in children {
+///                 yield_from!(leaves(c));
+///             }
+///         }
+///     }
+/// }
+///
+/// let t = Tree::Node(vec![Tree::Leaf(1), Tree::Node(vec![Tree::Leaf(2)])]);
+/// assert_eq!(leaves(&t).collect::<Vec<_>>(), [1, 2]);
 /// ```
 #[proc_macro_attribute]
 pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -204,9 +204,35 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
     } else {
         quote!()
     };
-    let output: Type = syn::parse_quote! {
-        impl #higher_ranked #krate::Coroutine<#resume_bound, Yield = #yield_ty, Return = #return_ty>
-            + ::core::marker::Unpin #iterator #clone #captures #captures_self
+    let output: Type = match args.boxed {
+        // A named type, so that the fn can delegate to itself (`yield_from!(walk(child))`,
+        // which an opaque `impl Coroutine` cannot: E0720). Everything the coroutine holds
+        // outlives a fresh lifetime, the trait object's.
+        Some(span) => {
+            if higher_ranked.is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    "a `boxed` coroutine's resume type must name its lifetimes (`resume = &'a [u8]` with `'a` a lifetime parameter of the fn)",
+                ));
+            }
+            let lt: Lifetime = syn::parse_quote!('__coro);
+            let held: Vec<Type> = params.iter().map(|p| p.ty.clone()).collect();
+            sig.generics
+                .params
+                .push(GenericParam::Lifetime(syn::LifetimeParam::new(lt.clone())));
+            let where_clause = sig.generics.make_where_clause();
+            for ty in &held {
+                where_clause.predicates.push(syn::parse_quote!(#ty: #lt));
+            }
+            if has_receiver {
+                where_clause.predicates.push(syn::parse_quote!(Self: #lt));
+            }
+            syn::parse_quote!(#krate::Boxed<#lt, #resume_ty, #yield_ty, #return_ty>)
+        }
+        None => syn::parse_quote! {
+            impl #higher_ranked #krate::Coroutine<#resume_bound, Yield = #yield_ty, Return = #return_ty>
+                + ::core::marker::Unpin #iterator #clone #captures #captures_self
+        },
     };
     sig.output = syn::ReturnType::Type(Default::default(), Box::new(output));
 

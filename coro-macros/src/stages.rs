@@ -60,6 +60,7 @@ fn check_plan(item: TokenStream, expected: Expect) {
         return_ty: quote!(_),
         clone: false,
         resume_any_lifetime: false,
+        boxed: false,
         discovery: None,
         start_values: lowered.start_values,
     }

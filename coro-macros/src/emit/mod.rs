@@ -47,6 +47,8 @@ pub struct Emit<'a> {
     /// What the type-discovery pass needs (see `discovery`), or `None` to write none (a
     /// parameter of `impl Trait` type, which the pass's closure cannot name).
     pub discovery: Option<DiscoveryInput<'a>>,
+    /// The fn returns a `coro::Boxed` (the `boxed` option).
+    pub boxed: bool,
     /// The resume type leaves a lifetime out (see `signature::Prepared::resume_any_lifetime`).
     pub resume_any_lifetime: bool,
     /// `field: expr` pairs that build the start state, in the outer fn.
@@ -411,6 +413,11 @@ impl<'a> Emit<'a> {
             #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
                 #body
             })
+        };
+        let closure = if self.boxed {
+            quote!(#krate::Boxed::new(#closure))
+        } else {
+            closure
         };
         Ok((quote!(#enum_def #init), closure))
     }
