@@ -85,7 +85,36 @@ fn dead_iterator(v: Vec<u8>) -> u8 {
     v.len() as u8
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn closures_capturing_by_reference(p: u8) -> u8 {
+    let x = p;
+    let add = |a: u8| a.wrapping_add(x);
+    log(format!("add {}", add(1)));
+    yield_!(0);
+    let mut total = 0u8;
+    let mut bump = |a: u8| total = total.wrapping_add(a);
+    bump(2);
+    bump(3);
+    yield_!(total);
+    let w = vec![1u8, 5, 9];
+    let above = |a: u8| w.iter().filter(|v| **v > a).count() as u8;
+    yield_!(above(p));
+    x + w.len() as u8
+}
+
 // --- tests ---
+
+#[test]
+fn closures_capturing_by_reference_dead_at_a_yield() {
+    check(
+        || closures_capturing_by_reference(4),
+        &[(
+            &[0, 0, 0, 0],
+            99,
+            &["add 5", "yield 0", "yield 5", "yield 2", "return 7"],
+        )],
+    );
+}
 
 #[test]
 fn borrows_through_the_receiver() {

@@ -259,12 +259,16 @@ pub fn keeps_borrow(method: &str) -> bool {
     BORROW_KEEPING_ADAPTERS.contains(&method)
 }
 
-/// Whether a value visibly has nothing to drop: a reference (`&x`, `&mut x`), or a chain of
+/// Whether a value visibly has nothing to drop: a reference (`&x`, `&mut x`), a closure that is
+/// not `move`, or a chain of
 /// std's borrowing methods and adapters (`v.iter().rev()`, `s.chars()`), whose iterators have
 /// no destructor (but `drain`'s does, and a `move` closure may own something that has).
 pub fn trivially_dropped(e: &Expr) -> bool {
     match e {
         Expr::Reference(_) => true,
+        // A closure that is not `move` borrows what it captures (unless its body moves a captured
+        // value out, which makes it callable once: the rare case this guess gets wrong).
+        Expr::Closure(c) => c.capture.is_none() && c.asyncness.is_none(),
         // `Pin::new(&mut x)`: a pinned reference.
         Expr::Call(c) => {
             matches!(&*c.func, Expr::Path(p) if {
