@@ -22,6 +22,8 @@ mod items;
 mod macro_args;
 #[path = "native_traces/threading.rs"]
 mod threading;
+#[path = "native_traces/unsafe_blocks.rs"]
+mod unsafe_blocks;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

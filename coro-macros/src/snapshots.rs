@@ -87,7 +87,7 @@ fn running_sum() {
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
                     match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(unused_mut, unused_variables, unused_braces)]
+                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::Start { start } => {
                             ::core::mem::drop(__arg);
                             let __block = {
@@ -125,7 +125,7 @@ fn running_sum() {
                                 );
                             }
                         }
-                        #[allow(unused_mut, unused_variables, unused_braces)]
+                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::AfterYield1 { total: __saved_total, iter: __saved_iter } => {
                             let __block = {
                                 let mut total = __saved_total;
@@ -235,7 +235,7 @@ fn countdown_iterator() {
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
                     match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(unused_mut, unused_variables, unused_braces)]
+                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::Start { n } => {
                             ::core::mem::drop(__arg);
                             let __block = {
@@ -269,7 +269,7 @@ fn countdown_iterator() {
                                 );
                             }
                         }
-                        #[allow(unused_mut, unused_variables, unused_braces)]
+                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::AfterYield1 { i: __saved_i } => {
                             let __block = {
                                 let mut i = __saved_i;
@@ -374,7 +374,12 @@ fn delegation_and_branches() {
                         ::coro::__private::AssertUnwindSafe(|| {
                             '__dispatch: loop {
                                 match &mut __state {
-                                    #[allow(unused_mut, unused_variables, unused_braces)]
+                                    #[allow(
+                                        unused_mut,
+                                        unused_variables,
+                                        unused_braces,
+                                        unused_unsafe
+                                    )]
                                     State::Start { .. } => {
                                         let State::Start { flag } = ::core::mem::replace(
                                             &mut __state,
@@ -434,7 +439,12 @@ fn delegation_and_branches() {
                                             }
                                         }
                                     }
-                                    #[allow(unused_mut, unused_variables, unused_braces)]
+                                    #[allow(
+                                        unused_mut,
+                                        unused_variables,
+                                        unused_braces,
+                                        unused_unsafe
+                                    )]
                                     State::AfterYieldFrom1 { delegate: __delegate } => {
                                         let __sent = __arg;
                                         let __returned = '__then1: {
@@ -473,7 +483,12 @@ fn delegation_and_branches() {
                                             continue '__dispatch;
                                         }
                                     }
-                                    #[allow(unused_mut, unused_variables, unused_braces)]
+                                    #[allow(
+                                        unused_mut,
+                                        unused_variables,
+                                        unused_braces,
+                                        unused_unsafe
+                                    )]
                                     State::Join2 { .. } => {
                                         let State::Join2 { value: __saved_value } = ::core::mem::replace(
                                             &mut __state,
@@ -595,7 +610,7 @@ fn method_with_question_mark() {
                     let __step = ::coro::__private::catch_unwind(
                         ::coro::__private::AssertUnwindSafe(|| {
                             match &mut __state {
-                                #[allow(unused_mut, unused_variables, unused_braces)]
+                                #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                                 State::Start { .. } => {
                                     let State::Start { self_: __self } = ::core::mem::replace(
                                         &mut __state,
@@ -651,7 +666,7 @@ fn method_with_question_mark() {
                                         );
                                     }
                                 }
-                                #[allow(unused_mut, unused_variables, unused_braces)]
+                                #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                                 State::AfterYield1 { self_: __self, n, iter: __iter } => {
                                     ::core::mem::drop(__arg);
                                     '__then1: {
@@ -715,7 +730,7 @@ fn errors_are_spanned_compile_errors() {
         quote! { fn f() {} },
         expect![[r#"
             ::core::compile_error! {
-                "unknown option `bogus` for #[coro::coroutine]: expected one of `yield = Type`, `resume = Type`, `task`, `clone`, `crate = path`"
+                "unknown option `bogus` for #[coro::coroutine]: expected one of `yield = Type`, `resume = Type`, `task`, `clone`, `boxed`, `crate = path`"
             }
         "#]],
     );

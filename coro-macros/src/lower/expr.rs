@@ -202,8 +202,10 @@ impl Lowerer<'_> {
                 None
             }
             Expr::Unsafe(u) => {
-                self.error(u.unsafe_token.span, "`yield_!` inside an `unsafe` block is not supported: keep the unsafe code in its own block, without the yield");
-                None
+                self.unsafe_depth += 1;
+                let v = self.lower_block(&u.block, want);
+                self.unsafe_depth -= 1;
+                v
             }
             other => {
                 self.error(

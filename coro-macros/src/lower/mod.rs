@@ -160,6 +160,64 @@ pub struct Lowerer<'a> {
     pending_visible: Vec<LocalId>,
     /// Where in the body each local was bound (see [`Sites`]).
     sites: SitesByAddress,
+    /// How many `unsafe` blocks enclose the code being lowered: the code a yield splits out
+    /// of one is written inside `unsafe { }` again, piece by piece.
+    unsafe_depth: usize,
+}
+
+/// The user's code of a node, where it came from an `unsafe` block: each piece in `unsafe { }`
+/// (a `let`'s pattern and an `if let`'s condition stay outside: they hold no unsafe operation).
+fn in_unsafe(node: Node) -> Node {
+    fn wrap(op: Operand) -> Operand {
+        let tokens = &op.tokens;
+        Operand {
+            tokens: quote::quote!(unsafe { #tokens }),
+            effects: op.effects,
+        }
+    }
+    fn term(t: Term) -> Term {
+        match t {
+            Term::Jump { target, value } => Term::Jump {
+                target,
+                value: value.map(wrap),
+            },
+            Term::Yield { value, resume } => Term::Yield {
+                value: wrap(value),
+                resume,
+            },
+            Term::Return(v) => Term::Return(wrap(v)),
+            Term::Branch(mut br) => {
+                let is_let =
+                    br.head.tokens.clone().into_iter().next().is_some_and(
+                        |t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "let"),
+                    );
+                if br.kind == BranchKind::Match || !is_let {
+                    br.head = wrap(br.head);
+                }
+                for arm in br.arms.iter_mut() {
+                    arm.guard = arm.guard.take().map(wrap);
+                }
+                Term::Branch(br)
+            }
+        }
+    }
+    match node {
+        Node::Stmt(op) => Node::Stmt(wrap(op)),
+        Node::Let {
+            pat,
+            init,
+            els,
+            binds,
+        } => Node::Let {
+            pat,
+            init: init.map(wrap),
+            els,
+            binds,
+        },
+        Node::Close(s, v) => Node::Close(s, v.map(wrap)),
+        Node::Term(t) => Node::Term(term(t)),
+        open @ Node::Open(_) => open,
+    }
 }
 
 /// Binding sites by the address of their pattern in the body being lowered.
@@ -199,6 +257,7 @@ impl<'a> Lowerer<'a> {
             pending_env: Vec::new(),
             pending_visible: Vec::new(),
             sites: SitesByAddress::default(),
+            unsafe_depth: 0,
         };
         let root = l.ir.scopes.len();
         l.ir.scopes.push(Scope {
@@ -368,6 +427,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn push(&mut self, node: Node) {
+        let node = if self.unsafe_depth > 0 {
+            in_unsafe(node)
+        } else {
+            node
+        };
         if let Some(c) = self.cursor {
             self.ir.codes[c].push(node);
         }
