@@ -111,6 +111,9 @@ impl Lowerer<'_> {
     }
 
     pub fn lower_if(&mut self, i: &syn::ExprIf, want: Want) -> Option<Operand> {
+        if is_yielding_chain(&i.cond) {
+            return self.lower_expr(&if_chain_as_nested_ifs(i), want);
+        }
         // The condition: `let` patterns bind in the then-branch.
         let (head, cond_pat) = match &*i.cond {
             Expr::Let(l) => {
@@ -131,14 +134,7 @@ impl Lowerer<'_> {
                     Some(&*l.pat),
                 )
             }
-            cond if has_condition_let(cond) => {
-                if expr_yields(cond) {
-                    self.error(cond.span(), "`yield_!` inside a `let` chain is not supported: compute the value into a local before the `if`");
-                    return None;
-                }
-                let op = self.verbatim_expr(cond);
-                (op, None)
-            }
+            cond if has_condition_let(cond) => (self.verbatim_expr(cond), None),
             cond => (self.lower_in_temporary_scope(cond)?, None),
         };
         let chain_pats: Vec<&syn::Pat> = match (cond_pat, &*i.cond) {
@@ -374,4 +370,45 @@ impl Lowerer<'_> {
 /// Whether an `if`/`while` condition binds something (`if let`, or a chain with a `let`).
 pub(super) fn has_condition_let(cond: &Expr) -> bool {
     !condition_patterns(cond).is_empty()
+}
+
+/// Whether a condition is a `let` chain (`a && let Some(x) = b && …`) with a yield in it.
+pub(super) fn is_yielding_chain(cond: &Expr) -> bool {
+    matches!(cond, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)))
+        && has_condition_let(cond)
+        && expr_yields(cond)
+}
+
+/// The operands of a condition chain, split at its top-level `&&`s, in order.
+pub(super) fn chain_operands(cond: &Expr) -> Vec<&Expr> {
+    match cond {
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut v = chain_operands(&b.left);
+            v.extend(chain_operands(&b.right));
+            v
+        }
+        other => vec![other],
+    }
+}
+
+/// `if c1 && let P = e && c3 { then } else { els }` with a yield in the chain, as the nested
+/// `if`s it means, which the lowering splits one at a time: every operand is evaluated in order,
+/// stops the chain when it fails, and its bindings are in scope for the operands after it and
+/// the then-block:
+///
+/// ```text
+/// 'chain: { if c1 { if let P = e { if c3 { break 'chain { then }; } } } { els } }
+/// ```
+fn if_chain_as_nested_ifs(i: &syn::ExprIf) -> Expr {
+    let label = syn::Lifetime::new("'__chain", proc_macro2::Span::mixed_site());
+    let then = &i.then_branch;
+    let mut inner: Expr = syn::parse_quote!({ break #label #then; });
+    for c in chain_operands(&i.cond).into_iter().rev() {
+        inner = syn::parse_quote!(if #c { #inner });
+    }
+    let els: Expr = match &i.else_branch {
+        Some((_, e)) => (**e).clone(),
+        None => syn::parse_quote!({}),
+    };
+    syn::parse_quote!(#label: { #inner #els })
 }

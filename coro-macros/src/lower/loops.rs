@@ -105,6 +105,19 @@ impl Lowerer<'_> {
     }
 
     pub fn lower_while(&mut self, w: &syn::ExprWhile) -> Option<Operand> {
+        if super::branch::is_yielding_chain(&w.cond) {
+            // `while c1 && let P = e { body }` with a yield in the chain, as the loop it means:
+            // `loop { if c1 { if let P = e { body; continue; } } break; }`.
+            let (label, body) = (&w.label, &w.body);
+            let mut inner: syn::Expr = syn::parse_quote!({ #body continue; });
+            for c in super::branch::chain_operands(&w.cond).into_iter().rev() {
+                inner = syn::parse_quote!(if #c { #inner });
+            }
+            return self.lower_expr(
+                &syn::parse_quote!(#label loop { #inner break; }),
+                Want::Discard,
+            );
+        }
         let span = w.while_token.span;
         let head = self.new_block(BlockKind::LoopHead, None, span);
         self.terminate(Term::Jump {

@@ -38,6 +38,30 @@ pub fn chained(a: Option<u32>, limit: u32) {
     yield_!(limit);
 }
 
+/// Yields inside `if let` and `while let` chains (issue 19.8), with rustc's order: each operand
+/// in turn, the chain stopping at the first that fails, its bindings in scope for the operands
+/// after it. The traces in the test were recorded from rustc's coroutines (nightly, edition
+/// 2024, the same body with `yield`).
+#[coro::coroutine(yield = u32, resume = u32)]
+pub fn chain_yields(a: Option<u32>, limit: u32) -> u32 {
+    let mut log = 0;
+    if let Some(x) = a
+        && yield_!(x) < limit
+        && let Some(y) = x.checked_sub(1)
+    {
+        log += yield_!(y) + 100;
+    } else {
+        log += 1000;
+    }
+    let mut v = vec![1u32, 2, 3];
+    while let Some(z) = v.pop()
+        && yield_!(z) > 0
+    {
+        log += z;
+    }
+    log
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +71,47 @@ mod tests {
         assert_eq!(words("a b").collect::<Vec<_>>(), ["a", "b"]);
         let h = Holder { items: vec![1, 2] };
         assert_eq!(h.doubled().collect::<Vec<_>>(), [2, 4]);
+    }
+
+    fn run(
+        mut c: impl coro::Coroutine<u32, Yield = u32, Return = u32> + Unpin,
+        args: &[u32],
+    ) -> Vec<String> {
+        use coro::{CoroutineExt, CoroutineState};
+        let mut out = vec![];
+        for a in args {
+            match c.send(*a) {
+                CoroutineState::Yielded(y) => out.push(format!("yield {y}")),
+                CoroutineState::Complete(r) => {
+                    out.push(format!("return {r}"));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn yields_in_let_chains_match_rustc() {
+        assert_eq!(
+            run(chain_yields(Some(3), 5), &[0, 1, 7, 1, 1, 0, 9]),
+            [
+                "yield 3",
+                "yield 2",
+                "yield 3",
+                "yield 2",
+                "yield 1",
+                "return 112"
+            ]
+        );
+        assert_eq!(
+            run(chain_yields(Some(3), 5), &[0, 9, 1, 1, 1, 9]),
+            ["yield 3", "yield 3", "yield 2", "yield 1", "return 1006"]
+        );
+        assert_eq!(
+            run(chain_yields(None, 5), &[0, 1, 1, 1, 9]),
+            ["yield 3", "yield 2", "yield 1", "return 1006"]
+        );
     }
 
     #[test]
