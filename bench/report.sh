@@ -287,6 +287,10 @@ for profile in dev release; do
 done
 rm -rf "$CT/target-clean"
 
+# Check time as the body grows, against plain fns and native coroutines (issue 16's table).
+commands+=("python3 bench/compile_time.py --out \$WORK/compile-growth.md   # cargo check at 18…216 yields, plain fn and native forms, debug build at 108")
+python3 "$ROOT/bench/compile_time.py" --out "$WORK/compile-growth.md" >/dev/null || true
+
 say "writing $OUT"
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
 printf '%s\n' "${commands[@]}" >"$WORK/commands.txt"
@@ -495,6 +499,14 @@ if body:
                     ("groups6", "the first 6 groups (18 `yield_!`s), `#[coro::coroutine]`")]:
         if (c, "check") in body:
             p(f"  | {what} | {body[(c, 'check')]:.2f} s | {body[(c, 'release')]:.2f} s |")
+    p("")
+growth = read("compile-growth.md").strip()
+if growth:
+    p("- Check time as the body grows (`bench/compile_time.py`: the same generated shape at each size, "
+      "best of two fresh checks of the crate itself, `CARGO_INCREMENTAL=0`):")
+    p("")
+    for line in growth.splitlines():
+        p("  " + line if line else "")
     p("")
 clean = {(r[0], r[1]): float(r[2]) for r in tsv("compile/clean.tsv")}
 for prof in ["dev", "release"]:
