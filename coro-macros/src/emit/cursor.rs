@@ -330,12 +330,20 @@ impl<'a> Emit<'a> {
     }
 
     /// `Variant { field: local, … }` for a transition to `target`.
+    /// The saved locals are read with `at`'s location (the yield, or the loop or join jumped to),
+    /// so that an error about moving one into the state (it is still borrowed) points there.
     pub(super) fn construct(
         &self,
         target: BlockId,
         param_value: Option<TokenStream>,
         cx: &mut ArmCtx,
     ) -> TokenStream {
+        let at = self.ir.blocks[target].span;
+        let located = |n: &Ident| {
+            let mut v = n.clone();
+            v.set_span(n.span().located_at(at));
+            v
+        };
         let state_enum = &self.state_enum;
         let block = &self.ir.blocks[target];
         let name = &block.name;
@@ -350,8 +358,8 @@ impl<'a> Emit<'a> {
                 continue;
             }
             let spelled_as_field = cx.names.text(&l).is_some_and(|n| *f == n);
-            match cx.names.get(&l).cloned() {
-                Some(_) if spelled_as_field => fields.push(quote!(#f)),
+            match cx.names.get(&l).map(located) {
+                Some(n) if spelled_as_field => fields.push(quote!(#n)),
                 Some(n) => fields.push(quote!(#f: #n)),
                 None if self.rename_shadower_of(l, cx) => {
                     cx.rename_and_retry = true;

@@ -236,7 +236,9 @@ impl Lowerer<'_> {
         self.ir.locals[iter].span = f.expr.span();
         let iter_name = self.ir.locals[iter].name.clone();
         let into_iter = Operand {
-            tokens: quote!(::core::iter::IntoIterator::into_iter(#iterable)),
+            // Located at the iterable: an error about the iterator (a temporary it borrows
+            // dropped too soon) points at the user's `for … in <iterable>`.
+            tokens: quote::quote_spanned!(f.expr.span()=> ::core::iter::IntoIterator::into_iter(#iterable)),
             effects: iterable.effects.clone(),
         };
         self.push(Node::Let {
