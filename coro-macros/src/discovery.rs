@@ -106,9 +106,13 @@ impl Pass<'_, '_> {
             }
         };
         Yields(self).visit_expr_mut(&mut arg);
+        // In parentheses: after `break 'label`, a path starting with `::` would read as a
+        // labelled expression (`'label: …`).
         match kind {
-            YieldKind::Yield => syn::parse_quote!(#krate::__private::resumed::<#a, #y>(#arg)),
-            YieldKind::YieldFrom => syn::parse_quote!(#krate::__private::delegated::<#a, _>(#arg)),
+            YieldKind::Yield => syn::parse_quote!((#krate::__private::resumed::<#a, #y>(#arg))),
+            YieldKind::YieldFrom => {
+                syn::parse_quote!((#krate::__private::delegated::<#a, _>(#arg)))
+            }
         }
     }
 }
@@ -126,6 +130,16 @@ impl VisitMut for Yields<'_, '_, '_> {
             }
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        if let Stmt::Macro(m) = s {
+            if let Some(kind) = yield_kind(&m.mac) {
+                *s = Stmt::Expr(self.0.replace_yield(&m.mac, kind), Some(Default::default()));
+                return;
+            }
+        }
+        visit_mut::visit_stmt_mut(self, s);
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
@@ -241,11 +255,16 @@ impl VisitMut for Pass<'_, '_> {
                     let (krate, tys, k) = (self.d.krate, self.d.tys, syn::Index::from(*k));
                     let (label, pat, iterable, body) = (&f.label, &f.pat, &f.expr, &f.body);
                     let it = crate::syntax::names::hidden("__coro_iter");
-                    *e = syn::parse_quote!({
+                    let desugared = quote!({
                         let mut #it = ::core::iter::IntoIterator::into_iter(#iterable);
                         #krate::__private::witness(&#tys.#k, &#it);
                         #label while let ::core::option::Option::Some(#pat) = ::core::iter::Iterator::next(&mut #it) #body
                     });
+                    // (Kept as a `for` without the iterator's witness should it not parse: the
+                    // pass only speeds type checking up.)
+                    if let Ok(d) = syn::parse2(desugared) {
+                        *e = d;
+                    }
                 }
             }
             Expr::Match(m) => {
@@ -261,7 +280,9 @@ impl VisitMut for Pass<'_, '_> {
                     };
                     if !witnesses.is_empty() {
                         let body = &arm.body;
-                        *arm.body = syn::parse_quote!({ #(#witnesses)* #body });
+                        if let Ok(b) = syn::parse2(quote!({ #(#witnesses)* #body })) {
+                            *arm.body = b;
+                        }
                     }
                 }
             }

@@ -52,7 +52,11 @@ fn delegation_and_branches() {
                     clippy::all
                 )]
                 let _ = |flag: bool| -> u8 {
-                    let got = if flag { ::coro::__private::delegated::<u8, _>(inner()) } else { 0 };
+                    let got = if flag {
+                        (::coro::__private::delegated::<u8, _>(inner()))
+                    } else {
+                        0
+                    };
                     got + 1
                 };
                 ::coro::Gen::new(move |
@@ -285,7 +289,10 @@ fn method_with_question_mark() {
                         while let ::core::option::Option::Some(i) = ::core::iter::Iterator::next(
                             &mut __coro_iter,
                         ) {
-                            ::coro::__private::resumed::<(), String>(format!("{}-{i}", __self.name));
+                            (::coro::__private::resumed::<
+                                (),
+                                String,
+                            >(format!("{}-{i}", __self.name)));
                         }
                     }
                     Ok(n)

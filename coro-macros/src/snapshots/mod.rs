@@ -80,7 +80,7 @@ fn running_sum() {
                         while let ::core::option::Option::Some(x) = ::core::iter::Iterator::next(
                             &mut __coro_iter,
                         ) {
-                            let got = ::coro::__private::resumed::<u64, u64>(total + x);
+                            let got = (::coro::__private::resumed::<u64, u64>(total + x));
                             total += got;
                         }
                     }
@@ -230,7 +230,7 @@ fn countdown_iterator() {
                     let mut i = n;
                     ::coro::__private::witness(&__coro_tys.1, &i);
                     while i > 0 {
-                        ::coro::__private::resumed::<(), u32>(i);
+                        (::coro::__private::resumed::<(), u32>(i));
                         i -= 1;
                     }
                 };
