@@ -309,8 +309,10 @@ pub fn run_batch(opts: &BatchOptions) -> io::Result<Report> {
         native: Some(native),
         ..Report::default()
     };
+    let mut config = opts.config.clone();
+    config.edition = opts.edition.parse().unwrap_or(2021);
     for chunk in seeds.chunks(opts.chunk.max(1)) {
-        let programs: Vec<Program> = chunk.iter().map(|&s| generate(s, &opts.config)).collect();
+        let programs: Vec<Program> = chunk.iter().map(|&s| generate(s, &config)).collect();
         let verdicts = ws.check(&programs)?;
         for (p, v) in programs.into_iter().zip(verdicts) {
             report.programs += 1;
