@@ -2889,7 +2889,8 @@ impl Gen<'_> {
     fn ex_vec(&mut self, d: usize, y: bool) -> Expr {
         let d1 = d.saturating_sub(1);
         let kids: Vec<Node> = (0..3).map(|_| e(self.ex_i64(d1, y))).collect();
-        Expr::t(Ty::Vec, "vec![@0, @1, @2]", kids)
+        // Not `vec![…]`: a yield inside a macro's arguments is `yield-macro-arg`'s business.
+        Expr::t(Ty::Vec, "Vec::from([@0, @1, @2])", kids)
     }
 
     fn vec_read(&mut self, _d1: usize) -> Expr {
@@ -2913,13 +2914,15 @@ impl Gen<'_> {
     }
 
     fn vec_stmt(&mut self, d1: usize) -> Vec<Stmt> {
-        let vv = self.visible(Ty::Vec);
+        let mut vv = self.visible(Ty::Vec);
+        let mut decl = Vec::new();
         if vv.is_empty() || self.rng.pct(25) {
+            // A new `Vec`, and what follows computes through a borrow of it.
             let n = self.fresh("w");
             let init = self.ex_vec(d1.max(1), true);
-            let st = Stmt::new(format!("let mut {n} = @0;"), vec![e(init)]);
+            decl.push(Stmt::new(format!("let mut {n} = @0;"), vec![e(init)]));
             self.declare(&n, Ty::Vec, true);
-            return vec![st];
+            vv = vec![self.vars.len() - 1];
         }
         let i = self.pick(&vv);
         let v = self.vars[i].name.clone();
@@ -2930,7 +2933,15 @@ impl Gen<'_> {
             self.pick_name(&ivars)
         };
         let n = self.fresh("n");
-        let mut out = match self.rng.below(6) {
+        let mut out = match self.rng.below(8) {
+            6 => vec![Stmt::new(
+                format!("let {n}: i64 = {v}.iter().map(|x| x.wrapping_mul({k})).sum();"),
+                vec![],
+            )],
+            7 => vec![Stmt::new(
+                format!("let {n} = {v}.iter().sum::<i64>();"),
+                vec![],
+            )],
             0 => vec![Stmt::new(
                 format!("let {n}: i64 = {v}.iter().map(|x| x ^ {k}).fold(0, |a, b| a ^ b);"),
                 vec![],
@@ -2979,6 +2990,7 @@ impl Gen<'_> {
             _ => vec![Stmt::new(format!("let {n} = {v}[0];"), vec![])],
         };
         out[0].tags.push(F::BorrowedValue);
+        out.splice(0..0, decl);
         self.declare(&n, Ty::I64, false);
         let yv = self.ex_i64_ny(0);
         out.push(Self::yield_stmt(yv));

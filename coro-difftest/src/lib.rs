@@ -3,7 +3,10 @@
 //! A seeded [generator](generate) writes random, well-typed coroutine bodies (nested loops,
 //! `if`/`match`/`if let`/`let else`, labelled `break`/`continue`, `break value`, early
 //! `return`, `?`, shadowing, blocks as values, yields in expression positions, `yield_from!`
-//! of generated sub-coroutines, values with a logging `Drop`, panics, resume arguments). Each
+//! of generated sub-coroutines, values with a logging `Drop`, panics, resume arguments; and the
+//! constructs of issue 19: bindings that shadow saved locals, `&self`/`&mut self` methods,
+//! reference parameters and reborrows, closures, hand-driven coroutines, items in the body,
+//! yields in assignment places, drop flags, let-chains, `unsafe`, std's macros). Each
 //! program is [rendered](render) twice: as a `#[coro::coroutine]` fn (stable) and as a nightly
 //! `#[coroutine]` closure using `yield`, where `yield_from!` becomes a hand-written delegation
 //! loop. One shared driver resumes both with the same arguments and records every resume,

@@ -12,7 +12,7 @@ fn every_feature_is_generated_with_config_all() {
     let mut cfg = Config::all();
     cfg.edition = 2024;
     let mut seen = BTreeSet::new();
-    for i in 0..400 {
+    for i in 0..1500 {
         let p = generate(program_seed(7, i), &cfg);
         for form in [Form::Coro, Form::Native] {
             assert!(!module(&p, form).is_empty());
