@@ -2551,7 +2551,7 @@ impl Gen<'_> {
                     let a = self.ex_i64(d1, true);
                     let bb = self.ex_i64(d1, true);
                     (
-                        "vec![@0, @1, 5].into_iter().map(|x| x ^ 1)".to_string(),
+                        "Vec::from([@0, @1, 5]).into_iter().map(|x| x ^ 1)".to_string(),
                         vec![e(a), e(bb)],
                         Ty::I64,
                     )
