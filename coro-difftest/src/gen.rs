@@ -1119,10 +1119,10 @@ impl Gen<'_> {
             }, // 23 loops over / borrows of self's fields and reference parameters
             if self.writable().is_empty() { 0 } else { 3 },    // 24 assignment to a place
             if self.on(F::YieldPlace) || self.on(F::OverloadedAssign) {
-                1
+                4
             } else {
                 0
-            }, // 25 a local array / Acc / L
+            }, // 25 a local array / Acc / L, and an assignment to it
             if self.on(F::ClosureRef) { 2 } else { 0 },        // 26 closure
             if deep && self.on(F::HandDriven) { 2 } else { 0 }, // 27 hand-driven
             if self.on(F::BodyItem) { 1 } else { 0 },          // 28 item
@@ -1550,7 +1550,7 @@ impl Gen<'_> {
             }
             22 => self.shadow_binding(d1),
             23 => self.borrow_stmt(d1),
-            24 => self.place_assign(d1),
+            24 => self.place_assign(d1, None),
             25 => self.place_decl(d1),
             26 => self.closure_stmt(d1),
             27 => self.hand_driven(d1),
@@ -2162,9 +2162,16 @@ impl Gen<'_> {
 
     // ---- 7. assignments to places, yields in the place ----
 
-    /// `((i) as i64).rem_euclid(n) as usize`, the index maybe yielding.
+    /// `((i) as i64).rem_euclid(n) as usize`, the index maybe yielding (half the time a yield
+    /// itself, with `yield-place`).
     fn index(&mut self, d1: usize, n: usize) -> Expr {
-        let i = self.ex_i64(d1, self.on(F::YieldPlace));
+        let yp = self.on(F::YieldPlace);
+        let i = if yp && self.rng.pct(50) {
+            let v = self.ex_i64(d1, true);
+            Self::yield_of(v)
+        } else {
+            self.ex_i64(d1, yp)
+        };
         Expr::t(
             Ty::I64,
             format!("((@0) as i64).rem_euclid({n}) as usize"),
@@ -2185,12 +2192,16 @@ impl Gen<'_> {
         v
     }
 
-    fn place_assign(&mut self, d1: usize) -> Vec<Stmt> {
+    /// An assignment to a writable place (`only`: that one).
+    fn place_assign(&mut self, d1: usize, only: Option<usize>) -> Vec<Stmt> {
         let w = self.writable();
         if w.is_empty() {
             return vec![];
         }
-        let i = self.pick(&w);
+        let i = match only {
+            Some(i) => i,
+            None => self.pick(&w),
+        };
         let p = self.places[i].clone();
         let yp = self.on(F::YieldPlace);
         let ov = self.on(F::OverloadedAssign);
@@ -2350,7 +2361,7 @@ impl Gen<'_> {
             kinds.push(2);
         }
         let k = self.id();
-        match kinds[self.rng.below(kinds.len())] {
+        let mut out = match kinds[self.rng.below(kinds.len())] {
             0 => {
                 let n = format!("a{k}");
                 self.place(PlaceKind::Arr(n.clone()), &[n.as_str()]);
@@ -2370,7 +2381,11 @@ impl Gen<'_> {
                 self.place(PlaceKind::L(n.clone()), &[n.as_str()]);
                 vec![Stmt::new(format!("let mut {n} = L::new({k});"), vec![])]
             }
-        }
+        };
+        // At once an assignment to it (more may follow).
+        let i = self.places.len() - 1;
+        out.extend(self.place_assign(d1, Some(i)));
+        out
     }
 
     // ---- 4. closures capturing by reference ----
