@@ -25,6 +25,7 @@
 //! From the command line: `cargo run -p coro-difftest --release -- --seed 1 --count 10000`.
 
 pub mod ast;
+pub mod cases;
 pub mod config;
 pub mod gen;
 pub mod harness;
@@ -271,6 +272,35 @@ pub fn category(v: &Verdict) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// Checks hand-written programs (see [`cases`]): each case's name and verdict, in order.
+pub fn check_cases(
+    src: &str,
+    edition: &str,
+    work_dir: Option<PathBuf>,
+    coro_root: Option<PathBuf>,
+) -> io::Result<Vec<(String, Program, Verdict)>> {
+    let cases = cases::parse(src).map_err(io::Error::other)?;
+    let native = detect_native().ok_or_else(|| {
+        io::Error::other(
+            "neither `cargo +nightly` nor RUSTC_BOOTSTRAP=1 can compile native coroutines",
+        )
+    })?;
+    let dir = work_dir.unwrap_or_else(|| default_work_dir().join("cases"));
+    let root = coro_root.unwrap_or_else(coro_root_dir);
+    let ws = Workspace::new(&dir, &root, native, edition)?;
+    let programs: Vec<Program> = cases.iter().map(|c| c.1.clone()).collect();
+    let verdicts = ws.check(&programs)?;
+    Ok(cases
+        .into_iter()
+        .zip(verdicts)
+        .map(|((n, p), v)| (n, p, v))
+        .collect())
+}
+
+fn coro_root_dir() -> PathBuf {
+    coro_root()
 }
 
 /// The `coro` package's directory (the workspace root).

@@ -49,3 +49,22 @@ fn let_chains_only_in_edition_2024() {
         assert!(!module(&p, Form::Coro).contains("&& let "));
     }
 }
+
+#[test]
+fn the_findings_case_files_parse() {
+    for (file, n) in [
+        ("findings/issue19.txt", 58),
+        ("findings/issue19-2024.txt", 3),
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let src = std::fs::read_to_string(&path).unwrap();
+        let cases = coro_difftest::cases::parse(&src).unwrap();
+        assert_eq!(cases.len(), n, "{file}");
+        for (name, p) in &cases {
+            let coro = module(p, Form::Coro);
+            let native = module(p, Form::Native);
+            assert!(coro.contains("#[coro::coroutine"), "{name}");
+            assert!(!native.contains("yield_!"), "{name}: {native}");
+        }
+    }
+}
