@@ -2905,7 +2905,7 @@ impl Gen<'_> {
         let d1 = d.saturating_sub(1);
         let kids: Vec<Node> = (0..3).map(|_| e(self.ex_i64(d1, y))).collect();
         // Not `vec![…]`: a yield inside a macro's arguments is `yield-macro-arg`'s business.
-        Expr::t(Ty::Vec, "Vec::from([@0, @1, @2])", kids)
+        Expr::t(Ty::Vec, "Vec::<i64>::from([@0, @1, @2])", kids)
     }
 
     fn vec_read(&mut self, _d1: usize) -> Expr {
