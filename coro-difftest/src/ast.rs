@@ -21,6 +21,8 @@ pub enum Ty {
     Res,
     /// `()`.
     Unit,
+    /// `Vec<i64>`.
+    Vec,
 }
 
 impl Ty {
@@ -33,6 +35,7 @@ impl Ty {
             Ty::Opt => "None::<i64>",
             Ty::Res => "Ok::<i64, i64>(0)",
             Ty::Unit => "()",
+            Ty::Vec => "Vec::<i64>::new()",
         }
     }
 
@@ -45,6 +48,7 @@ impl Ty {
             Ty::Opt => "Option<i64>",
             Ty::Res => "Result<i64, i64>",
             Ty::Unit => "()",
+            Ty::Vec => "Vec<i64>",
         }
     }
 }
@@ -56,6 +60,8 @@ pub enum Node {
     E(Expr),
     /// A block `{ … }`.
     B(Block),
+    /// A coroutine fn declared as an item inside a body.
+    F(Box<CoFn>),
 }
 
 /// An expression of a known type.
@@ -78,6 +84,12 @@ pub enum ExprKind {
     Yield(Box<Expr>),
     /// `yield_from!(sub(arg))` / a hand-written delegation loop; the sub-coroutine by index.
     YieldFrom(usize, Box<Expr>),
+    /// `sub(arg)`: a sub-coroutine by index, as a value (resumed by hand); of type `Unit` for
+    /// the reducer, which leaves such expressions alone.
+    SubCall(usize, Box<Expr>),
+    /// `yield_from!(c)` / a delegation loop, where `c` is any coroutine-valued expression (a
+    /// [`ExprKind::SubCall`] or a call of a coroutine fn declared in the body).
+    Delegate(Box<Expr>),
 }
 
 /// A block with statements and an optional tail expression.
@@ -103,16 +115,21 @@ pub struct Stmt {
 }
 
 /// A generated coroutine fn.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CoFn {
     /// Its name.
     pub name: String,
-    /// Its parameters, `(name, type)`.
-    pub params: Vec<(String, Ty)>,
+    /// `&self` or `&mut self` when it is a method of the struct `S` (see [`crate::render`]).
+    pub receiver: Option<String>,
+    /// Its parameters, `(name, Rust type)`; a reference type (`&…`) gets a named lifetime in
+    /// the native form, where the returned `impl Coroutine` must name it.
+    pub params: Vec<(String, String)>,
     /// Its return type as Rust source.
     pub ret: String,
     /// Its body; the tail is the return value.
     pub body: Block,
+    /// Declared inside another coroutine's body (no `pub`).
+    pub nested: bool,
 }
 
 /// One generated program: a main coroutine, the sub-coroutines it delegates to, and how the
@@ -127,6 +144,14 @@ pub struct Program {
     pub main: CoFn,
     /// The arguments of the main coroutine's fn, as Rust source.
     pub call_args: String,
+    /// Statements of the driver fn before the coroutine is made (the values its reference
+    /// parameters borrow, the struct of a method), as Rust source.
+    pub pre: String,
+    /// What the driver calls: `prog`, or `s.prog` for a method.
+    pub callee: String,
+    /// An expression of type `String` appended to the trace after the coroutine is gone (the
+    /// state of what it borrowed), or empty.
+    pub post: String,
     /// The resume arguments, in order.
     pub resumes: Vec<i64>,
     /// After how many resumes the driver drops the coroutine, if it has not finished.
@@ -161,7 +186,8 @@ impl Expr {
     /// Whether a yield or `yield_from!` is inside.
     pub fn has_yield(&self) -> bool {
         match &self.kind {
-            ExprKind::Yield(_) | ExprKind::YieldFrom(..) => true,
+            ExprKind::Yield(_) | ExprKind::YieldFrom(..) | ExprKind::Delegate(_) => true,
+            ExprKind::SubCall(_, a) => a.has_yield(),
             ExprKind::T(_, kids) => kids.iter().any(Node::has_yield),
         }
     }
@@ -171,7 +197,8 @@ impl Expr {
     /// end in an untyped literal: `{ yield_!(1); 5 }.max(2)` does not compile.)
     pub fn typed_by_yield(&self) -> bool {
         match &self.kind {
-            ExprKind::Yield(_) | ExprKind::YieldFrom(..) => true,
+            ExprKind::Yield(_) | ExprKind::YieldFrom(..) | ExprKind::Delegate(_) => true,
+            ExprKind::SubCall(..) => false,
             ExprKind::T(t, kids) if t == "(@0)" => {
                 matches!(kids.as_slice(), [Node::E(e)] if e.typed_by_yield())
             }
@@ -186,6 +213,8 @@ impl Node {
         match self {
             Node::E(e) => e.has_yield(),
             Node::B(b) => b.has_yield(),
+            // A nested coroutine's yields are its own.
+            Node::F(_) => false,
         }
     }
 }
@@ -236,6 +265,7 @@ impl Program {
             match n {
                 Node::E(e) => expr(e, out),
                 Node::B(b) => block(b, out),
+                Node::F(f) => block(&f.body, out),
             }
         }
         fn expr(e: &Expr, out: &mut std::collections::BTreeSet<Feature>) {
@@ -243,7 +273,9 @@ impl Program {
             match &e.kind {
                 ExprKind::T(_, kids) => kids.iter().for_each(|k| node(k, out)),
                 ExprKind::Yield(v) => expr(v, out),
-                ExprKind::YieldFrom(_, a) => expr(a, out),
+                ExprKind::YieldFrom(_, a) | ExprKind::SubCall(_, a) | ExprKind::Delegate(a) => {
+                    expr(a, out)
+                }
             }
         }
         let mut out: std::collections::BTreeSet<Feature> =

@@ -3,7 +3,10 @@
 //! A seeded [generator](generate) writes random, well-typed coroutine bodies (nested loops,
 //! `if`/`match`/`if let`/`let else`, labelled `break`/`continue`, `break value`, early
 //! `return`, `?`, shadowing, blocks as values, yields in expression positions, `yield_from!`
-//! of generated sub-coroutines, values with a logging `Drop`, panics, resume arguments). Each
+//! of generated sub-coroutines, values with a logging `Drop`, panics, resume arguments; and the
+//! constructs of issue 19: bindings that shadow saved locals, `&self`/`&mut self` methods,
+//! reference parameters and reborrows, closures, hand-driven coroutines, items in the body,
+//! yields in assignment places, drop flags, let-chains, `unsafe`, std's macros). Each
 //! program is [rendered](render) twice: as a `#[coro::coroutine]` fn (stable) and as a nightly
 //! `#[coroutine]` closure using `yield`, where `yield_from!` becomes a hand-written delegation
 //! loop. One shared driver resumes both with the same arguments and records every resume,
@@ -22,6 +25,7 @@
 //! From the command line: `cargo run -p coro-difftest --release -- --seed 1 --count 10000`.
 
 pub mod ast;
+pub mod cases;
 pub mod config;
 pub mod gen;
 pub mod harness;
@@ -270,6 +274,35 @@ pub fn category(v: &Verdict) -> String {
     }
 }
 
+/// Checks hand-written programs (see [`cases`]): each case's name and verdict, in order.
+pub fn check_cases(
+    src: &str,
+    edition: &str,
+    work_dir: Option<PathBuf>,
+    coro_root: Option<PathBuf>,
+) -> io::Result<Vec<(String, Program, Verdict)>> {
+    let cases = cases::parse(src).map_err(io::Error::other)?;
+    let native = detect_native().ok_or_else(|| {
+        io::Error::other(
+            "neither `cargo +nightly` nor RUSTC_BOOTSTRAP=1 can compile native coroutines",
+        )
+    })?;
+    let dir = work_dir.unwrap_or_else(|| default_work_dir().join("cases"));
+    let root = coro_root.unwrap_or_else(coro_root_dir);
+    let ws = Workspace::new(&dir, &root, native, edition)?;
+    let programs: Vec<Program> = cases.iter().map(|c| c.1.clone()).collect();
+    let verdicts = ws.check(&programs)?;
+    Ok(cases
+        .into_iter()
+        .zip(verdicts)
+        .map(|((n, p), v)| (n, p, v))
+        .collect())
+}
+
+fn coro_root_dir() -> PathBuf {
+    coro_root()
+}
+
 /// The `coro` package's directory (the workspace root).
 pub fn coro_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -309,8 +342,10 @@ pub fn run_batch(opts: &BatchOptions) -> io::Result<Report> {
         native: Some(native),
         ..Report::default()
     };
+    let mut config = opts.config.clone();
+    config.edition = opts.edition.parse().unwrap_or(2021);
     for chunk in seeds.chunks(opts.chunk.max(1)) {
-        let programs: Vec<Program> = chunk.iter().map(|&s| generate(s, &opts.config)).collect();
+        let programs: Vec<Program> = chunk.iter().map(|&s| generate(s, &config)).collect();
         let verdicts = ws.check(&programs)?;
         for (p, v) in programs.into_iter().zip(verdicts) {
             report.programs += 1;

@@ -11,13 +11,15 @@
 //! `--coro-root DIR` (test another checkout of `coro`), `--edition 2021|2024` (of the generated
 //! crates, default 2021),
 //! `--out FILE` (write the report there too), `--quiet`.
+//! `--check FILE` checks the hand-written programs of a case file instead (see
+//! `coro_difftest::cases`; `--edition`, `--work`, `--coro-root` apply).
 //! Exits with 1 when a disagreement was found.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use coro_difftest::{run_batch, BatchOptions, Config, Feature};
+use coro_difftest::{check_cases, diff, run_batch, BatchOptions, Config, Feature, Verdict};
 
 fn features(list: &str) -> Result<Vec<Feature>, String> {
     list.split(',')
@@ -26,10 +28,17 @@ fn features(list: &str) -> Result<Vec<Feature>, String> {
         .collect()
 }
 
-fn parse() -> Result<(BatchOptions, Option<PathBuf>), String> {
+struct Cli {
+    opts: BatchOptions,
+    out: Option<PathBuf>,
+    check: Option<PathBuf>,
+}
+
+fn parse() -> Result<Cli, String> {
     let mut o = BatchOptions::new(1, 300, Config::all());
     o.verbose = true;
     let mut out = None;
+    let mut check = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -64,6 +73,7 @@ fn parse() -> Result<(BatchOptions, Option<PathBuf>), String> {
                 }
             }
             "--out" => out = Some(PathBuf::from(val()?)),
+            "--check" => check = Some(PathBuf::from(val()?)),
             "--quiet" => o.verbose = false,
             "--help" | "-h" => {
                 println!(
@@ -79,17 +89,77 @@ fn parse() -> Result<(BatchOptions, Option<PathBuf>), String> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    Ok((o, out))
+    Ok(Cli {
+        opts: o,
+        out,
+        check,
+    })
+}
+
+/// `--check FILE`: each case's verdict, with the error or the trace diff.
+fn check(file: &PathBuf, o: &BatchOptions) -> ExitCode {
+    let src = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("coro-difftest: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let results = match check_cases(&src, &o.edition, o.work_dir.clone(), o.coro_root.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("coro-difftest: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut bad = 0;
+    for (name, _, v) in &results {
+        match v {
+            Verdict::Agree => println!("{name}: agree"),
+            Verdict::Invalid(e) => {
+                bad += 1;
+                println!("{name}: INVALID (the native form does not compile): {e}");
+            }
+            Verdict::CoroCompileError(e) => {
+                bad += 1;
+                println!("{name}: the coro form does not compile: {e}");
+            }
+            Verdict::TraceDiffers { coro, native } => {
+                bad += 1;
+                println!("{name}: traces differ (- native, + coro):");
+                if o.verbose {
+                    print!("{}", diff(native, coro));
+                }
+            }
+        }
+    }
+    println!(
+        "{} cases, {} agree, {bad} do not",
+        results.len(),
+        results.len() - bad
+    );
+    if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn main() -> ExitCode {
-    let (opts, out) = match parse() {
+    let Cli {
+        opts,
+        out,
+        check: case_file,
+    } = match parse() {
         Ok(x) => x,
         Err(e) => {
             eprintln!("coro-difftest: {e}");
             return ExitCode::from(2);
         }
     };
+    if let Some(file) = case_file {
+        return check(&file, &opts);
+    }
     match run_batch(&opts) {
         Ok(report) => {
             let s = report.summary();

@@ -88,6 +88,7 @@ fn node(x: &mut Node, n: &mut usize) -> bool {
     match x {
         Node::E(e) => expr(e, n),
         Node::B(b) => block(b, n),
+        Node::F(f) => block(&mut f.body, n),
     }
 }
 
@@ -115,6 +116,8 @@ fn expr(e: &mut Expr, n: &mut usize) -> bool {
             .collect(),
         ExprKind::Yield(v) => vec![(**v).clone()],
         ExprKind::YieldFrom(_, a) => vec![(**a).clone()],
+        // A coroutine value has no plain replacement of its type.
+        ExprKind::SubCall(..) | ExprKind::Delegate(_) => vec![],
     };
     for r in replacements {
         if *n == 0 {
@@ -125,8 +128,8 @@ fn expr(e: &mut Expr, n: &mut usize) -> bool {
     }
     match &mut e.kind {
         ExprKind::T(_, kids) => kids.iter_mut().any(|k| node(k, n)),
-        ExprKind::Yield(v) => expr(v, n),
-        ExprKind::YieldFrom(_, a) => expr(a, n),
+        ExprKind::Yield(v) | ExprKind::Delegate(v) => expr(v, n),
+        ExprKind::YieldFrom(_, a) | ExprKind::SubCall(_, a) => expr(a, n),
     }
 }
 

@@ -38,6 +38,9 @@ fn node(n: &Node, form: Form, indent: usize) -> String {
     match n {
         Node::E(e) => expr(e, form, indent),
         Node::B(b) => block(b, form, indent),
+        Node::F(f) => co_fn(f, form)
+            .trim_end()
+            .replace('\n', &format!("\n{}", IND.repeat(indent))),
     }
 }
 
@@ -49,20 +52,29 @@ pub fn expr(e: &Expr, form: Form, indent: usize) -> String {
             Form::Coro => format!("yield_!({})", expr(v, form, indent)),
             Form::Native => format!("(yield {})", expr(v, form, indent)),
         },
-        ExprKind::YieldFrom(sub, arg) => {
-            let call = format!("sub{sub}({})", expr(arg, form, indent));
-            match form {
-                Form::Coro => format!("yield_from!({call})"),
-                Form::Native => {
-                    let i1 = IND.repeat(indent + 1);
-                    let i2 = IND.repeat(indent + 2);
-                    let i3 = IND.repeat(indent + 3);
-                    let i0 = IND.repeat(indent);
-                    format!(
-                        "{{\n{i1}let mut __d = {call};\n{i1}let mut __a: i64 = ::core::default::Default::default();\n{i1}loop {{\n{i2}match ::core::pin::Pin::new(&mut __d).resume(__a) {{\n{i3}CoroutineState::Yielded(__y) => __a = yield __y,\n{i3}CoroutineState::Complete(__r) => break __r,\n{i2}}}\n{i1}}}\n{i0}}}"
-                    )
-                }
-            }
+        ExprKind::YieldFrom(sub, arg) => delegate(
+            &format!("sub{sub}({})", expr(arg, form, indent)),
+            form,
+            indent,
+        ),
+        ExprKind::SubCall(sub, arg) => format!("sub{sub}({})", expr(arg, form, indent)),
+        ExprKind::Delegate(c) => delegate(&expr(c, form, indent), form, indent),
+    }
+}
+
+/// `yield_from!(call)`, or in the native form the delegation loop (prime with
+/// `Default::default()`, then pass each resume argument on).
+fn delegate(call: &str, form: Form, indent: usize) -> String {
+    match form {
+        Form::Coro => format!("yield_from!({call})"),
+        Form::Native => {
+            let i1 = IND.repeat(indent + 1);
+            let i2 = IND.repeat(indent + 2);
+            let i3 = IND.repeat(indent + 3);
+            let i0 = IND.repeat(indent);
+            format!(
+                "{{\n{i1}let mut __d = {call};\n{i1}let mut __a: i64 = ::core::default::Default::default();\n{i1}loop {{\n{i2}match ::core::pin::Pin::new(&mut __d).resume(__a) {{\n{i3}CoroutineState::Yielded(__y) => __a = yield __y,\n{i3}CoroutineState::Complete(__r) => break __r,\n{i2}}}\n{i1}}}\n{i0}}}"
+            )
         }
     }
 }
@@ -89,25 +101,29 @@ fn body_lines(b: &Block, form: Form, indent: usize, out: &mut String) {
     }
 }
 
-/// Renders one coroutine fn.
+/// Renders one coroutine fn (a method when it has a receiver; the caller wraps it in `impl S`).
 pub fn co_fn(f: &CoFn, form: Form) -> String {
-    let params = f
-        .params
-        .iter()
-        .map(|(n, t)| format!("{n}: {}", t.rust()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let borrows = f.receiver.is_some() || f.params.iter().any(|(_, t)| t.starts_with('&'));
+    let lt = |t: &str| match (form, t.strip_prefix('&')) {
+        (Form::Native, Some(rest)) => format!("&'a {rest}"),
+        _ => t.to_string(),
+    };
+    let mut params: Vec<String> = f.receiver.iter().map(|r| lt(r)).collect();
+    params.extend(f.params.iter().map(|(n, t)| format!("{n}: {}", lt(t))));
+    let params = params.join(", ");
+    let vis = if f.nested { "" } else { "pub " };
     let mut out = String::new();
     match form {
         Form::Coro => {
             out.push_str("#[coro::coroutine(yield = i64, resume = i64)]\n");
-            out.push_str(&format!("pub fn {}({params}) -> {} {{\n", f.name, f.ret));
+            out.push_str(&format!("{vis}fn {}({params}) -> {} {{\n", f.name, f.ret));
             body_lines(&f.body, form, 1, &mut out);
             out.push_str("}\n");
         }
         Form::Native => {
+            let (generics, bound) = if borrows { ("<'a>", " + 'a") } else { ("", "") };
             out.push_str(&format!(
-                "pub fn {}({params}) -> impl Coroutine<i64, Yield = i64, Return = {}> + Unpin {{\n",
+                "{vis}fn {}{generics}({params}) -> impl Coroutine<i64, Yield = i64, Return = {}> + Unpin{bound} {{\n",
                 f.name, f.ret
             ));
             out.push_str(&format!(
@@ -124,13 +140,32 @@ pub fn co_fn(f: &CoFn, form: Form) -> String {
     out
 }
 
+/// The struct whose `&self` / `&mut self` methods are generated (one per program module).
+pub const STRUCT_S: &str = "#[derive(Debug)]
+pub struct S {
+    pub items: Vec<i64>,
+    pub buf: Vec<i64>,
+    pub ls: [L; 2],
+    pub n: i64,
+}
+
+impl S {
+    pub fn new(k: i64) -> S {
+        S { items: vec![k, 2, 3], buf: vec![4, k + 5], ls: [L::new(70), L::new(71)], n: 0 }
+    }
+    pub fn total(&self) -> i64 {
+        self.buf.iter().fold(self.n, |a, b| a.wrapping_add(*b))
+    }
+}
+";
+
 /// Which sub-coroutines a program uses (directly or through other subs).
 pub fn used_subs(p: &Program) -> Vec<usize> {
     fn expr(e: &Expr, out: &mut Vec<usize>) {
         match &e.kind {
             ExprKind::T(_, kids) => kids.iter().for_each(|k| node(k, out)),
-            ExprKind::Yield(v) => expr(v, out),
-            ExprKind::YieldFrom(s, a) => {
+            ExprKind::Yield(v) | ExprKind::Delegate(v) => expr(v, out),
+            ExprKind::YieldFrom(s, a) | ExprKind::SubCall(s, a) => {
                 if !out.contains(s) {
                     out.push(*s);
                 }
@@ -142,6 +177,7 @@ pub fn used_subs(p: &Program) -> Vec<usize> {
         match n {
             Node::E(e) => expr(e, out),
             Node::B(b) => block(b, out),
+            Node::F(f) => block(&f.body, out),
         }
     }
     fn block(b: &Block, out: &mut Vec<usize>) {
@@ -175,11 +211,36 @@ pub fn module(p: &Program, form: Form) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&co_fn(&p.main, form));
-    out.push_str(&format!(
-        "\npub fn run() -> String {{\n    drive(|| {}({}), &{:?}, {})\n}}\n",
-        p.main.name, p.call_args, p.resumes, p.stop
-    ));
+    if p.main.receiver.is_some() {
+        out.push_str(STRUCT_S);
+        out.push_str("\nimpl S {\n    ");
+        out.push_str(
+            co_fn(&p.main, form)
+                .trim_end()
+                .replace('\n', "\n    ")
+                .as_str(),
+        );
+        out.push_str("\n}\n");
+    } else {
+        out.push_str(&co_fn(&p.main, form));
+    }
+    let drive = format!(
+        "drive(|| {}({}), &{:?}, {})",
+        p.callee, p.call_args, p.resumes, p.stop
+    );
+    if p.pre.is_empty() && p.post.is_empty() {
+        out.push_str(&format!("\npub fn run() -> String {{\n    {drive}\n}}\n"));
+    } else {
+        let post = if p.post.is_empty() {
+            "t".to_string()
+        } else {
+            format!("t + &{}", p.post)
+        };
+        out.push_str(&format!(
+            "\npub fn run() -> String {{\n    {}\n    let t = {drive};\n    {post}\n}}\n",
+            p.pre
+        ));
+    }
     out
 }
 
