@@ -118,6 +118,17 @@ impl Lowerer<'_> {
                 Want::Discard,
             );
         }
+        if let Expr::Let(l) = &*w.cond {
+            if expr_yields(&l.expr) {
+                // `while let P = e { body }` with a yield in `e`, as its desugaring: the match's
+                // scrutinee keeps its temporaries for one pass of the loop, as Rust's does.
+                let (label, pat, e, body) = (&w.label, &l.pat, &l.expr, &w.body);
+                return self.lower_expr(
+                    &syn::parse_quote!(#label loop { match #e { #pat => #body, _ => break, } }),
+                    Want::Discard,
+                );
+            }
+        }
         let span = w.while_token.span;
         let head = self.new_block(BlockKind::LoopHead, None, span);
         self.terminate(Term::Jump {
