@@ -579,3 +579,32 @@ fn let_else_keeps_the_users_block() {
         ["return -1"]
     );
 }
+
+fn opt_of(x: i32) -> Option<i32> {
+    Some(x)
+}
+
+// A `while let` binding that shadows a saved parameter, in a condition with an exit (`?`)
+// embedded: the binding is renamed once, whatever renames the exit needs (difftest batch).
+#[coro::coroutine(yield = i32, resume = i32)]
+fn shadowing_binding_in_a_condition_with_an_exit(p: i32) -> Option<i32> {
+    let mut c = 0;
+    while let Some(p) = (c < 3).then_some(opt_of(p + c)?) {
+        c += 1;
+        yield_!(p);
+    }
+    Some(p)
+}
+
+#[test]
+fn a_condition_binding_renamed_beside_an_embedded_exit() {
+    let mut c = shadowing_binding_in_a_condition_with_an_exit(5);
+    let mut out = Vec::new();
+    let r = loop {
+        match coro::CoroutineExt::send(&mut c, 0) {
+            coro::CoroutineState::Yielded(y) => out.push(y),
+            coro::CoroutineState::Complete(r) => break r,
+        }
+    };
+    assert_eq!((out, r), (vec![5, 6, 7], Some(5)));
+}

@@ -50,6 +50,7 @@ impl Discovery<'_> {
             d: self,
             next_pattern: 0,
             condition_sites: Vec::new(),
+            next_item: 0,
         };
         pass.visit_block_mut(&mut block);
         // A yield's resume argument has the resume type: witnessed by type.
@@ -91,6 +92,8 @@ struct Pass<'d, 'a> {
     next_pattern: usize,
     /// The `let`s of the `if`/`while` conditions being read: (site, pattern, witnessable).
     condition_sites: Vec<(usize, syn::Pat, bool)>,
+    /// The number of the next item in a pre-order walk (as `lower::item_numbers`).
+    next_item: usize,
 }
 
 impl Pass<'_, '_> {
@@ -180,6 +183,11 @@ impl VisitMut for Pass<'_, '_> {
         visit_mut::visit_pat_mut(self, p);
     }
 
+    fn visit_item_mut(&mut self, i: &mut syn::Item) {
+        self.next_item += 1;
+        visit_mut::visit_item_mut(self, i);
+    }
+
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         // Not numbered: `lower::pattern_numbers` does not read macro arguments either.
         replace_in_macro_args(self, mac);
@@ -189,10 +197,12 @@ impl VisitMut for Pass<'_, '_> {
         let mut out = Vec::with_capacity(b.stmts.len());
         for mut s in std::mem::take(&mut b.stmts) {
             let site = self.next_pattern;
+            let item = self.next_item;
             self.visit_stmt_mut(&mut s);
             match &s {
-                // Numbered, then left out: the hoisted copy is in scope.
-                Stmt::Item(_) => continue,
+                // Numbered, then left out if hoisted: the hoisted copy is in scope (a copy
+                // here would be another type).
+                Stmt::Item(_) if self.d.sites.hoisted_items.contains(&item) => continue,
                 Stmt::Local(l) => {
                     let witnessed = l
                         .init

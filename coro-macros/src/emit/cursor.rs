@@ -273,19 +273,21 @@ impl<'a> Emit<'a> {
                 self.rename_arm_binding_if_shadowing(b, cx);
             }
         }
-        let head = self.operand(
-            &br.head,
-            if br.kind == BranchKind::If {
-                Shape::IfHead
-            } else {
-                Shape::Expr
-            },
-            cx,
-        );
         let head = match br.kind {
-            // An `if let`'s bindings are made by its condition.
-            BranchKind::If => self.rename_condition_bindings(head, &br.arms[0].binds, cx),
-            BranchKind::Match => head,
+            // An `if let`'s bindings are made by its condition: renamed first, so that the
+            // renaming of the bindings around the exits embedded in it sees the new names.
+            BranchKind::If => {
+                let renamed = Operand {
+                    tokens: self.rename_condition_bindings(
+                        br.head.tokens.clone(),
+                        &br.arms[0].binds,
+                        cx,
+                    ),
+                    effects: br.head.effects.clone(),
+                };
+                self.operand(&renamed, Shape::IfHead, cx)
+            }
+            BranchKind::Match => self.operand(&br.head, Shape::Expr, cx),
         };
         let mut arms = Vec::new();
         for arm in &br.arms {

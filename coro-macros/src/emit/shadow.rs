@@ -25,7 +25,16 @@ impl<'a> Emit<'a> {
         let mut out = TokenStream::new();
         let init = init.as_ref().map(|i| {
             let t = self.operand(i, Shape::Expr, cx);
-            quote!(= #t)
+            // `let P = <…}> else { … }` is not Rust: an initialiser that ends with a block (an
+            // `if`, a `match`, a block the lowering wrote) is parenthesised before an `else`.
+            let ends_with_brace = t.clone().into_iter().last().is_some_and(|tt| {
+                matches!(tt, proc_macro2::TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace)
+            });
+            if els.is_some() && ends_with_brace {
+                quote!(= (#t))
+            } else {
+                quote!(= #t)
+            }
         });
         let els = els.as_ref().map(|e| {
             let t = self.operand(e, Shape::Expr, cx);

@@ -72,6 +72,7 @@ pub fn lower_fn(
         body.stmts = stmts;
     }
     let numbers = pattern_numbers(&body);
+    let item_numbers = item_numbers(&body);
     if let Some(value) = lower.lower_block(&body, Want::Value) {
         // The body's value completes the coroutine.
         lower.terminate_public(Term::Return(value));
@@ -96,6 +97,12 @@ pub fn lower_fn(
             .iter()
             .filter_map(|(a, id)| Some((by_number(a)?, *id)))
             .collect(),
+        hoisted_items: lower
+            .sites
+            .hoisted
+            .iter()
+            .filter_map(|a| item_numbers.get(a).copied())
+            .collect(),
     };
     Ok(Lowered {
         ir: lower.ir,
@@ -104,6 +111,21 @@ pub fn lower_fn(
         body,
         sites,
     })
+}
+
+/// Numbers every item of the body in the order `syn::visit` reaches them.
+fn item_numbers(body: &syn::Block) -> HashMap<*const syn::Item, usize> {
+    struct Numbers(HashMap<*const syn::Item, usize>);
+    impl<'ast> syn::visit::Visit<'ast> for Numbers {
+        fn visit_item(&mut self, i: &'ast syn::Item) {
+            let n = self.0.len();
+            self.0.insert(i as *const syn::Item, n);
+            syn::visit::visit_item(self, i);
+        }
+    }
+    let mut n = Numbers(HashMap::new());
+    syn::visit::Visit::visit_block(&mut n, body);
+    n.0
 }
 
 /// Numbers every pattern of the body in the order `syn::visit` reaches them.
@@ -225,6 +247,7 @@ fn in_unsafe(node: Node) -> Node {
 struct SitesByAddress {
     pats: HashMap<*const syn::Pat, Vec<LocalId>>,
     for_iters: HashMap<*const syn::Pat, LocalId>,
+    hoisted: HashSet<*const syn::Item>,
 }
 
 /// Where the body binds the locals the lowering declared, for the type-discovery pass: each
@@ -237,6 +260,9 @@ pub struct Sites {
     pub pats: HashMap<usize, Vec<LocalId>>,
     /// The iterator local of each `for` loop, by the number of its pattern.
     pub for_iters: HashMap<usize, LocalId>,
+    /// The items hoisted out of the body (those of code kept as it is stay where they are), by
+    /// their number in a pre-order walk of the body's items.
+    pub hoisted_items: HashSet<usize>,
 }
 
 impl<'a> Lowerer<'a> {

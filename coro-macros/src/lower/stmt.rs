@@ -95,7 +95,10 @@ impl Lowerer<'_> {
 
     pub fn lower_stmt(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Item(item) => self.hoisted.push(item.clone()),
+            Stmt::Item(item) => {
+                self.note_hoisted(item);
+                self.hoisted.push(item.clone());
+            }
             Stmt::Local(local) => self.lower_let(local),
             Stmt::Macro(m)
                 if yield_kind(&m.mac).is_some() || crate::syntax::detect::stmt_yields(stmt) =>
@@ -364,6 +367,11 @@ impl Lowerer<'_> {
             .collect();
         self.sites.pats.insert(pat as *const syn::Pat, ids.clone());
         ids
+    }
+
+    /// Notes an item hoisted out of the body.
+    pub fn note_hoisted(&mut self, item: &syn::Item) {
+        self.sites.hoisted.insert(item as *const syn::Item);
     }
 
     /// Notes the iterator local of the `for` loop whose pattern this is.
