@@ -92,6 +92,11 @@ def native(src):
         body = replace_macro(body, 'yield_', lambda e: '(yield (%s))' % (e if e.strip() else '0'))
         body = body.replace('yield_from!(', 'yield_from!(')
         generics, params = m.group(4) or '', m.group(5)
+        # Each parameter moved into the closure whole (edition 2021 closures capture only the
+        # fields they use; a coroutine fn owns its parameters).
+        names = [q.split(':')[0].strip() for q in params.split(',') if ':' in q]
+        rebind = lambda n: 'let mut %s = %s; ' % (n[4:], n[4:]) if n.startswith('mut ') else 'let %s = %s; ' % (n, n)
+        body = ''.join(rebind(n) for n in names if n.replace('mut ', '').isidentifier()) + body
         lifetime = re.search(r"'\w+", generics)
         borrows = ' + ' + lifetime.group(0) if lifetime else (" + '_" if '&' in params else '')
         out.append('%s %s%s(%s) -> impl Coroutine<u8, Yield = u8, Return = u8> + Unpin%s {\n'

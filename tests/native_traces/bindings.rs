@@ -109,7 +109,36 @@ fn formatted_inner_binding(p: u8) -> u8 {
     1
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn let_else_with_a_yield_in_its_else(p: u8, kept: B) -> u8 {
+    {
+        let Some(p) = (p + p).checked_sub(1) else {
+            yield_!(p);
+            return 0;
+        };
+        log(format!("inner {p}"));
+    }
+    log(format!("outer {p} {}", kept.0));
+    p
+}
+
 // --- tests ---
+
+#[test]
+fn a_let_else_binding_with_a_yield_in_its_else_does_not_touch_the_saved_local() {
+    check(
+        || let_else_with_a_yield_in_its_else(5, B("kept")),
+        &[(
+            &[0, 1],
+            99,
+            &["inner 9", "outer 5 kept", "drop kept", "return 5"],
+        )],
+    );
+    check(
+        || let_else_with_a_yield_in_its_else(0, B("kept")),
+        &[(&[0, 1], 99, &["yield 0", "drop kept", "return 0"])],
+    );
+}
 
 #[test]
 fn a_for_pattern_does_not_touch_the_saved_local() {

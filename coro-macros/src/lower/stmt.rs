@@ -293,16 +293,21 @@ impl Lowerer<'_> {
         self.enter_arm_scope();
         let arm_code = self.ir.new_code();
         self.cursor = Some(arm_code);
+        // The arm's pattern binds the names (known to the emitter, which renames them where
+        // they shadow a local a state keeps); the tuple reads them.
+        let arm_binds = self.bind_pattern(pat, false);
         let idents: Vec<_> = names.iter().map(|b| b.ident.clone()).collect();
+        let tuple: Expr = syn::parse_quote!((#(#idents,)*));
+        let carried = self.verbatim_expr(&tuple);
         self.terminate(Term::Jump {
             target: join,
-            value: Some(plain(quote!((#(#idents,)*)))),
+            value: Some(carried),
         });
         self.env.pop();
         arms.push(Arm {
             guard: None,
             pat: pat_tokens(pat),
-            binds: vec![],
+            binds: arm_binds,
             code: arm_code,
         });
         // Arm 2: the else block, which must diverge.
