@@ -254,17 +254,11 @@ impl Config {
 pub const CI_DISABLED: &[Feature] = &[
     Feature::DropTemp,
     Feature::DropMove,
-    Feature::ShadowBinding,
+    // Issue 19's constructs the macro does not handle yet (FINDINGS.md): a reborrow through a
+    // `&mut` parameter or receiver that is also saved (B2, B4), the order of an overloaded
+    // compound assignment whose value has effects (F2), drop flags (G1).
     Feature::MethodSelf,
     Feature::RefParam,
-    Feature::BorrowedValue,
-    Feature::ClosureRef,
-    Feature::HandDriven,
-    Feature::BodyItem,
-    Feature::YieldPlace,
     Feature::OverloadedAssign,
     Feature::DropFlag,
-    Feature::YieldLetChain,
-    Feature::YieldUnsafe,
-    Feature::YieldMacroArg,
 ];
