@@ -18,11 +18,15 @@ mod branch;
 mod expr;
 mod jump;
 mod loops;
+mod sites;
 mod stmt;
 mod suspend;
 mod temps;
 
-use std::collections::{HashMap, HashSet};
+pub use sites::Sites;
+use sites::{item_numbers, pattern_numbers, SitesByAddress};
+
+use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -111,36 +115,6 @@ pub fn lower_fn(
         body,
         sites,
     })
-}
-
-/// Numbers every item of the body in the order `syn::visit` reaches them.
-fn item_numbers(body: &syn::Block) -> HashMap<*const syn::Item, usize> {
-    struct Numbers(HashMap<*const syn::Item, usize>);
-    impl<'ast> syn::visit::Visit<'ast> for Numbers {
-        fn visit_item(&mut self, i: &'ast syn::Item) {
-            let n = self.0.len();
-            self.0.insert(i as *const syn::Item, n);
-            syn::visit::visit_item(self, i);
-        }
-    }
-    let mut n = Numbers(HashMap::new());
-    syn::visit::Visit::visit_block(&mut n, body);
-    n.0
-}
-
-/// Numbers every pattern of the body in the order `syn::visit` reaches them.
-fn pattern_numbers(body: &syn::Block) -> HashMap<*const syn::Pat, usize> {
-    struct Numbers(HashMap<*const syn::Pat, usize>);
-    impl<'ast> syn::visit::Visit<'ast> for Numbers {
-        fn visit_pat(&mut self, p: &'ast syn::Pat) {
-            let n = self.0.len();
-            self.0.insert(p as *const syn::Pat, n);
-            syn::visit::visit_pat(self, p);
-        }
-    }
-    let mut n = Numbers(HashMap::new());
-    syn::visit::Visit::visit_block(&mut n, body);
-    n.0
 }
 
 /// Whether the caller needs an expression's value.
@@ -240,29 +214,6 @@ fn in_unsafe(node: Node) -> Node {
         Node::Term(t) => Node::Term(term(t)),
         open @ Node::Open(_) => open,
     }
-}
-
-/// Binding sites by the address of their pattern in the body being lowered.
-#[derive(Default)]
-struct SitesByAddress {
-    pats: HashMap<*const syn::Pat, Vec<LocalId>>,
-    for_iters: HashMap<*const syn::Pat, LocalId>,
-    hoisted: HashSet<*const syn::Item>,
-}
-
-/// Where the body binds the locals the lowering declared, for the type-discovery pass: each
-/// pattern is numbered by its place in a pre-order walk of the body (`syn::visit`), which the
-/// pass walks again. Patterns the lowering made itself (and those in `yield_!`'s arguments) are
-/// not in the body and have no site.
-#[derive(Default)]
-pub struct Sites {
-    /// The locals each pattern binds, in `pattern_bindings` order.
-    pub pats: HashMap<usize, Vec<LocalId>>,
-    /// The iterator local of each `for` loop, by the number of its pattern.
-    pub for_iters: HashMap<usize, LocalId>,
-    /// The items hoisted out of the body (those of code kept as it is stay where they are), by
-    /// their number in a pre-order walk of the body's items.
-    pub hoisted_items: HashSet<usize>,
 }
 
 impl<'a> Lowerer<'a> {
