@@ -1672,6 +1672,19 @@ impl Gen<'_> {
         self.ex_i64(0, false)
     }
 
+    /// Runs `f` for the condition of a `while`, where an unlabelled `break` or `continue` is an
+    /// error (E0590): an unlabelled non-loop context hides the enclosing loops from them.
+    fn in_while_cond<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.ctxs.push(Ctx {
+            label: None,
+            is_loop: false,
+            value: false,
+        });
+        let x = f(self);
+        self.ctxs.pop();
+        x
+    }
+
     fn pick_name(&mut self, v: &[usize]) -> String {
         let i = self.pick(v);
         self.vars[i].name.clone()
@@ -1894,7 +1907,7 @@ impl Gen<'_> {
                         vec![],
                     )
                 } else {
-                    let a = self.ex_i64(d1, true);
+                    let a = self.in_while_cond(|g| g.ex_i64(d1, true));
                     (
                         format!("while let Some({name}) = ({c} < {n}).then_some(@0)"),
                         vec![e(a)],
@@ -2778,7 +2791,7 @@ impl Gen<'_> {
             _ => {
                 let c = self.fresh("c");
                 let n = self.rng.range(1, 3);
-                let sc = self.ex_opt(d1.max(1), true);
+                let sc = self.in_while_cond(|g| g.ex_opt(d1.max(1), true));
                 let mut body = self.loop_body(d1, &bind, None);
                 body.stmts.insert(
                     0,
