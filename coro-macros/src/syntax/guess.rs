@@ -70,34 +70,6 @@ pub fn primitive_type(ty: &Type) -> bool {
     }
 }
 
-/// Macros that only borrow their arguments (formatting and assertions).
-const BORROWING_MACROS: &[&str] = &[
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "format",
-    "format_args",
-    "write",
-    "writeln",
-    "panic",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "unreachable",
-    "todo",
-    "unimplemented",
-    "matches",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-];
-
 /// Methods that take `self` by value, by the standard library's naming conventions.
 ///
 /// A macro cannot see a method's signature. Any other method is taken to borrow its receiver,
@@ -186,9 +158,14 @@ pub fn consumes_receiver(method: &str) -> bool {
         || method.starts_with("expect")
 }
 
-/// Whether a macro of this name only borrows its arguments (see `BORROWING_MACROS`).
+/// Whether a macro of this name only borrows its arguments: std's formatting and assertion
+/// macros, `matches!`, and the `log` crate's.
 pub fn borrows_arguments(name: &str) -> bool {
-    BORROWING_MACROS.contains(&name)
+    super::macros::formats_or_asserts(name)
+        || matches!(
+            name,
+            "matches" | "trace" | "debug" | "info" | "warn" | "error"
+        )
 }
 
 /// Methods of std whose result borrows their receiver: iterators, slices and views.

@@ -19,7 +19,9 @@ pub enum MacroArgs {
     Matches(Expr, TokenStream),
 }
 
-const LISTS: &[&str] = &[
+/// std's formatting and assertion macros: their arguments are expressions (after a format
+/// string), and they only borrow them.
+const FORMATTING: &[&str] = &[
     "print",
     "println",
     "eprint",
@@ -38,9 +40,12 @@ const LISTS: &[&str] = &[
     "unreachable",
     "todo",
     "unimplemented",
-    "vec",
-    "dbg",
 ];
+
+/// Whether a macro of this name is one of std's formatting or assertion macros.
+pub fn formats_or_asserts(name: &str) -> bool {
+    FORMATTING.contains(&name)
+}
 
 /// The arguments of `mac` when it is one of std's expression macros and they parse.
 pub fn expression_macro_args(mac: &Macro) -> Option<MacroArgs> {
@@ -54,7 +59,7 @@ pub fn expression_macro_args(mac: &Macro) -> Option<MacroArgs> {
         };
         return parser.parse2(mac.tokens.clone()).ok();
     }
-    if !LISTS.contains(&name.as_str()) {
+    if !(formats_or_asserts(&name) || name == "vec" || name == "dbg") {
         return None;
     }
     if name == "vec" {
