@@ -122,7 +122,32 @@ fn let_else_with_a_yield_in_its_else(p: u8, kept: B) -> u8 {
     p
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn if_let_shadowing_a_parameter_moved_in_else(p: u8, dp: B) -> u8 {
+    let v = {
+        if let Some(dp) = p.checked_sub(1) {
+            yield_!(dp);
+        } else {
+            drop(dp);
+        }
+        p
+    };
+    v
+}
+
 // --- tests ---
+
+#[test]
+fn an_if_let_binding_shadowing_a_parameter_moved_in_the_else_branch() {
+    check(
+        || if_let_shadowing_a_parameter_moved_in_else(3, B("dp")),
+        &[(&[0, 1], 99, &["yield 2", "drop dp", "return 3"])],
+    );
+    check(
+        || if_let_shadowing_a_parameter_moved_in_else(0, B("dp")),
+        &[(&[0, 1], 99, &["drop dp", "return 0"])],
+    );
+}
 
 #[test]
 fn a_let_else_binding_with_a_yield_in_its_else_does_not_touch_the_saved_local() {

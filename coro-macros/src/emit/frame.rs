@@ -82,7 +82,7 @@ impl<'a> Emit<'a> {
                 continue;
             };
             let inner = self.ir.locals[shadower].scope;
-            if inner != local.scope && block.scopes[first_closing..].contains(&inner) {
+            if inner != local.scope && closing.contains(&inner) {
                 reexposed.insert(l);
             }
         }
