@@ -53,7 +53,7 @@ fn let_chains_only_in_edition_2024() {
 #[test]
 fn the_findings_case_files_parse() {
     for (file, n) in [
-        ("findings/issue19.txt", 59),
+        ("findings/issue19.txt", 61),
         ("findings/issue19-2024.txt", 3),
     ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
