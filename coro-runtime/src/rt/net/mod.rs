@@ -169,7 +169,7 @@ where
 /// 0 and never get here).
 const NOT_WAITING: u64 = u64::MAX;
 
-/// The awaitable of [`io_op`], written by hand rather than with `#[coroutine]`: every read and
+/// The awaitable of [`io_op`], written by hand rather than with `#[coro::coroutine]`: every read and
 /// write is one, so it is kept small. Each resume drops the previous wait, then (unless the
 /// socket is known not to be ready, which saves a system call that could only fail) tries
 /// `op`; on `WouldBlock` it joins the socket's waiters and parks. Dropped while parked
