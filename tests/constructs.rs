@@ -608,3 +608,34 @@ fn a_condition_binding_renamed_beside_an_embedded_exit() {
     };
     assert_eq!((out, r), (vec![5, 6, 7], Some(5)));
 }
+
+// A local moved by a consuming method whose argument yields (`d.add(yield_!(x))`): it is gone
+// after the call, and no later state keeps it (E0382 "use of moved value" before; difftest
+// seed 219043332233).
+use std::ops::Add;
+
+#[derive(Debug)]
+struct Meter(i32);
+
+impl Add<i32> for Meter {
+    type Output = i32;
+    fn add(self, n: i32) -> i32 {
+        self.0 + n
+    }
+}
+
+#[coro::coroutine(yield = i32, resume = i32)]
+fn consumed_receiver_with_a_yielding_argument() -> i32 {
+    let m = Meter(10);
+    let sum = m.add(yield_!(1));
+    let r = yield_!(sum);
+    sum + r
+}
+
+#[test]
+fn a_receiver_consumed_by_a_method_whose_argument_yields() {
+    assert_eq!(
+        drive(consumed_receiver_with_a_yielding_argument(), [0, 5, 1]),
+        ["yield 1", "yield 15", "return 16"]
+    );
+}

@@ -93,6 +93,13 @@ impl Lowerer<'_> {
                 let mut items: Vec<&Expr> = vec![&m.receiver];
                 items.extend(m.args.iter());
                 let mut ops = self.lower_operands(&items, true)?;
+                let consumes = crate::syntax::guess::consumes_receiver(&m.method.to_string());
+                if consumes && !expr_yields(&m.receiver) {
+                    // A receiver kept in place (a local) is still moved by a consuming method
+                    // (`d.add(yield_!(x))`): what it moves is what reading it as a value moves.
+                    let moved = self.verbatim_expr(&m.receiver).effects.moves;
+                    ops[0].effects.moves.extend(moved);
+                }
                 if expr_yields(&m.receiver) {
                     // A temporary receiver lives to the end of the statement, past later yields.
                     let method = m.method.to_string();
