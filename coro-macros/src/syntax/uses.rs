@@ -25,32 +25,14 @@ enum Ctx {
 
 /// Computes the effects of `expr` evaluated for its value.
 pub fn of_expr(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
-    let mut c = Collector {
-        resolve,
-        fx: Effects {
-            exposed: Some(BTreeSet::new()),
-            ..Effects::default()
-        },
-        assigned: BTreeSet::new(),
-        conditional: 0,
-        bound: Scopes::default(),
-    };
+    let mut c = Collector::new(resolve);
     c.expr(expr, Ctx::Value);
     c.fx
 }
 
 /// Computes the effects of a statement.
 pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
-    let mut c = Collector {
-        resolve,
-        fx: Effects {
-            exposed: Some(BTreeSet::new()),
-            ..Effects::default()
-        },
-        assigned: BTreeSet::new(),
-        conditional: 0,
-        bound: Scopes::default(),
-    };
+    let mut c = Collector::new(resolve);
     c.stmt(stmt);
     c.fx
 }
@@ -58,16 +40,7 @@ pub fn of_stmt(stmt: &Stmt, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effect
 /// Computes the effects of an expression used as a place (a `match` scrutinee that binds by
 /// reference, the target of `for … in &v`).
 pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effects {
-    let mut c = Collector {
-        resolve,
-        fx: Effects {
-            exposed: Some(BTreeSet::new()),
-            ..Effects::default()
-        },
-        assigned: BTreeSet::new(),
-        conditional: 0,
-        bound: Scopes::default(),
-    };
+    let mut c = Collector::new(resolve);
     c.expr(expr, Ctx::Place);
     c.fx
 }
@@ -86,7 +59,22 @@ struct Collector<'a> {
     bound: Scopes<()>,
 }
 
-impl Collector<'_> {
+impl<'a> Collector<'a> {
+    /// A collector for code that starts where the lowering stands: nothing assigned yet,
+    /// nothing bound by the code itself.
+    fn new(resolve: &'a dyn Fn(&str) -> Option<LocalId>) -> Self {
+        Collector {
+            resolve,
+            fx: Effects {
+                exposed: Some(BTreeSet::new()),
+                ..Effects::default()
+            },
+            assigned: BTreeSet::new(),
+            conditional: 0,
+            bound: Scopes::default(),
+        }
+    }
+
     /// The tracked local a name refers to here, unless the code itself rebinds the name.
     fn lookup(&self, name: &str) -> Option<LocalId> {
         if self.bound.binds(name) {
