@@ -14,6 +14,8 @@ mod bindings;
 mod borrows;
 #[path = "native_traces/discovery.rs"]
 mod discovery;
+#[path = "native_traces/drop_flags.rs"]
+mod drop_flags;
 #[path = "native_traces/formats.rs"]
 mod formats;
 #[path = "native_traces/hand_driven.rs"]

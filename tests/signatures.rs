@@ -44,6 +44,21 @@ impl Counter {
         self.step
     }
 
+    /// A method whose body declares an item with a `self` of its own (the receiver's rename
+    /// must leave it alone; the type-discovery pass renamed it too, a syntax error).
+    #[coro::coroutine(yield = u32)]
+    fn with_nested_impl(&mut self) -> u32 {
+        struct Twice(u32);
+        impl Twice {
+            fn get(&self) -> u32 {
+                self.0 * 2
+            }
+        }
+        yield_!(Twice(self.step).get());
+        self.step += 1;
+        Twice(self.step).get()
+    }
+
     /// An associated fn without a receiver.
     #[coro::coroutine(yield = u32)]
     fn make(step: u32) -> Counter {
@@ -53,6 +68,19 @@ impl Counter {
             step,
         }
     }
+}
+
+#[test]
+fn a_nested_item_keeps_its_own_self() {
+    let mut c = Counter {
+        name: "c".into(),
+        step: 4,
+    };
+    let mut co = c.with_nested_impl();
+    assert!(matches!(co.send(()), CoroutineState::Yielded(8)));
+    assert!(matches!(co.send(()), CoroutineState::Complete(10)));
+    drop(co);
+    assert_eq!(c.step, 5);
 }
 
 #[test]

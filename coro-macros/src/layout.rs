@@ -91,7 +91,9 @@ impl Plan {
         for &b in &cut {
             state[b] = true;
         }
-        let eligible = (0..n).map(|b| in_place_eligible(ir, &fields, b)).collect();
+        let eligible = (0..n)
+            .map(|b| in_place_eligible(ir, &fields, &live.flagged, b))
+            .collect();
         Plan {
             state,
             cut,
@@ -241,8 +243,13 @@ fn joins_typed_by_their_values(ir: &Ir) -> HashSet<BlockId> {
 }
 
 /// Whether an arm may read its fields in place: none of them is moved out, dropped at a scope's
-/// end, or shadowed in this arm (those need to be owned by the arm).
-fn in_place_eligible(ir: &Ir, fields: &[Vec<LocalId>], b: BlockId) -> bool {
+/// end, shadowed in this arm (those need to be owned by the arm), or kept with its own drop flag.
+fn in_place_eligible(
+    ir: &Ir,
+    fields: &[Vec<LocalId>],
+    flagged: &crate::liveness::Set,
+    b: BlockId,
+) -> bool {
     let block = &ir.blocks[b];
     let fields = &fields[b];
     if fields.is_empty() || block.kind == BlockKind::Start {
@@ -268,6 +275,7 @@ fn in_place_eligible(ir: &Ir, fields: &[Vec<LocalId>], b: BlockId) -> bool {
     let keeps_fields = fields.iter().all(|l| {
         let local = &ir.locals[*l];
         (!moved.contains(l) || local.copy)
+            && !flagged.contains(l)
             && !closing.contains(&local.scope)
             && !rebound.contains(local.text())
     });

@@ -23,6 +23,8 @@ pub struct Liveness {
     pub moved_before_let: LetSets,
     /// For each `Let` node (code, index): the locals live just after it.
     pub live_after_let: LetSets,
+    /// The locals that keep a drop flag of their own (see [`flagged`]).
+    pub flagged: Set,
 }
 
 /// A set of locals for each `Let` node, by (code, index).
@@ -48,47 +50,11 @@ pub fn analyse(ir: &Ir) -> Liveness {
         }
     }
 
-    let mut moved_in = vec![Set::new(); n];
-    let mut moved_before_let = std::collections::HashMap::new();
-    // Locals declared without a value (and the lowering's result temporaries) start
-    // uninitialised, which for saving purposes is the same as moved.
-    moved_in[0] = (0..ir.locals.len())
-        .filter(|&l| ir.locals[l].deferred)
-        .collect();
-    let mut reached = vec![false; n];
-    reached[0] = true;
-    loop {
-        let mut changed = false;
-        for b in 0..n {
-            if !reached[b] {
-                continue;
-            }
-            let mut start = moved_in[b].clone();
-            if let Some(p) = ir.blocks[b].param {
-                start.remove(&p);
-            }
-            let mut out: Vec<(BlockId, Set)> = Vec::new();
-            moved_code(
-                ir,
-                ir.blocks[b].code,
-                start,
-                &mut out,
-                &mut moved_before_let,
-            );
-            for (target, set) in out {
-                let entry = &mut moved_in[target];
-                let before = entry.len();
-                entry.extend(set);
-                if entry.len() != before || !reached[target] {
-                    reached[target] = true;
-                    changed = true;
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let may = Moved::analyse(ir, false);
+    let sure = Moved::analyse(ir, true);
+    let flagged = flagged(ir, &live_in, &may, &sure);
+    let moved_in = may.moved_in;
+    let moved_before_let = may.before_let;
 
     let fields = (0..n)
         .map(|b| {
@@ -102,6 +68,7 @@ pub fn analyse(ir: &Ir) -> Liveness {
                     // reference or a borrowing iterator has not.
                     block.kind == BlockKind::Start
                         || live_in[b].contains(l)
+                        || (flagged.contains(l) && !sure.moved_in[b].contains(l))
                         || !(moved_in[b].contains(l) || ir.locals[*l].nothing_to_drop())
                 })
                 .collect()
@@ -115,6 +82,7 @@ pub fn analyse(ir: &Ir) -> Liveness {
         fields,
         moved_before_let,
         live_after_let,
+        flagged,
     }
 }
 
@@ -202,125 +170,207 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set], rec: &mut Option<&mut LetSe
     live
 }
 
-fn embedded_moved(ir: &Ir, fx: &Effects, moved: &Set, out: &mut Vec<(BlockId, Set)>) {
-    for &e in &fx.embedded {
-        let mut m = moved.clone();
-        m.extend(fx.moves.iter().copied().filter(|l| !ir.locals[*l].copy));
-        match &ir.embedded[e] {
-            Term::Jump { target, .. } => out.push((*target, m)),
-            Term::Yield { resume, .. } => out.push((*resume, m)),
-            _ => {}
+/// Which locals have a drop flag of their own: those a state may hold while they are moved out
+/// on some paths to it but not on others, as rustc keeps them with its runtime drop flags. Such
+/// a local lives in a `Flagged` (its value, and whether it is still there) from its `let`, and
+/// the states save it on every path where it may still hold its value; its moves are written as
+/// `take(&mut x)`, its other uses as `(*x)`.
+///
+/// Only what the rewrite surely follows is flagged: a local that owns something to drop, bound
+/// by itself to a whole value, never assigned again, never used after a move of it (a use there
+/// shows it is `Copy`: moving it leaves it in place), never moved where a move may run again
+/// (a loop, a closure) or where the rewrite cannot reach (a macro's arguments), and not live
+/// where it may have been moved. Every other local keeps the simpler rule: a state does not
+/// save what may have been moved, so it is dropped at the suspension point.
+fn flagged(ir: &Ir, live_in: &[Set], may: &Moved, sure: &Moved) -> Set {
+    let mut candidates: Set = (0..ir.locals.len())
+        .filter(|&l| {
+            let local = &ir.locals[l];
+            local.plain && !local.hidden && !local.deferred && !local.nothing_to_drop()
+        })
+        .filter(|l| !may.unflaggable.contains(l))
+        .collect();
+    if candidates.is_empty() {
+        return candidates;
+    }
+    let mut needed = Set::new();
+    for (b, block) in ir.blocks.iter().enumerate() {
+        if block.kind == BlockKind::Start {
+            continue;
+        }
+        for l in &block.visible {
+            if !candidates.contains(l) || !may.moved_in[b].contains(l) {
+                continue;
+            }
+            if live_in[b].contains(l) {
+                candidates.remove(l);
+            } else if !sure.moved_in[b].contains(l) {
+                needed.insert(*l);
+            }
         }
     }
+    candidates.intersection(&needed).copied().collect()
 }
 
-fn moved_code(
-    ir: &Ir,
-    code: CodeId,
-    mut moved: Set,
-    out: &mut Vec<(BlockId, Set)>,
-    before_let: &mut std::collections::HashMap<(CodeId, usize), Set>,
-) {
-    for (i, node) in ir.codes[code].iter().enumerate() {
-        match node {
-            Node::Open(_) => {}
-            Node::Close(scope, value) => {
-                if let Some(v) = value {
-                    embedded_moved(ir, &v.effects, &moved, out);
-                    moved.extend(
-                        v.effects
-                            .moves
-                            .iter()
-                            .copied()
-                            .filter(|l| !ir.locals[*l].copy),
-                    );
+/// The forward data-flow of moves: which locals may be (or, with `sure`, surely are) moved out
+/// where each block starts.
+struct Moved {
+    sure: bool,
+    /// Per block; `None` where no path reaches it yet (for `sure`: everything is moved there).
+    reached: Vec<Option<Set>>,
+    moved_in: Vec<Set>,
+    /// For each `Let` node (code, index): the locals that may be moved out just before it.
+    before_let: LetSets,
+    /// Locals a drop flag cannot follow (see `Effects::unflaggable`), and those used where
+    /// they may have been moved (so they are `Copy`).
+    unflaggable: Set,
+}
+
+impl Moved {
+    fn analyse(ir: &Ir, sure: bool) -> Moved {
+        let n = ir.blocks.len();
+        let mut pass = Moved {
+            sure,
+            reached: vec![None; n],
+            moved_in: Vec::new(),
+            before_let: LetSets::new(),
+            unflaggable: Set::new(),
+        };
+        // Locals declared without a value (and the lowering's result temporaries) start
+        // uninitialised, which for saving purposes is the same as moved.
+        pass.reached[0] = Some(
+            (0..ir.locals.len())
+                .filter(|&l| ir.locals[l].deferred)
+                .collect(),
+        );
+        loop {
+            let mut changed = false;
+            for b in 0..n {
+                let Some(mut start) = pass.reached[b].clone() else {
+                    continue;
+                };
+                if let Some(p) = ir.blocks[b].param {
+                    start.remove(&p);
                 }
-                if let Some(r) = ir.scopes[*scope].result {
-                    moved.remove(&r);
-                }
-            }
-            Node::Stmt(op) => {
-                embedded_moved(ir, &op.effects, &moved, out);
-                moved.extend(
-                    op.effects
-                        .moves
-                        .iter()
-                        .copied()
-                        .filter(|l| !ir.locals[*l].copy),
-                );
-                for a in &op.effects.assigns {
-                    moved.remove(a);
-                }
-            }
-            Node::Let {
-                init, els, binds, ..
-            } => {
-                before_let.insert((code, i), moved.clone());
-                for op in init.iter().chain(els.iter()) {
-                    embedded_moved(ir, &op.effects, &moved, out);
-                    moved.extend(
-                        op.effects
-                            .moves
-                            .iter()
-                            .copied()
-                            .filter(|l| !ir.locals[*l].copy),
-                    );
-                }
-                for b in binds {
-                    if init.is_some() {
-                        moved.remove(b);
-                    } else {
-                        moved.insert(*b);
+                let mut out: Vec<(BlockId, Set)> = Vec::new();
+                pass.code(ir, ir.blocks[b].code, start, &mut out);
+                for (target, set) in out {
+                    let merged = match &pass.reached[target] {
+                        None => set,
+                        Some(old) if sure => old.intersection(&set).copied().collect(),
+                        Some(old) => old.union(&set).copied().collect(),
+                    };
+                    if pass.reached[target].as_ref() != Some(&merged) {
+                        pass.reached[target] = Some(merged);
+                        changed = true;
                     }
                 }
             }
-            Node::Term(term) => match term {
-                Term::Jump { target, value } => {
+            if !changed {
+                break;
+            }
+        }
+        pass.moved_in = pass
+            .reached
+            .iter()
+            .map(|r| r.clone().unwrap_or_default())
+            .collect();
+        pass
+    }
+
+    /// The locals `fx` moves (may move, or surely moves).
+    fn moves<'f>(&self, ir: &'f Ir, fx: &'f Effects) -> impl Iterator<Item = LocalId> + 'f {
+        let set = if self.sure { &fx.sure_moves } else { &fx.moves };
+        set.iter().copied().filter(|l| !ir.locals[*l].copy)
+    }
+
+    /// Code with effects `fx` runs where `moved` may be moved: a use of a moved local shows it
+    /// is `Copy`; the exits embedded in it leave with what it moves.
+    fn effects(&mut self, ir: &Ir, fx: &Effects, moved: &mut Set, out: &mut Vec<(BlockId, Set)>) {
+        if !self.sure {
+            self.unflaggable
+                .extend(fx.uses.iter().filter(|l| moved.contains(l)).copied());
+            self.unflaggable.extend(fx.unflaggable.iter().copied());
+        }
+        for &e in &fx.embedded {
+            let mut m = moved.clone();
+            m.extend(self.moves(ir, fx));
+            match &ir.embedded[e] {
+                Term::Jump { target, .. } => out.push((*target, m)),
+                Term::Yield { resume, .. } => out.push((*resume, m)),
+                _ => {}
+            }
+        }
+        moved.extend(self.moves(ir, fx));
+    }
+
+    fn code(&mut self, ir: &Ir, code: CodeId, mut moved: Set, out: &mut Vec<(BlockId, Set)>) {
+        for (i, node) in ir.codes[code].iter().enumerate() {
+            match node {
+                Node::Open(_) => {}
+                Node::Close(scope, value) => {
                     if let Some(v) = value {
-                        embedded_moved(ir, &v.effects, &moved, out);
-                        moved.extend(
-                            v.effects
-                                .moves
-                                .iter()
-                                .copied()
-                                .filter(|l| !ir.locals[*l].copy),
-                        );
+                        self.effects(ir, &v.effects, &mut moved, out);
                     }
-                    out.push((*target, moved.clone()));
+                    if let Some(r) = ir.scopes[*scope].result {
+                        moved.remove(&r);
+                    }
                 }
-                Term::Yield { value, resume } => {
-                    embedded_moved(ir, &value.effects, &moved, out);
-                    moved.extend(
-                        value
-                            .effects
-                            .moves
-                            .iter()
-                            .copied()
-                            .filter(|l| !ir.locals[*l].copy),
-                    );
-                    out.push((*resume, moved.clone()));
+                Node::Stmt(op) => {
+                    self.effects(ir, &op.effects, &mut moved, out);
+                    for a in op.effects.assigns.iter().chain(&op.effects.may_assign) {
+                        // Assigned again: the drop-flag rewrite does not follow that.
+                        self.unflaggable.insert(*a);
+                    }
+                    for a in &op.effects.assigns {
+                        moved.remove(a);
+                    }
                 }
-                Term::Return(v) => embedded_moved(ir, &v.effects, &moved, out),
-                Term::Branch(br) => {
-                    embedded_moved(ir, &br.head.effects, &moved, out);
-                    let mut m = moved.clone();
-                    m.extend(
-                        br.head
-                            .effects
-                            .moves
-                            .iter()
-                            .copied()
-                            .filter(|l| !ir.locals[*l].copy),
-                    );
-                    for arm in &br.arms {
-                        let mut am = m.clone();
-                        for b in &arm.binds {
-                            am.remove(b);
+                Node::Let {
+                    init, els, binds, ..
+                } => {
+                    if !self.sure {
+                        self.before_let.insert((code, i), moved.clone());
+                    }
+                    for op in init.iter().chain(els.iter()) {
+                        self.effects(ir, &op.effects, &mut moved, out);
+                    }
+                    for b in binds {
+                        if init.is_some() {
+                            moved.remove(b);
+                        } else {
+                            moved.insert(*b);
                         }
-                        moved_code(ir, arm.code, am, out, before_let);
                     }
                 }
-            },
+                Node::Term(term) => match term {
+                    Term::Jump { target, value } => {
+                        if let Some(v) = value {
+                            self.effects(ir, &v.effects, &mut moved, out);
+                        }
+                        out.push((*target, moved.clone()));
+                    }
+                    Term::Yield { value, resume } => {
+                        self.effects(ir, &value.effects, &mut moved, out);
+                        out.push((*resume, moved.clone()));
+                    }
+                    Term::Return(v) => {
+                        let mut m = moved.clone();
+                        self.effects(ir, &v.effects, &mut m, out);
+                    }
+                    Term::Branch(br) => {
+                        let mut m = moved.clone();
+                        self.effects(ir, &br.head.effects, &mut m, out);
+                        for arm in &br.arms {
+                            let mut am = m.clone();
+                            for b in &arm.binds {
+                                am.remove(b);
+                            }
+                            self.code(ir, arm.code, am, out);
+                        }
+                    }
+                },
+            }
         }
     }
 }

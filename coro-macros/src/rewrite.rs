@@ -243,6 +243,18 @@ impl VisitMut for SelfRenamer<'_> {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
+/// Renames `self` in a block of code to the receiver's local, leaving the nested items (with a
+/// `self` of their own) alone.
+pub fn rename_self_in_block(body: TokenStream, alias: &Ident) -> TokenStream {
+    match syn::parse2::<syn::Block>(body.clone()) {
+        Ok(mut block) => {
+            SelfRenamer { alias }.visit_block_mut(&mut block);
+            block.into_token_stream()
+        }
+        Err(_) => rename_self_tokens(body, alias),
+    }
+}
+
 /// Renames `self` tokens (not `self::path`) inside a macro's input.
 pub fn rename_self_tokens(tokens: TokenStream, alias: &Ident) -> TokenStream {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();

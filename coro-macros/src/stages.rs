@@ -249,3 +249,43 @@ fn layout_of_a_loop_and_of_nested_loops() {
         "#]],
     );
 }
+
+#[test]
+fn liveness_flags_a_local_moved_on_some_paths_only() {
+    // `p` is moved in one arm only: the join and the last yield keep it with its drop flag,
+    // the state after the moving yield does not (it is moved on every path there).
+    let item = quote! {
+        fn f(c: u8, p: F) -> u8 {
+            match c {
+                0 => { yield_!(10); }
+                _ => { let n = yield_!(consume(p)); log(n); }
+            }
+            yield_!(11);
+            0
+        }
+    };
+    let ir = lowered(quote!(yield = u8, resume = u8), item).ir;
+    let live = liveness::analyse(&ir);
+    let flagged: Vec<String> = live
+        .flagged
+        .iter()
+        .map(|&l| ir.locals[l].name.to_string())
+        .collect();
+    let mut out = format!("flagged: [{}]\n", flagged.join(", "));
+    for (b, fields) in live.fields.iter().enumerate() {
+        let names: Vec<String> = fields
+            .iter()
+            .map(|&l| ir.locals[l].name.to_string())
+            .collect();
+        out += &format!("{}: [{}]\n", ir.blocks[b].name, names.join(", "));
+    }
+    expect![[r#"
+        flagged: [p]
+        Start: [c, p]
+        AfterYield1: [p]
+        Join1: [p]
+        AfterYield2: []
+        AfterYield3: [p]
+    "#]]
+    .assert_eq(&out);
+}

@@ -363,6 +363,13 @@ impl<'a> Emit<'a> {
             match cx.names.get(&l).map(located) {
                 Some(n) if spelled_as_field => fields.push(quote!(#n)),
                 Some(n) => fields.push(quote!(#f: #n)),
+                // Moved out on every path to here: its flag is down.
+                None if self.live.flagged.contains(&l)
+                    && !cx.hidden_by.iter().any(|(old, ..)| *old == l) =>
+                {
+                    let krate = self.krate;
+                    fields.push(quote!(#f: #krate::__private::Flagged::moved()));
+                }
                 None if self.rename_shadower_of(l, cx) => {
                     cx.rename_and_retry = true;
                     fields.push(quote!(#f: ::core::unreachable!()));

@@ -121,7 +121,7 @@ impl<'a> Emit<'a> {
             } else {
                 local.name.clone()
             };
-            let m = if local.mutable { quote!(mut) } else { quote!() };
+            let m = self.binding_mutability(l);
             if in_nested || flat_by_let {
                 let temp = hidden(&format!("__saved_{field}"));
                 pattern.push(quote!(#field: #temp));
@@ -163,7 +163,7 @@ impl<'a> Emit<'a> {
             let local = &self.ir.locals[l];
             if !fields.contains(&l) && assigned.contains(&l) {
                 let n = &local.name;
-                let m = if local.mutable { quote!(mut) } else { quote!() };
+                let m = self.binding_mutability(l);
                 deferred_decls
                     .entry(local.scope)
                     .or_default()
@@ -371,7 +371,7 @@ impl<'a> Emit<'a> {
             if cx.reexposed.remove(&l) {
                 out.extend(quote!(#n = #alias;));
             } else {
-                let m = if local.mutable { quote!(mut) } else { quote!() };
+                let m = self.binding_mutability(l);
                 out.extend(quote!(let #m #n = #alias;));
             }
             cx.names.insert(l, n.clone());

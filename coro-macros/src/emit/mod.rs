@@ -225,6 +225,16 @@ impl<'a> Emit<'a> {
         hidden("__state")
     }
 
+    /// `mut` where the binding of `l` in an arm must be mutable: the user's `mut`, or a local
+    /// with its own drop flag (its moves take the value out).
+    fn binding_mutability(&self, l: LocalId) -> TokenStream {
+        if self.ir.locals[l].mutable || self.live.flagged.contains(&l) {
+            quote!(mut)
+        } else {
+            quote!()
+        }
+    }
+
     fn arg(&self) -> Ident {
         hidden("__arg")
     }
@@ -278,7 +288,11 @@ impl<'a> Emit<'a> {
                 .into_iter()
                 .map(|(l, t)| {
                     let f = &self.ir.locals[l].field;
-                    let field = quote!(#f: #t);
+                    let field = if self.live.flagged.contains(&l) {
+                        quote!(#f: #krate::__private::Flagged<#t>)
+                    } else {
+                        quote!(#f: #t)
+                    };
                     if !type_params.contains(&t) {
                         type_params.push(t);
                     }
@@ -313,7 +327,9 @@ impl<'a> Emit<'a> {
 
         let start_fields = self.start_values.iter().map(|(l, v)| {
             let f = &self.ir.locals[*l].field;
-            if *f == v.to_string() {
+            if self.live.flagged.contains(l) {
+                quote!(#f: #krate::__private::Flagged::new(#v))
+            } else if *f == v.to_string() {
                 quote!(#f)
             } else {
                 quote!(#f: #v)
@@ -446,7 +462,7 @@ impl<'a> Emit<'a> {
         }
         .body(input.body);
         let body = match &input.self_alias {
-            Some(alias) => crate::rewrite::rename_self_tokens(body, alias),
+            Some(alias) => crate::rewrite::rename_self_in_block(body, alias),
             None => body,
         };
         let (args, r) = (&input.params, &self.return_ty);

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::rewrite::substitute_jumps;
-use crate::syntax::substitute::{deref, rename, rename_inner_bindings};
+use crate::syntax::substitute::{deref, flagged, rename, rename_inner_bindings};
 
 impl<'a> Emit<'a> {
     pub(super) fn operand(&self, op: &Operand, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
@@ -26,6 +26,7 @@ impl<'a> Emit<'a> {
                 }
             }
         };
+        let tokens = self.flagged_uses(tokens, shape, cx);
         let tokens = match &cx.in_place {
             Some(ip) => match deref(&tokens, shape, &ip.names) {
                 Some(t) => t,
@@ -53,5 +54,42 @@ impl<'a> Emit<'a> {
             t
         };
         substitute_jumps(tokens, &mut jump)
+    }
+
+    /// Rewrites the uses of the locals in scope that keep their own drop flag (see
+    /// `liveness::flagged`): `take(&mut x)` where a use moves the value, `(*x)` elsewhere.
+    fn flagged_uses(&self, tokens: TokenStream, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
+        if self.live.flagged.is_empty() {
+            return tokens;
+        }
+        // A name refers to the innermost local of that spelling in scope: the latest declared.
+        let mut innermost: HashMap<&str, LocalId> = HashMap::new();
+        for (&l, text) in cx.names.texts() {
+            let e = innermost.entry(text).or_insert(l);
+            if l > *e {
+                *e = l;
+            }
+        }
+        let names: HashSet<String> = innermost
+            .into_iter()
+            .filter(|(_, l)| self.live.flagged.contains(l))
+            .map(|(text, _)| text.to_string())
+            .collect();
+        if names.is_empty() {
+            return tokens;
+        }
+        match flagged(&tokens, shape, &names, self.krate) {
+            Some(t) => t,
+            None => {
+                let name = names.iter().next().cloned().unwrap_or_default();
+                cx.errors.push(syn::Error::new(
+                    tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+                    format!(
+                        "#[coro::coroutine] keeps `{name}` with a drop flag (it may be moved on some paths before a suspension point), and cannot follow its uses in this code (a macro it cannot read, or a string that may capture the name); move it on every path, or pass it to the macro through a `let`"
+                    ),
+                ));
+                tokens
+            }
+        }
     }
 }

@@ -23,8 +23,16 @@ impl<'a> Emit<'a> {
         cx: &mut ArmCtx,
     ) -> TokenStream {
         let mut out = TokenStream::new();
+        let flagged = matches!(binds, [b] if self.live.flagged.contains(b));
+        let krate = self.krate;
         let init = init.as_ref().map(|i| {
             let t = self.operand(i, Shape::Expr, cx);
+            // A local with its own drop flag holds its value in a `Flagged`.
+            let t = if flagged {
+                quote!(#krate::__private::Flagged::new(#t))
+            } else {
+                t
+            };
             // `let P = <…}> else { … }` is not Rust: an initialiser that ends with a block (an
             // `if`, a `match`, a block the lowering wrote) is parenthesised before an `else`.
             let ends_with_brace = t.clone().into_iter().last().is_some_and(|tt| {
@@ -66,7 +74,9 @@ impl<'a> Emit<'a> {
         // again, so copied).
         let kept = |old: LocalId| {
             self.may_be_saved_later(old)
-                && (!moved_here.contains(&old) || live_after.contains(&old))
+                && (!moved_here.contains(&old)
+                    || live_after.contains(&old)
+                    || self.live.flagged.contains(&old))
         };
         // A binding that shadows a non-`Copy` local a state may still keep is
         // renamed, so that local stays where it is (moving it to a hidden name
@@ -161,6 +171,11 @@ impl<'a> Emit<'a> {
             pat.clone()
         } else {
             rename_bindings(pat, &renames).unwrap_or_else(|| pat.clone())
+        };
+        let pat = if flagged {
+            flagged_pattern(&pat, krate)
+        } else {
+            pat
         };
         out.extend(quote!(let #pat #init #els;));
         for &b in binds {
@@ -373,4 +388,26 @@ fn is_brace_block(t: &TokenStream) -> bool {
         (it.next(), it.next()),
         (Some(proc_macro2::TokenTree::Group(g)), None) if g.delimiter() == proc_macro2::Delimiter::Brace
     )
+}
+
+/// `mut x` / `mut x: Flagged<T>` for the plain pattern `x` / `mut x` / `x: T` of a local with
+/// its own drop flag (see `liveness::flagged`).
+fn flagged_pattern(pat: &TokenStream, krate: &syn::Path) -> TokenStream {
+    let Ok(syn::Stmt::Local(local)) = syn::parse2(quote!(let #pat;)) else {
+        return pat.clone();
+    };
+    match local.pat {
+        syn::Pat::Ident(p) => {
+            let n = &p.ident;
+            quote!(mut #n)
+        }
+        syn::Pat::Type(t) => match &*t.pat {
+            syn::Pat::Ident(p) => {
+                let (n, ty) = (&p.ident, &t.ty);
+                quote!(mut #n: #krate::__private::Flagged<#ty>)
+            }
+            _ => pat.clone(),
+        },
+        _ => pat.clone(),
+    }
 }

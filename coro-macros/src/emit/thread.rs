@@ -128,7 +128,7 @@ impl<'a> Emit<'a> {
         let mut nested: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
         for l in &ip.fields {
             let local = &self.ir.locals[*l];
-            let (n, m, from) = (&local.name, mutability(local.mutable), moved(l));
+            let (n, m, from) = (&local.name, self.binding_mutability(*l), moved(l));
             let binding = quote!(let #m #n = #from;);
             cx.names.insert(*l, n.clone());
             if block.scopes[first..].contains(&local.scope) {

@@ -46,6 +46,9 @@ pub struct Local {
     /// Its type is fixed by where its value comes from, not inferred from it (a `yield_from!`'s
     /// result is the delegate's `Return`), so copies of the code that binds it agree on it.
     pub typed: bool,
+    /// Bound by itself to a whole value (a parameter, `let x = …;`, `let mut x: T = …;`), so
+    /// the local can be wrapped with its own drop flag (see `liveness`).
+    pub plain: bool,
 }
 
 impl Local {
@@ -78,6 +81,8 @@ pub struct Effects {
     pub exposed: Option<BTreeSet<LocalId>>,
     /// Locals possibly moved out (by-value uses whose type we cannot see).
     pub moves: BTreeSet<LocalId>,
+    /// Of `moves`, those moved on every path through the code (if not `Copy`).
+    pub sure_moves: BTreeSet<LocalId>,
     /// Locals overwritten as a whole (`x = …`) on every path through the code.
     pub assigns: BTreeSet<LocalId>,
     /// Locals overwritten as a whole on some paths only (`if c { x = 1 }`, a loop body): they
@@ -86,6 +91,10 @@ pub struct Effects {
     /// Terminators embedded in this code (`return`, `?`, `break` out of a split loop), by index
     /// into [`Ir::embedded`].
     pub embedded: Vec<usize>,
+    /// Locals whose moves a drop flag could not follow here (see `liveness`): used again after
+    /// a move on the same path (so `Copy`), or moved where the rewrite cannot reach or where
+    /// the move may run again (a loop, a closure, a macro's arguments).
+    pub unflaggable: BTreeSet<LocalId>,
 }
 
 impl Effects {
@@ -109,8 +118,10 @@ impl Effects {
         }
         self.uses.extend(other.uses.iter().copied());
         self.moves.extend(other.moves.iter().copied());
+        self.sure_moves.extend(other.sure_moves.iter().copied());
         self.assigns.extend(other.assigns.iter().copied());
         self.may_assign.extend(other.may_assign.iter().copied());
+        self.unflaggable.extend(other.unflaggable.iter().copied());
         self.embedded.extend(other.embedded.iter().copied());
     }
 }

@@ -66,6 +66,7 @@ pub fn lower_fn(
         lower.ir.locals[l].owned = p.owned;
         lower.ir.locals[l].copy = p.copy;
         lower.ir.locals[l].trivial_drop = p.trivial_drop;
+        lower.ir.locals[l].plain = true;
         start_values.push((l, p.outer.clone()));
     }
     lower.start();
@@ -283,6 +284,7 @@ impl<'a> Lowerer<'a> {
             copy: false,
             trivial_drop: false,
             typed: false,
+            plain: false,
         });
         self.ir.scopes[scope].locals.push(id);
         id

@@ -187,8 +187,10 @@ impl Lowerer<'_> {
                 .init
                 .as_ref()
                 .is_some_and(|i| trivially_dropped(&i.expr));
+            let plain = init.is_some() && els.is_none() && is_plain_pattern(pat);
             let binds = self.bind_pattern(pat, init.is_none());
             if let [single] = binds.as_slice() {
+                self.ir.locals[*single].plain = plain;
                 self.ir.locals[*single].borrows = borrows;
                 self.ir.locals[*single].owned = owned;
                 self.ir.locals[*single].copy = copy;
@@ -536,4 +538,13 @@ fn strip_to_idents(pat: &syn::Pat) -> syn::Pat {
         }
     });
     syn::parse_quote!((#(#pats,)*))
+}
+
+/// `x`, `mut x`, `x: T`: a pattern that binds one name to the whole value.
+fn is_plain_pattern(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(p) => p.by_ref.is_none() && p.subpat.is_none(),
+        Pat::Type(t) => is_plain_pattern(&t.pat),
+        _ => false,
+    }
 }

@@ -45,6 +45,29 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
     c.fx
 }
 
+/// The code the drop-flag rewrite reads: an expression, the statements of an arm, or an `if`
+/// condition (a `let` chain).
+pub enum Code<'c> {
+    Expr(&'c Expr),
+    Stmts(&'c [Stmt]),
+}
+
+/// The uses of tracked locals in `code` that move them (by-value uses, by the same rules as
+/// the effects), each the address of its path expression in `code`'s tree: the drop-flag
+/// rewrite writes those as `take(&mut x)` and every other use as `(*x)`.
+pub fn move_sites(
+    code: Code<'_>,
+    resolve: &dyn Fn(&str) -> Option<LocalId>,
+) -> HashSet<*const Expr> {
+    let mut c = Collector::new(resolve);
+    c.move_sites = Some(HashSet::new());
+    match code {
+        Code::Expr(e) => c.expr(e, Ctx::Value),
+        Code::Stmts(stmts) => stmts.iter().for_each(|s| c.stmt(s)),
+    }
+    c.move_sites.unwrap_or_default()
+}
+
 struct Collector<'a> {
     resolve: &'a dyn Fn(&str) -> Option<LocalId>,
     fx: Effects,
@@ -57,6 +80,14 @@ struct Collector<'a> {
     /// Names bound inside the code being walked (by a `let`, a pattern, a closure parameter):
     /// a use of one of them is not a use of the tracked local of that name.
     bound: Scopes<()>,
+    /// Locals moved earlier on the path being walked: a use of one of them after that shows it
+    /// is `Copy` (see `Effects::unflaggable`).
+    moved_path: BTreeSet<LocalId>,
+    /// How many constructs around the expression being walked may run it again, or keep it out
+    /// of the drop-flag rewrite's reach (loop bodies, closure bodies, a macro's arguments).
+    unflaggable_depth: usize,
+    /// When asked for (see [`move_sites`]): the path expressions that move a tracked local.
+    move_sites: Option<HashSet<*const Expr>>,
 }
 
 impl<'a> Collector<'a> {
@@ -72,6 +103,20 @@ impl<'a> Collector<'a> {
             assigned: BTreeSet::new(),
             conditional: 0,
             bound: Scopes::default(),
+            moved_path: BTreeSet::new(),
+            unflaggable_depth: 0,
+            move_sites: None,
+        }
+    }
+
+    /// A collector for code nested in the walked code that runs apart from it (a closure's or
+    /// an async block's body): it starts with what is bound here, nothing assigned.
+    fn nested(&self) -> Collector<'a> {
+        Collector {
+            conditional: 1,
+            bound: self.bound.clone(),
+            unflaggable_depth: 1,
+            ..Collector::new(self.resolve)
         }
     }
 
@@ -89,16 +134,59 @@ impl<'a> Collector<'a> {
         self.bound.bind(pat, |_| ());
     }
 
-    fn name(&mut self, name: &str, ctx: Ctx) {
-        if let Some(id) = self.lookup(name) {
-            self.fx.uses.insert(id);
-            if !self.assigned.contains(&id) {
-                self.fx.exposed.get_or_insert_with(BTreeSet::new).insert(id);
+    /// A use of `name`; the tracked local it is, if any.
+    fn name(&mut self, name: &str, ctx: Ctx) -> Option<LocalId> {
+        let id = self.lookup(name)?;
+        self.fx.uses.insert(id);
+        if !self.assigned.contains(&id) {
+            self.fx.exposed.get_or_insert_with(BTreeSet::new).insert(id);
+        }
+        if self.moved_path.contains(&id) {
+            self.fx.unflaggable.insert(id);
+        }
+        if ctx == Ctx::Value {
+            self.fx.moves.insert(id);
+            if self.conditional == 0 && self.unflaggable_depth == 0 {
+                self.fx.sure_moves.insert(id);
             }
-            if ctx == Ctx::Value {
-                self.fx.moves.insert(id);
+            self.moved_path.insert(id);
+            if self.unflaggable_depth > 0 {
+                self.fx.unflaggable.insert(id);
             }
         }
+        Some(id)
+    }
+
+    /// A use the drop-flag rewrite cannot reach or may fail on (in tokens it cannot parse, a
+    /// format string's capture).
+    fn unreadable_name(&mut self, name: &str, ctx: Ctx) {
+        if let Some(id) = self.name(name, ctx) {
+            self.fx.unflaggable.insert(id);
+        }
+    }
+
+    /// Walks code that runs again or apart (a loop body): moves in it cannot be flagged.
+    fn repeated(&mut self, walk: impl FnOnce(&mut Self)) {
+        self.unflaggable_depth += 1;
+        walk(self);
+        self.unflaggable_depth -= 1;
+    }
+
+    /// Walks the alternatives of a branch, each from the path state `before` them; afterwards
+    /// a local counts as moved if some alternative moved it.
+    fn alternatives<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut walk: impl FnMut(&mut Self, T),
+    ) {
+        let before = self.moved_path.clone();
+        let mut after = before.clone();
+        for item in items {
+            self.moved_path = before.clone();
+            walk(self, item);
+            after.extend(self.moved_path.iter().copied());
+        }
+        self.moved_path = after;
     }
 
     fn single_ident(expr: &Expr) -> Option<String> {
@@ -152,7 +240,11 @@ impl<'a> Collector<'a> {
             Expr::Path(p) => {
                 if p.qself.is_none() && p.path.segments.len() == 1 {
                     let name = p.path.segments[0].ident.to_string();
-                    self.name(&name, ctx);
+                    if self.name(&name, ctx).is_some() && ctx == Value {
+                        if let Some(sites) = &mut self.move_sites {
+                            sites.insert(expr as *const Expr);
+                        }
+                    }
                 }
             }
             Expr::Reference(r) => self.expr(&r.expr, Place),
@@ -222,22 +314,20 @@ impl<'a> Collector<'a> {
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Closure(c) => {
                 if c.capture.is_some() {
-                    let mut inner = Collector {
-                        resolve: self.resolve,
-                        fx: Effects::default(),
-                        assigned: BTreeSet::new(),
-                        conditional: 1,
-                        bound: self.bound.clone(),
-                    };
+                    let mut inner = self.nested();
+                    inner.fx.exposed = None;
                     c.inputs.iter().for_each(|p| inner.bind(p));
                     inner.expr(&c.body, Place);
                     self.fx.moves.extend(inner.fx.uses.iter().copied());
+                    // A `move` closure takes the whole local, flag or not.
+                    self.fx.unflaggable.extend(inner.fx.uses.iter().copied());
+                    self.moved_path.extend(inner.fx.uses.iter().copied());
                     self.fx.merge(&inner.fx);
                 } else {
                     let mark = self.bound.mark();
                     c.inputs.iter().for_each(|p| self.bind(p));
                     self.conditional += 1;
-                    self.expr(&c.body, Value);
+                    self.repeated(|s| s.expr(&c.body, Value));
                     self.conditional -= 1;
                     self.bound.reset(mark);
                 }
@@ -246,16 +336,13 @@ impl<'a> Collector<'a> {
             Expr::Unsafe(b) => self.block(&b.block),
             Expr::Const(b) => self.block(&b.block),
             Expr::Async(b) => {
-                let mut inner = Collector {
-                    resolve: self.resolve,
-                    fx: Effects::default(),
-                    assigned: BTreeSet::new(),
-                    conditional: 1,
-                    bound: self.bound.clone(),
-                };
+                let mut inner = self.nested();
+                inner.fx.exposed = None;
                 inner.block(&b.block);
                 if b.capture.is_some() {
                     self.fx.moves.extend(inner.fx.uses.iter().copied());
+                    self.fx.unflaggable.extend(inner.fx.uses.iter().copied());
+                    self.moved_path.extend(inner.fx.uses.iter().copied());
                 }
                 self.fx.merge(&inner.fx);
             }
@@ -266,12 +353,19 @@ impl<'a> Collector<'a> {
                 self.expr(&i.cond, Value);
                 let before = self.assigned.clone();
                 self.conditional += 1;
-                self.block(&i.then_branch);
-                self.bound.reset(mark);
-                self.assigned = before.clone();
-                if let Some((_, e)) = &i.else_branch {
-                    self.expr(e, Value);
-                }
+                let branches = [Some(&i.then_branch), None];
+                self.alternatives(branches, |s, then| match then {
+                    Some(block) => {
+                        s.block(block);
+                        s.bound.reset(mark);
+                        s.assigned = before.clone();
+                    }
+                    None => {
+                        if let Some((_, e)) = &i.else_branch {
+                            s.expr(e, Value);
+                        }
+                    }
+                });
                 self.conditional -= 1;
                 self.assigned = before;
             }
@@ -286,16 +380,16 @@ impl<'a> Collector<'a> {
                 self.scrutinee(&m.expr, &pats);
                 let before = self.assigned.clone();
                 self.conditional += 1;
-                for arm in &m.arms {
-                    let mark = self.bound.mark();
-                    self.bind(&arm.pat);
+                self.alternatives(&m.arms, |s, arm| {
+                    let mark = s.bound.mark();
+                    s.bind(&arm.pat);
                     if let Some((_, g)) = &arm.guard {
-                        self.expr(g, Value);
+                        s.expr(g, Value);
                     }
-                    self.expr(&arm.body, Value);
-                    self.bound.reset(mark);
-                    self.assigned = before.clone();
-                }
+                    s.expr(&arm.body, Value);
+                    s.bound.reset(mark);
+                    s.assigned = before.clone();
+                });
                 self.conditional -= 1;
             }
             Expr::While(w) => {
@@ -305,8 +399,10 @@ impl<'a> Collector<'a> {
                 self.assigned.clear();
                 self.conditional += 1;
                 let mark = self.bound.mark();
-                self.expr(&w.cond, Value);
-                self.block(&w.body);
+                self.repeated(|s| {
+                    s.expr(&w.cond, Value);
+                    s.block(&w.body);
+                });
                 self.bound.reset(mark);
                 self.conditional -= 1;
                 self.assigned = before;
@@ -318,7 +414,7 @@ impl<'a> Collector<'a> {
                 self.conditional += 1;
                 let mark = self.bound.mark();
                 self.bind(&f.pat);
-                self.block(&f.body);
+                self.repeated(|s| s.block(&f.body));
                 self.bound.reset(mark);
                 self.conditional -= 1;
                 self.assigned = before;
@@ -329,7 +425,7 @@ impl<'a> Collector<'a> {
                 // A `loop` body runs at least once, but may leave by `break` before an
                 // assignment in it.
                 self.conditional += 1;
-                self.block(&l.body);
+                self.repeated(|s| s.block(&l.body));
                 self.conditional -= 1;
                 self.assigned = before;
             }
@@ -375,7 +471,7 @@ impl<'a> Collector<'a> {
                 let mut finder = IdentFinder { names: Vec::new() };
                 finder.visit_expr(expr);
                 for n in finder.names {
-                    self.name(&n, Value);
+                    self.unreadable_name(&n, Value);
                 }
             }
         }
@@ -397,9 +493,9 @@ impl<'a> Collector<'a> {
             .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated);
         match parsed {
             Ok(args) => {
-                for a in &args {
-                    self.expr(a, ctx);
-                }
+                // The rewrite reads these arguments from a tree of its own: a move in them is
+                // out of its reach.
+                self.repeated(|s| args.iter().for_each(|a| s.expr(a, ctx)));
                 // Inline format arguments: `println!("{x}")` reads `x`.
                 self.format_strings(&mac.tokens);
             }
@@ -411,7 +507,7 @@ impl<'a> Collector<'a> {
         let mut prev_was_dot = false;
         for tt in tokens.clone() {
             match &tt {
-                TokenTree::Ident(i) if !prev_was_dot => self.name(&i.to_string(), ctx),
+                TokenTree::Ident(i) if !prev_was_dot => self.unreadable_name(&i.to_string(), ctx),
                 TokenTree::Group(g) => self.tokens(&g.stream(), ctx),
                 TokenTree::Literal(_) => self.format_strings(&TokenStream::from(tt.clone())),
                 _ => {}
@@ -426,7 +522,7 @@ impl<'a> Collector<'a> {
                 TokenTree::Literal(lit) => {
                     if let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(lit.into_token_stream()) {
                         for name in format_captures(&s.value()) {
-                            self.name(&name, Ctx::Place);
+                            self.unreadable_name(&name, Ctx::Place);
                         }
                     }
                 }
@@ -438,7 +534,7 @@ impl<'a> Collector<'a> {
 }
 
 use quote::ToTokens;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Collects single-segment path names anywhere in an expression (the conservative fallback).
 struct IdentFinder {

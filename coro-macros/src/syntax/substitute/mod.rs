@@ -46,6 +46,26 @@ pub fn deref(tokens: &TokenStream, shape: Shape, names: &HashSet<String>) -> Opt
     Substitute::new(&map, Fresh::None, false).run(tokens, shape)
 }
 
+/// Rewrites the uses of locals that keep their own drop flag (see `liveness::flagged`): a use
+/// that moves the value becomes `take(&mut x)`, any other `(*x)`. Which uses move is decided by
+/// the rules of `uses`, the ones the analysis followed. `None` when the code cannot be rewritten
+/// safely.
+pub fn flagged(
+    tokens: &TokenStream,
+    shape: Shape,
+    names: &HashSet<String>,
+    krate: &syn::Path,
+) -> Option<TokenStream> {
+    let map: HashMap<String, Replacement> = names
+        .iter()
+        .map(|n| (n.clone(), Replacement::Flagged(krate.clone())))
+        .collect();
+    if map.is_empty() || !mentions_any(tokens, &map) {
+        return Some(tokens.clone());
+    }
+    Substitute::new(&map, Fresh::None, true).run(tokens, shape)
+}
+
 /// Rewrites uses of each name in `renames` to its new name; `None` when the code cannot be
 /// rewritten safely (a format string may capture the name, or a macro hides its uses).
 pub fn rename(
@@ -144,6 +164,9 @@ enum Replacement {
     Deref,
     /// Another name.
     Name(Ident),
+    /// A local with its own drop flag: `take(&mut x)` where the use moves it, `(*x)` elsewhere.
+    /// Holds the path to the `coro` crate.
+    Flagged(syn::Path),
 }
 
 fn mentions_any<V>(tokens: &TokenStream, names: &HashMap<String, V>) -> bool {
@@ -184,6 +207,8 @@ struct Substitute<'a> {
     /// See [`JumpRenames`].
     jump_renames: JumpRenames,
     failed: bool,
+    /// The path expressions of the parsed code that move a flagged local (see [`flagged`]).
+    move_sites: HashSet<*const Expr>,
 }
 
 impl<'a> Substitute<'a> {
@@ -196,6 +221,21 @@ impl<'a> Substitute<'a> {
             fresh_count: 0,
             jump_renames: HashMap::new(),
             failed: false,
+            move_sites: HashSet::new(),
+        }
+    }
+
+    /// Notes which uses in `code` move a flagged local.
+    fn find_moves(&mut self, code: crate::syntax::uses::Code<'_>) {
+        let flagged: Vec<&String> = self
+            .map
+            .iter()
+            .filter(|(_, r)| matches!(r, Replacement::Flagged(_)))
+            .map(|(n, _)| n)
+            .collect();
+        if !flagged.is_empty() {
+            let resolve = |n: &str| flagged.iter().position(|f| *f == n);
+            self.move_sites = crate::syntax::uses::move_sites(code, &resolve);
         }
     }
 
@@ -203,11 +243,13 @@ impl<'a> Substitute<'a> {
         let out = match shape {
             Shape::Expr => {
                 let mut e: Expr = syn::parse2(tokens.clone()).ok()?;
+                self.find_moves(crate::syntax::uses::Code::Expr(&e));
                 self.visit_expr_mut(&mut e);
                 e.into_token_stream()
             }
             Shape::Stmt => {
                 let mut block: syn::Block = syn::parse2(quote::quote!({ #tokens })).ok()?;
+                self.find_moves(crate::syntax::uses::Code::Stmts(&block.stmts));
                 let stmts = &mut block.stmts;
                 for s in stmts.iter_mut() {
                     match s {
@@ -227,6 +269,7 @@ impl<'a> Substitute<'a> {
             }
             Shape::IfHead => {
                 let mut e: syn::ExprIf = syn::parse2(quote::quote!(if #tokens {})).ok()?;
+                self.find_moves(crate::syntax::uses::Code::Expr(&e.cond));
                 self.visit_expr_mut(&mut e.cond);
                 e.cond.into_token_stream()
             }
@@ -239,13 +282,21 @@ impl<'a> Substitute<'a> {
     }
 
     /// What a use of `name` becomes here, if anything.
-    fn replacement(&self, name: &str, ident: &Ident) -> Option<Expr> {
+    /// `site` is the path expression being replaced, if it is one.
+    fn replacement(&self, name: &str, ident: &Ident, site: Option<*const Expr>) -> Option<Expr> {
         match self.scopes.lookup(name) {
             Some(Some(fresh)) => Some(syn::parse_quote!(#fresh)),
             Some(None) => None,
             None => match self.map.get(name)? {
                 Replacement::Deref => Some(syn::parse_quote!((*#ident))),
                 Replacement::Name(to) => Some(syn::parse_quote!(#to)),
+                Replacement::Flagged(krate) => {
+                    if site.is_some_and(|s| self.move_sites.contains(&s)) {
+                        Some(syn::parse_quote!(#krate::__private::take(&mut #ident)))
+                    } else {
+                        Some(syn::parse_quote!((*#ident)))
+                    }
+                }
             },
         }
     }
@@ -316,7 +367,8 @@ impl VisitMut for Substitute<'_> {
                     && p.path.segments[0].arguments.is_none() =>
             {
                 let ident = p.path.segments[0].ident.clone();
-                if let Some(r) = self.replacement(&ident.to_string(), &ident) {
+                let site = Some(&*e as *const Expr);
+                if let Some(r) = self.replacement(&ident.to_string(), &ident, site) {
                     *e = r;
                 }
             }
@@ -465,7 +517,7 @@ impl VisitMut for Substitute<'_> {
                 if self.captures_fail {
                     for n in captured {
                         let ident = Ident::new(&n, mac.path.segments[0].ident.span());
-                        if let Some(value) = self.replacement(&n, &ident) {
+                        if let Some(value) = self.replacement(&n, &ident, None) {
                             args.push(syn::parse_quote!(#ident = #value));
                         }
                     }
