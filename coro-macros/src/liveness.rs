@@ -325,6 +325,16 @@ impl Moved {
                     for a in &op.effects.assigns {
                         moved.remove(a);
                     }
+                    // Moved again after the assignment, within the statement.
+                    let again = op.effects.moved_after_assign.iter().copied();
+                    let again: Vec<LocalId> = if self.sure {
+                        again
+                            .filter(|l| op.effects.sure_moves.contains(l))
+                            .collect()
+                    } else {
+                        again.collect()
+                    };
+                    moved.extend(again.into_iter().filter(|l| !ir.locals[*l].copy));
                 }
                 Node::Let {
                     init, els, binds, ..

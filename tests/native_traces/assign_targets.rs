@@ -67,6 +67,29 @@ fn overloaded_targets() -> u8 {
     ms[0].0 / 2 + ms[1].0 / 2
 }
 
+fn amount(n: u8) -> u8 {
+    log(format!("amount {n}"));
+    n
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn overloaded_target_of_a_constructed_local() -> u8 {
+    let mut m = Meter(50);
+    // The place's local is visibly not a number (a type's constructor): the operator is an
+    // overloaded one, so the place (and its yield) comes before the value's effects.
+    *{
+        yield_!(1);
+        &mut m
+    } -= amount(3);
+    let mut n = 40u8;
+    // A number: the value first.
+    *{
+        yield_!(2);
+        &mut n
+    } -= amount(4);
+    m.0 + n
+}
+
 // --- tests ---
 
 #[test]
@@ -106,6 +129,25 @@ fn yields_in_the_target_of_an_overloaded_compound_assignment() {
                 "noted 1",
                 "add 100 1",
                 "return 146",
+            ],
+        )],
+    );
+}
+
+#[test]
+fn a_yielding_place_of_a_constructed_local_comes_before_the_value() {
+    check(
+        || overloaded_target_of_a_constructed_local(),
+        &[(
+            &[0, 1, 2],
+            9,
+            &[
+                "yield 1",
+                "amount 3",
+                "sub 50 3",
+                "amount 4",
+                "yield 2",
+                "return 83",
             ],
         )],
     );

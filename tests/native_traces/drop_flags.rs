@@ -114,6 +114,18 @@ fn numbers_used_again_after_a_by_value_use(c: u8) -> u8 {
     k
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn assigned_then_moved_in_one_statement(c: u8) -> u8 {
+    let mut d = F("d");
+    yield_!(1);
+    log(format!("{}", {
+        d = F("e");
+        consume(d)
+    }));
+    yield_!(2);
+    c
+}
+
 // --- tests ---
 
 #[test]
@@ -298,5 +310,32 @@ fn numbers_used_by_value_and_again_are_copied_not_flagged() {
                 "sink 5", "still 5", "sink 6", "sink 6", "yield 5", "yield 1", "return 7",
             ],
         )],
+    );
+}
+
+#[test]
+fn a_local_assigned_then_moved_in_one_statement_is_not_saved() {
+    check(
+        || assigned_then_moved_in_one_statement(3),
+        &[
+            (
+                &[0, 1, 2],
+                9,
+                &[
+                    "yield 1",
+                    "drop d",
+                    "consume e",
+                    "drop e",
+                    "1",
+                    "yield 2",
+                    "return 3",
+                ],
+            ),
+            (
+                &[0, 1],
+                9,
+                &["yield 1", "drop d", "consume e", "drop e", "1", "yield 2"],
+            ),
+        ],
     );
 }

@@ -49,6 +49,9 @@ pub struct Local {
     /// Bound by itself to a whole value (a parameter, `let x = …;`, `let mut x: T = …;`), so
     /// the local can be wrapped with its own drop flag (see `liveness`).
     pub plain: bool,
+    /// Its value is visibly not a number (see `guess::visibly_not_a_number`): `op=` on it is an
+    /// overloaded operator.
+    pub not_a_number: bool,
 }
 
 impl Local {
@@ -83,6 +86,9 @@ pub struct Effects {
     pub moves: BTreeSet<LocalId>,
     /// Of `moves`, those moved on every path through the code (if not `Copy`).
     pub sure_moves: BTreeSet<LocalId>,
+    /// Of `moves`, those moved after the code assigned them (`{ x = f(); g(x) }`): the
+    /// assignment does not leave them holding a value.
+    pub moved_after_assign: BTreeSet<LocalId>,
     /// Locals overwritten as a whole (`x = …`) on every path through the code.
     pub assigns: BTreeSet<LocalId>,
     /// Locals overwritten as a whole on some paths only (`if c { x = 1 }`, a loop body): they
@@ -119,6 +125,8 @@ impl Effects {
         self.uses.extend(other.uses.iter().copied());
         self.moves.extend(other.moves.iter().copied());
         self.sure_moves.extend(other.sure_moves.iter().copied());
+        self.moved_after_assign
+            .extend(other.moved_after_assign.iter().copied());
         self.assigns.extend(other.assigns.iter().copied());
         self.may_assign.extend(other.may_assign.iter().copied());
         self.unflaggable.extend(other.unflaggable.iter().copied());

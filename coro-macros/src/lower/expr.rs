@@ -418,7 +418,8 @@ impl Lowerer<'_> {
                 // an overloaded operator (`AddAssign::add_assign(&mut place, value)`) takes the
                 // place first. A macro cannot see the types: a value that is visibly not a
                 // number (a borrow, a string, an owned value) is taken for an overloaded one.
-                let (left, v) = if expr_yields(&b.left) && overloaded_operand(&b.right) {
+                let overloaded = overloaded_operand(&b.right) || self.place_not_a_number(&b.left);
+                let (left, v) = if expr_yields(&b.left) && overloaded {
                     let left = self.lower_place(&b.left)?;
                     let v = self.lower_expr(&b.right, Want::Value)?;
                     (left, v)
@@ -444,6 +445,32 @@ impl Lowerer<'_> {
                 let op = &b.op;
                 Some(self.derived(quote!((#l #op #r)), &[l, r]))
             }
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether the place of a compound assignment is a local whose value is visibly not a
+    /// number (`m`, or `*{ …; &mut m }`), so that the operator is an overloaded one.
+    fn place_not_a_number(&self, place: &Expr) -> bool {
+        let local = match peel(place) {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => match peel(&u.expr) {
+                Expr::Block(b) => match b.block.stmts.last() {
+                    Some(syn::Stmt::Expr(Expr::Reference(r), None)) => peel(&r.expr),
+                    _ => return false,
+                },
+                Expr::Reference(r) => peel(&r.expr),
+                _ => return false,
+            },
+            other => other,
+        };
+        match local {
+            Expr::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .and_then(|i| self.resolve(&i.to_string()))
+                .is_some_and(|l| self.ir.locals[l].not_a_number),
+            _ => false,
         }
     }
 }

@@ -285,6 +285,7 @@ impl<'a> Lowerer<'a> {
             trivial_drop: false,
             typed: false,
             plain: false,
+            not_a_number: false,
         });
         self.ir.scopes[scope].locals.push(id);
         id

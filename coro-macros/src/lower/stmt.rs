@@ -191,6 +191,10 @@ impl Lowerer<'_> {
             let binds = self.bind_pattern(pat, init.is_none());
             if let [single] = binds.as_slice() {
                 self.ir.locals[*single].plain = plain;
+                self.ir.locals[*single].not_a_number = local
+                    .init
+                    .as_ref()
+                    .is_some_and(|i| crate::syntax::guess::visibly_not_a_number(&i.expr));
                 self.ir.locals[*single].borrows = borrows;
                 self.ir.locals[*single].owned = owned;
                 self.ir.locals[*single].copy = copy;
@@ -261,6 +265,9 @@ impl Lowerer<'_> {
         match &init.diverge {
             None => {
                 let binds = self.bind_pattern(pat, false);
+                if let [single] = binds.as_slice() {
+                    self.ir.locals[*single].plain = is_plain_pattern(pat);
+                }
                 self.push(Node::Let {
                     pat: pat_tokens(pat),
                     init: Some(value),

@@ -70,6 +70,37 @@ pub fn primitive_type(ty: &Type) -> bool {
     }
 }
 
+/// A value that is visibly not a number, so that `op=` on it is an overloaded operator (which
+/// takes the place before the value): a struct, array or tuple made here, a string, a `vec!`,
+/// or a call of a type's constructor (`Meter::new(3)`, `Wrapping(2)`: a type named in
+/// `UpperCamelCase`).
+pub fn visibly_not_a_number(e: &Expr) -> bool {
+    match e {
+        Expr::Paren(p) => visibly_not_a_number(&p.expr),
+        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) => true,
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_) | syn::Lit::ByteStr(_)),
+        Expr::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "vec" || s.ident == "format"),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) if p.qself.is_none() => {
+                let segs = &p.path.segments;
+                let ty = if segs.len() >= 2 {
+                    &segs[segs.len() - 2].ident
+                } else {
+                    &segs[0].ident
+                };
+                ty.to_string().starts_with(|c: char| c.is_ascii_uppercase())
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Methods that take `self` by value, by the standard library's naming conventions.
 ///
 /// A macro cannot see a method's signature. Any other method is taken to borrow its receiver,

@@ -146,6 +146,9 @@ impl<'a> Collector<'a> {
         }
         if ctx == Ctx::Value {
             self.fx.moves.insert(id);
+            if self.assigned.contains(&id) {
+                self.fx.moved_after_assign.insert(id);
+            }
             if self.conditional == 0 && self.unflaggable_depth == 0 {
                 self.fx.sure_moves.insert(id);
             }
@@ -272,6 +275,9 @@ impl<'a> Collector<'a> {
                             self.fx.may_assign.insert(id);
                         }
                         self.assigned.insert(id);
+                        if self.conditional == 0 {
+                            self.fx.moved_after_assign.remove(&id);
+                        }
                     }
                     None => self.expr(&a.left, Place),
                 }
