@@ -305,7 +305,21 @@ impl<'a> Emit<'a> {
                 cursor.index += 1;
                 if let Some(v) = value {
                     if v.tokens.to_string().replace(' ', "") != "()" {
-                        body.extend(self.operand(v, Shape::Expr, cx));
+                        let v = self.operand(v, Shape::Expr, cx);
+                        let mut tokens = v.clone().into_iter();
+                        let a_name = matches!(
+                            (tokens.next(), tokens.next()),
+                            (Some(proc_macro2::TokenTree::Ident(_)), None)
+                        );
+                        if self.ir.scopes[scope].statement && !a_name {
+                            // Bound first: the value's own temporaries end with that `let`,
+                            // before the hoisted ones (created earlier) at the block's end, in
+                            // either edition, as at the end of the source's statement.
+                            let value = hidden("__statement_value");
+                            body.extend(quote!(let #value = #v; #value));
+                        } else {
+                            body.extend(v);
+                        }
                     }
                 }
                 // Its locals are gone once the Rust block closes; what they shadowed is back.

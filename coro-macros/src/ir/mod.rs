@@ -72,6 +72,10 @@ pub struct Scope {
     pub locals: Vec<LocalId>,
     /// The local that receives this scope's value when it closes (a block used as a value).
     pub result: Option<LocalId>,
+    /// Opened by the lowering for the temporaries of one statement or condition that yields,
+    /// not a block of the user's: the temporaries of its value are dropped before those it
+    /// hoisted, as at the end of the source's statement (see `emit::frame::close`).
+    pub statement: bool,
 }
 
 /// What code reads and writes, for the liveness analysis.

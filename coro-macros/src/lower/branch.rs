@@ -100,7 +100,7 @@ impl Lowerer<'_> {
             return self.lower_expr(cond, Want::Value);
         }
         let result = self.temp("cond", false);
-        self.open_scope(Some(result));
+        self.open_statement_scope(result);
         let v = self.lower_expr(cond, Want::Value);
         if !self.alive() {
             self.env.pop();

@@ -424,8 +424,15 @@ impl Lowerer<'_> {
                     let v = self.lower_expr(&b.right, Want::Value)?;
                     (left, v)
                 } else if expr_yields(&b.left) {
-                    let v = self.lower_expr(&b.right, Want::Value)?;
-                    let v = self.hoist_if_needed(v);
+                    let v = if expr_yields(&b.right) || is_place(&b.right) {
+                        let v = self.lower_expr(&b.right, Want::Value)?;
+                        self.hoist_if_needed(v)
+                    } else {
+                        // Its temporaries live to the end of the statement, past the place's
+                        // yields (`a[yield_!(i)] -= D::new(2).get()`).
+                        let v = self.extract_temporaries(&b.right);
+                        self.hoist(v, "tmp")
+                    };
                     (self.lower_place(&b.left)?, v)
                 } else {
                     let v = self.lower_expr(&b.right, Want::Value)?;

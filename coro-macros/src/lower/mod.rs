@@ -241,6 +241,7 @@ impl<'a> Lowerer<'a> {
         l.ir.scopes.push(Scope {
             locals: Vec::new(),
             result: None,
+            statement: false,
         });
         l.env.push(root);
         l
@@ -333,9 +334,18 @@ impl<'a> Lowerer<'a> {
         self.ir.scopes.push(Scope {
             locals: Vec::new(),
             result,
+            statement: false,
         });
         self.push(Node::Open(id));
         self.env.push(id);
+        id
+    }
+
+    /// Opens the scope of the temporaries of one yielding statement or condition, whose value
+    /// goes to `result` (see [`Scope::statement`]).
+    fn open_statement_scope(&mut self, result: LocalId) -> ScopeId {
+        let id = self.open_scope(Some(result));
+        self.ir.scopes[id].statement = true;
         id
     }
 
@@ -350,6 +360,7 @@ impl<'a> Lowerer<'a> {
         self.ir.scopes.push(Scope {
             locals: Vec::new(),
             result: None,
+            statement: false,
         });
         self.env.push(id);
     }

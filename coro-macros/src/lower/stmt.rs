@@ -246,7 +246,7 @@ impl Lowerer<'_> {
             }
         } else if init_yields {
             let result = self.temp("init", false);
-            self.open_scope(Some(result));
+            self.open_statement_scope(result);
             let v = self.lower_expr(&init.expr, Want::Value);
             match v {
                 Some(v) => {

@@ -88,7 +88,7 @@ impl Lowerer<'_> {
         // delegate are dropped before the delegation starts.
         let coroutine = if expr_yields(&e) {
             let made = self.temp("made", false);
-            self.open_scope(Some(made));
+            self.open_statement_scope(made);
             let v = self.lower_expr(&e, Want::Value);
             if !self.alive() {
                 self.env.pop();
