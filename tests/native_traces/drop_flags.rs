@@ -126,6 +126,17 @@ fn assigned_then_moved_in_one_statement(c: u8) -> u8 {
     c
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn moved_in_a_macro_argument(c: u8) -> u8 {
+    let d = F("d");
+    log(format!("named {n}", n = d.name()));
+    if c == 1 {
+        log(format!("{}", matches!(consume(d), 1 | 2)));
+    }
+    yield_!(1);
+    c
+}
+
 // --- tests ---
 
 #[test]
@@ -337,5 +348,31 @@ fn a_local_assigned_then_moved_in_one_statement_is_not_saved() {
                 &["yield 1", "drop d", "consume e", "drop e", "1", "yield 2"],
             ),
         ],
+    );
+}
+
+#[test]
+fn a_local_moved_in_a_macro_argument_keeps_its_flag() {
+    check(
+        || moved_in_a_macro_argument(0),
+        &[
+            (&[0, 1], 9, &["named d", "yield 1", "drop d", "return 0"]),
+            (&[0], 9, &["named d", "yield 1", "drop d"]),
+        ],
+    );
+    check(
+        || moved_in_a_macro_argument(1),
+        &[(
+            &[0, 1],
+            9,
+            &[
+                "named d",
+                "consume d",
+                "drop d",
+                "true",
+                "yield 1",
+                "return 1",
+            ],
+        )],
     );
 }

@@ -13,7 +13,7 @@ use syn::{Expr, Pat, Stmt};
 
 use crate::ir::{Effects, LocalId};
 use crate::syntax::guess::{borrows_arguments, consumes_receiver};
-use crate::syntax::scope::{binds_by_value, format_captures, Scopes};
+use crate::syntax::scope::{binds_by_value, format_captures, format_string_index, Scopes};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -43,6 +43,29 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
     let mut c = Collector::new(resolve);
     c.expr(expr, Ctx::Place);
     c.fx
+}
+
+/// The by-value uses of tracked locals in the arguments of a macro named `name` (see
+/// [`move_sites`]), by the rule the effects follow for that macro.
+pub fn macro_move_sites(
+    name: &str,
+    args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    resolve: &dyn Fn(&str) -> Option<LocalId>,
+) -> HashSet<*const Expr> {
+    let mut c = Collector::new(resolve);
+    c.move_sites = Some(HashSet::new());
+    c.macro_args(name, args.iter());
+    c.move_sites.unwrap_or_default()
+}
+
+/// How a macro uses its arguments: by reference for those known to borrow them (`println!`,
+/// `assert_eq!`, `matches!`…), by value otherwise.
+fn macro_ctx(name: &str) -> Ctx {
+    if borrows_arguments(name) {
+        Ctx::Place
+    } else {
+        Ctx::Value
+    }
 }
 
 /// The code the drop-flag rewrite reads: an expression, the statements of an arm, or an `if`
@@ -490,22 +513,31 @@ impl<'a> Collector<'a> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let ctx = if borrows_arguments(&name) {
-            Ctx::Place
-        } else {
-            Ctx::Value
-        };
         let parsed = mac
             .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated);
         match parsed {
             Ok(args) => {
-                // The rewrite reads these arguments from a tree of its own: a move in them is
-                // out of its reach.
-                self.repeated(|s| args.iter().for_each(|a| s.expr(a, ctx)));
+                // The drop-flag rewrite reads them the same way (`macro_move_sites`).
+                self.macro_args(&name, args.iter());
                 // Inline format arguments: `println!("{x}")` reads `x`.
                 self.format_strings(&mac.tokens);
             }
             Err(_) => self.tokens(&mac.tokens, Ctx::Place),
+        }
+    }
+
+    /// The arguments of a macro that takes expressions; a formatting macro's named argument
+    /// (`x = value`) is a value passed like the others, not an assignment.
+    fn macro_args<'e>(&mut self, name: &str, args: impl Iterator<Item = &'e Expr>) {
+        let ctx = macro_ctx(name);
+        let formats = format_string_index(name).is_some();
+        for a in args {
+            match a {
+                Expr::Assign(named) if formats && Self::single_ident(&named.left).is_some() => {
+                    self.expr(&named.right, ctx)
+                }
+                a => self.expr(a, ctx),
+            }
         }
     }
 

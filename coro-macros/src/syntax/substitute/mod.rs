@@ -225,14 +225,28 @@ impl<'a> Substitute<'a> {
         }
     }
 
-    /// Notes which uses in `code` move a flagged local.
-    fn find_moves(&mut self, code: crate::syntax::uses::Code<'_>) {
-        let flagged: Vec<&String> = self
-            .map
+    /// Notes which uses in the arguments of a macro move a flagged local.
+    fn find_macro_moves(&mut self, name: &str, args: &Punctuated<Expr, Token![,]>) {
+        let flagged = self.flagged_names();
+        if !flagged.is_empty() {
+            let resolve = |n: &str| flagged.iter().position(|f| *f == n);
+            let sites = crate::syntax::uses::macro_move_sites(name, args, &resolve);
+            self.move_sites.extend(sites);
+        }
+    }
+
+    /// The names rewritten as locals with their own drop flag.
+    fn flagged_names(&self) -> Vec<String> {
+        self.map
             .iter()
             .filter(|(_, r)| matches!(r, Replacement::Flagged(_)))
-            .map(|(n, _)| n)
-            .collect();
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Notes which uses in `code` move a flagged local.
+    fn find_moves(&mut self, code: crate::syntax::uses::Code<'_>) {
+        let flagged = self.flagged_names();
         if !flagged.is_empty() {
             let resolve = |n: &str| flagged.iter().position(|f| *f == n);
             self.move_sites = crate::syntax::uses::move_sites(code, &resolve);
@@ -475,6 +489,7 @@ impl VisitMut for Substitute<'_> {
         let format_at = name.as_deref().and_then(format_string_index);
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
+                self.find_macro_moves(name.as_deref().unwrap_or_default(), &args);
                 // A format string's inline captures (`"{x}"`) of a rewritten name are written
                 // out as named arguments (`x = __renamed_x`) in std's formatting macros; in
                 // another macro, or in a string that is not the format string, they cannot be
