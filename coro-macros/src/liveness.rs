@@ -51,8 +51,7 @@ pub fn analyse(ir: &Ir) -> Liveness {
     }
 
     let may = Moved::analyse(ir, false);
-    let sure = Moved::analyse(ir, true);
-    let flagged = flagged(ir, &live_in, &may, &sure);
+    let (flagged, sure) = flagged(ir, &live_in, &may);
     let moved_in = may.moved_in;
     let moved_before_let = may.before_let;
 
@@ -68,7 +67,8 @@ pub fn analyse(ir: &Ir) -> Liveness {
                     // reference or a borrowing iterator has not.
                     block.kind == BlockKind::Start
                         || live_in[b].contains(l)
-                        || (flagged.contains(l) && !sure.moved_in[b].contains(l))
+                        || (flagged.contains(l)
+                            && !sure.as_ref().is_some_and(|s| s.moved_in[b].contains(l)))
                         || !(moved_in[b].contains(l) || ir.locals[*l].nothing_to_drop())
                 })
                 .collect()
@@ -182,7 +182,10 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set], rec: &mut Option<&mut LetSe
 /// (a loop, a closure) or where the rewrite cannot reach (a macro's arguments), and not live
 /// where it may have been moved. Every other local keeps the simpler rule: a state does not
 /// save what may have been moved, so it is dropped at the suspension point.
-fn flagged(ir: &Ir, live_in: &[Set], may: &Moved, sure: &Moved) -> Set {
+///
+/// Returns the flagged locals, and the surely-moved analysis when one was needed (only then is
+/// it run).
+fn flagged(ir: &Ir, live_in: &[Set], may: &Moved) -> (Set, Option<Moved>) {
     let mut candidates: Set = (0..ir.locals.len())
         .filter(|&l| {
             let local = &ir.locals[l];
@@ -190,26 +193,34 @@ fn flagged(ir: &Ir, live_in: &[Set], may: &Moved, sure: &Moved) -> Set {
         })
         .filter(|l| !may.unflaggable.contains(l))
         .collect();
-    if candidates.is_empty() {
-        return candidates;
-    }
-    let mut needed = Set::new();
+    // Where a candidate may be moved: it must be dead there (or it is `Copy`).
+    let mut may_moved_at: Vec<(BlockId, LocalId)> = Vec::new();
     for (b, block) in ir.blocks.iter().enumerate() {
         if block.kind == BlockKind::Start {
             continue;
         }
         for l in &block.visible {
-            if !candidates.contains(l) || !may.moved_in[b].contains(l) {
-                continue;
-            }
-            if live_in[b].contains(l) {
-                candidates.remove(l);
-            } else if !sure.moved_in[b].contains(l) {
-                needed.insert(*l);
+            if candidates.contains(l) && may.moved_in[b].contains(l) {
+                if live_in[b].contains(l) {
+                    candidates.remove(l);
+                } else {
+                    may_moved_at.push((b, *l));
+                }
             }
         }
     }
-    candidates.intersection(&needed).copied().collect()
+    may_moved_at.retain(|(_, l)| candidates.contains(l));
+    if may_moved_at.is_empty() {
+        return (Set::new(), None);
+    }
+    // Needed where some path reaches the state without moving it.
+    let sure = Moved::analyse(ir, true);
+    let flagged = may_moved_at
+        .iter()
+        .filter(|(b, l)| !sure.moved_in[*b].contains(l))
+        .map(|(_, l)| *l)
+        .collect();
+    (flagged, Some(sure))
 }
 
 /// The forward data-flow of moves: which locals may be (or, with `sure`, surely are) moved out
@@ -255,14 +266,21 @@ impl Moved {
                 let mut out: Vec<(BlockId, Set)> = Vec::new();
                 pass.code(ir, ir.blocks[b].code, start, &mut out);
                 for (target, set) in out {
-                    let merged = match &pass.reached[target] {
-                        None => set,
-                        Some(old) if sure => old.intersection(&set).copied().collect(),
-                        Some(old) => old.union(&set).copied().collect(),
-                    };
-                    if pass.reached[target].as_ref() != Some(&merged) {
-                        pass.reached[target] = Some(merged);
-                        changed = true;
+                    match &mut pass.reached[target] {
+                        slot @ None => {
+                            *slot = Some(set);
+                            changed = true;
+                        }
+                        Some(old) if sure => {
+                            let before = old.len();
+                            old.retain(|l| set.contains(l));
+                            changed |= old.len() != before;
+                        }
+                        Some(old) => {
+                            let before = old.len();
+                            old.extend(set);
+                            changed |= old.len() != before;
+                        }
                     }
                 }
             }
