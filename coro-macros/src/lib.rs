@@ -92,12 +92,20 @@ pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
     match result {
         Ok(Ok(tokens)) => tokens.into(),
         Ok(Err(e)) => e.into_compile_error().into(),
-        Err(_) => syn::Error::new(
-            span,
-            "internal error in #[coro::coroutine]: the expansion failed on this fn; please report it with the fn's source",
-        )
-        .into_compile_error()
-        .into(),
+        Err(payload) => {
+            // The panic's message helps whoever fixes it; the panic hook has printed it too.
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            syn::Error::new(
+                span,
+                format!("internal error in #[coro::coroutine]: the expansion failed on this fn ({why}); please report it with the fn's source"),
+            )
+            .into_compile_error()
+            .into()
+        }
     }
 }
 

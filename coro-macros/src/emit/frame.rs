@@ -17,7 +17,7 @@ impl<'a> Emit<'a> {
             names: Names::default(),
             errors: Vec::new(),
             block: b,
-            splice_budget: SPLICE_BUDGET,
+            splice_budget: arm_splice_budget(plan.states().len()),
             path: vec![b],
             labels: Vec::new(),
             closable: HashSet::new(),
