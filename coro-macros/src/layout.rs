@@ -122,8 +122,9 @@ impl Plan {
         self.eligible[b]
     }
 
-    /// Whether any arm may read its fields in place (the step then runs under `catch_unwind`,
-    /// since the state is not replaced by `Poisoned` while such an arm runs).
+    /// Whether any arm may read its fields in place (the step then runs under a guard that
+    /// poisons the state if it unwinds, since the state is not replaced by `Poisoned` while such
+    /// an arm runs).
     pub fn any_in_place(&self) -> bool {
         (0..self.state.len()).any(|b| self.state[b] && self.eligible[b])
     }

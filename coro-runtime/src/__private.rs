@@ -2,7 +2,9 @@
 //! any release.
 
 mod drop_flag;
+mod poison;
 pub use drop_flag::{take, Flagged};
+pub use poison::PoisonOnUnwind;
 
 use core::convert::Infallible;
 use core::ops::ControlFlow;

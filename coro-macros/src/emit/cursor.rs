@@ -198,7 +198,7 @@ impl<'a> Emit<'a> {
                 let leave = self.leave_in_place(Some(*target), cx);
                 let next = self.construct(*target, param, cx);
                 cx.names = saved;
-                quote!({ #eval #leave #krate::__private::store(&mut #state, #next); continue #label; })
+                quote!({ #eval #leave #krate::__private::store(#state, #next); continue #label; })
             }
             Term::Yield { value, resume } => {
                 cx.transitions.push(*resume);
@@ -219,7 +219,7 @@ impl<'a> Emit<'a> {
                     return quote!({
                         let #y = #t;
                         #leave
-                        #krate::__private::store(&mut #state, #next);
+                        #krate::__private::store(#state, #next);
                         return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                     });
                 }
@@ -233,13 +233,13 @@ impl<'a> Emit<'a> {
                     // a temporary (a value that may panic is computed before the state is
                     // stored, so that a panic leaves the coroutine poisoned).
                     return quote!({
-                        #krate::__private::store(&mut #state, #next);
+                        #krate::__private::store(#state, #next);
                         return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
                     });
                 }
                 quote!({
                     let #y = #t;
-                    #krate::__private::store(&mut #state, #next);
+                    #krate::__private::store(#state, #next);
                     return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
                 })
             }
@@ -258,7 +258,7 @@ impl<'a> Emit<'a> {
                 }
                 quote!({
                     let #r = #t;
-                    #krate::__private::store(&mut #state, #state_enum::Complete);
+                    #krate::__private::store(#state, #state_enum::Complete);
                     return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
                 })
             }
@@ -424,7 +424,7 @@ impl<'a> Emit<'a> {
         });
         let bindings: Vec<TokenStream> = bindings.collect();
         quote! {
-            let #state_enum::#name { #(#bindings,)* } = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+            let #state_enum::#name { #(#bindings,)* } = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                 ::core::unreachable!()
             };
         }

@@ -235,7 +235,7 @@ impl<'a> Emit<'a> {
             quote! {
                 #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                 #state_enum::#name { .. } => {
-                    let #pattern = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+                    let #pattern = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                         ::core::unreachable!()
                     };
                     #body

@@ -221,8 +221,15 @@ struct InPlace {
 }
 
 impl<'a> Emit<'a> {
-    pub fn state(&self) -> Ident {
+    /// The variable that holds the state, in the outer fn (captured by the step closure).
+    pub fn state_var(&self) -> Ident {
         hidden("__state")
+    }
+
+    /// The state as the step's code reads it: the `&mut` the step rebinds the variable to (see
+    /// `emit`).
+    pub fn state(&self) -> Ident {
+        self.state_var()
     }
 
     /// `mut` where the binding of `l` in an arm must be mutable: the user's `mut`, or a local
@@ -269,6 +276,7 @@ impl<'a> Emit<'a> {
         let state_enum = &self.state_enum;
         let krate = self.krate;
         let state = self.state();
+        let state_var = self.state_var();
         let arg = self.arg();
 
         let (arms, errors) = self.write_arms(plan);
@@ -337,7 +345,7 @@ impl<'a> Emit<'a> {
         });
         let start_name = &self.ir.blocks[0].name;
         let init = quote! {
-            let mut #state = #state_enum::#start_name { #(#start_fields,)* };
+            let mut #state_var = #state_enum::#start_name { #(#start_fields,)* };
         };
         let init = match &self.discovery {
             Some(pass) if !type_params.is_empty() => {
@@ -352,7 +360,7 @@ impl<'a> Emit<'a> {
         let r = &self.return_ty;
         let dispatch = if plan.any_in_place() {
             quote! {
-                match &mut #state {
+                match &mut *#state {
                     #(#arms)*
                     #state_enum::Complete => {
                         return ::core::option::Option::None;
@@ -362,10 +370,10 @@ impl<'a> Emit<'a> {
             }
         } else {
             quote! {
-                match ::core::mem::replace(&mut #state, #state_enum::Poisoned) {
+                match ::core::mem::replace(#state, #state_enum::Poisoned) {
                     #(#arms)*
                     #state_enum::Complete => {
-                        #krate::__private::store(&mut #state, #state_enum::Complete);
+                        #krate::__private::store(#state, #state_enum::Complete);
                         return ::core::option::Option::None;
                     }
                     #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
@@ -390,35 +398,38 @@ impl<'a> Emit<'a> {
         };
         // Arms that keep their fields in place leave the state as it is while they run. A panic
         // there must still drop the coroutine's live locals as it unwinds (as rustc's
-        // coroutines do) and poison it: the step runs under `catch_unwind`, and a panic replaces
-        // the state with `Poisoned` (dropping what it held) before unwinding on.
+        // coroutines do) and poison it: the step runs under a guard whose `Drop`, on the
+        // unwinding path only, replaces the state with `Poisoned` (dropping what it held).
         let body = if plan.finishes {
             // An in-place arm completes by breaking out with the return value: its own locals
             // are dropped on the way out, then the variant (with the older locals) is replaced.
             let (finish, done) = (self.finish_label(), hidden("__completed"));
             quote! {
                 let #done = #finish: { #body };
-                #state = #state_enum::Complete;
+                *#state = #state_enum::Complete;
                 return ::core::option::Option::Some(#krate::CoroutineState::Complete(#done));
             }
         } else {
             body
         };
         let body = if plan.any_in_place() {
-            let result = hidden("__step");
-            let payload = hidden("__panic");
+            // The step is a closure called at once, so that its `return`s come back here, where
+            // the guard is disarmed.
+            let (guard, step) = (hidden("__poison_on_unwind"), hidden("__step"));
             quote! {
-                let #result = #krate::__private::catch_unwind(#krate::__private::AssertUnwindSafe(|| { #body }));
-                match #result {
-                    ::core::result::Result::Ok(r) => r,
-                    ::core::result::Result::Err(#payload) => {
-                        #state = #state_enum::Poisoned;
-                        #krate::__private::resume_unwind(#payload)
-                    }
-                }
+                let mut #guard = #krate::__private::PoisonOnUnwind::new(&mut #state_var, || #state_enum::Poisoned);
+                let #step = {
+                    let #state_var = #guard.state();
+                    (|| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> { #body })()
+                };
+                #guard.disarm();
+                #step
             }
         } else {
-            body
+            quote! {
+                let #state_var = &mut #state_var;
+                #body
+            }
         };
         let constructor = if self.resume_any_lifetime {
             quote!(#krate::__private::gen_for_any_lifetime)
@@ -447,7 +458,7 @@ impl<'a> Emit<'a> {
         plan: &Plan,
         type_params: &[Ident],
     ) -> TokenStream {
-        let (state, state_enum) = (self.state(), &self.state_enum);
+        let (state, state_enum) = (self.state_var(), &self.state_enum);
         let tys = hidden("__coro_tys");
         let types = hidden("__coro_types");
         let params = plan.type_params();

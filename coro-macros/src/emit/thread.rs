@@ -115,7 +115,7 @@ impl<'a> Emit<'a> {
             quote!(#f: #m)
         });
         let mut out = quote! {
-            let #state_enum::#name { #(#pattern,)* } = ::core::mem::replace(&mut #state, #state_enum::Poisoned) else {
+            let #state_enum::#name { #(#pattern,)* } = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                 ::core::unreachable!()
             };
         };

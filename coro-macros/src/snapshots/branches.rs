@@ -62,10 +62,15 @@ fn delegation_and_branches() {
                 ::coro::Gen::new(move |
                     __arg: u8,
                 | -> ::core::option::Option<::coro::CoroutineState<u8, u8>> {
-                    let __step = ::coro::__private::catch_unwind(
-                        ::coro::__private::AssertUnwindSafe(|| {
+                    let mut __poison_on_unwind = ::coro::__private::PoisonOnUnwind::new(
+                        &mut __state,
+                        || State::Poisoned,
+                    );
+                    let __step = {
+                        let __state = __poison_on_unwind.state();
+                        (|| -> ::core::option::Option<::coro::CoroutineState<u8, u8>> {
                             '__dispatch: loop {
-                                match &mut __state {
+                                match &mut *__state {
                                     #[allow(
                                         unused_mut,
                                         unused_variables,
@@ -74,7 +79,7 @@ fn delegation_and_branches() {
                                     )]
                                     State::Start { .. } => {
                                         let State::Start { flag } = ::core::mem::replace(
-                                            &mut __state,
+                                            __state,
                                             State::Poisoned,
                                         ) else { ::core::unreachable!() };
                                         ::core::mem::drop(__arg);
@@ -90,7 +95,7 @@ fn delegation_and_branches() {
                                                             ) {
                                                                 ::coro::CoroutineState::Yielded(__yielded) => {
                                                                     ::coro::__private::store(
-                                                                        &mut __state,
+                                                                        __state,
                                                                         State::AfterYieldFrom1 {
                                                                             delegate: __delegate,
                                                                         },
@@ -109,7 +114,7 @@ fn delegation_and_branches() {
                                                     {
                                                         let __jump_value = __block_1;
                                                         ::coro::__private::store(
-                                                            &mut __state,
+                                                            __state,
                                                             State::Join2 {
                                                                 value: __jump_value,
                                                             },
@@ -120,7 +125,7 @@ fn delegation_and_branches() {
                                                     {
                                                         let __jump_value = { 0 };
                                                         ::coro::__private::store(
-                                                            &mut __state,
+                                                            __state,
                                                             State::Join2 {
                                                                 value: __jump_value,
                                                             },
@@ -156,7 +161,7 @@ fn delegation_and_branches() {
                                             }
                                         };
                                         let State::AfterYieldFrom1 { delegate: __moved_delegate } = ::core::mem::replace(
-                                            &mut __state,
+                                            __state,
                                             State::Poisoned,
                                         ) else { ::core::unreachable!() };
                                         let __block_1 = {
@@ -167,7 +172,7 @@ fn delegation_and_branches() {
                                         {
                                             let __jump_value = __block_1;
                                             ::coro::__private::store(
-                                                &mut __state,
+                                                __state,
                                                 State::Join2 {
                                                     value: __jump_value,
                                                 },
@@ -183,7 +188,7 @@ fn delegation_and_branches() {
                                     )]
                                     State::Join2 { .. } => {
                                         let State::Join2 { value: __saved_value } = ::core::mem::replace(
-                                            &mut __state,
+                                            __state,
                                             State::Poisoned,
                                         ) else { ::core::unreachable!() };
                                         let __block = {
@@ -196,7 +201,7 @@ fn delegation_and_branches() {
                                         };
                                         {
                                             let __return_value = __block;
-                                            ::coro::__private::store(&mut __state, State::Complete);
+                                            ::coro::__private::store(__state, State::Complete);
                                             return ::core::option::Option::Some(
                                                 ::coro::CoroutineState::Complete(__return_value),
                                             );
@@ -208,15 +213,10 @@ fn delegation_and_branches() {
                                     State::Poisoned => ::coro::__private::resumed_after_panic(),
                                 }
                             }
-                        }),
-                    );
-                    match __step {
-                        ::core::result::Result::Ok(r) => r,
-                        ::core::result::Result::Err(__panic) => {
-                            __state = State::Poisoned;
-                            ::coro::__private::resume_unwind(__panic)
-                        }
-                    }
+                        })()
+                    };
+                    __poison_on_unwind.disarm();
+                    __step
                 })
             }
         "##]],
@@ -302,13 +302,20 @@ fn method_with_question_mark() {
                 | -> ::core::option::Option<
                     ::coro::CoroutineState<String, Result<usize, std::num::ParseIntError>>,
                 > {
-                    let __step = ::coro::__private::catch_unwind(
-                        ::coro::__private::AssertUnwindSafe(|| {
-                            match &mut __state {
+                    let mut __poison_on_unwind = ::coro::__private::PoisonOnUnwind::new(
+                        &mut __state,
+                        || State::Poisoned,
+                    );
+                    let __step = {
+                        let __state = __poison_on_unwind.state();
+                        (|| -> ::core::option::Option<
+                            ::coro::CoroutineState<String, Result<usize, std::num::ParseIntError>>,
+                        > {
+                            match &mut *__state {
                                 #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                                 State::Start { .. } => {
                                     let State::Start { self_: __self } = ::core::mem::replace(
-                                        &mut __state,
+                                        __state,
                                         State::Poisoned,
                                     ) else { ::core::unreachable!() };
                                     ::core::mem::drop(__arg);
@@ -321,7 +328,7 @@ fn method_with_question_mark() {
                                                 let __return_value = ::coro::__private::FromResidual::from_residual(
                                                     __residual,
                                                 );
-                                                ::coro::__private::store(&mut __state, State::Complete);
+                                                ::coro::__private::store(__state, State::Complete);
                                                 return ::core::option::Option::Some(
                                                     ::coro::CoroutineState::Complete(__return_value),
                                                 );
@@ -336,7 +343,7 @@ fn method_with_question_mark() {
                                                     ::core::option::Option::Some(i) => {
                                                         let __yield_value = format!("{}-{i}", __self.name);
                                                         ::coro::__private::store(
-                                                            &mut __state,
+                                                            __state,
                                                             State::AfterYield1 {
                                                                 iter: __iter,
                                                                 n,
@@ -355,7 +362,7 @@ fn method_with_question_mark() {
                                     };
                                     {
                                         let __return_value = __block;
-                                        ::coro::__private::store(&mut __state, State::Complete);
+                                        ::coro::__private::store(__state, State::Complete);
                                         return ::core::option::Option::Some(
                                             ::coro::CoroutineState::Complete(__return_value),
                                         );
@@ -379,7 +386,7 @@ fn method_with_question_mark() {
                                         self_: __moved_self_,
                                         n: __moved_n,
                                         iter: __moved_iter,
-                                    } = ::core::mem::replace(&mut __state, State::Poisoned) else {
+                                    } = ::core::mem::replace(__state, State::Poisoned) else {
                                         ::core::unreachable!()
                                     };
                                     let __self = __moved_self_;
@@ -392,7 +399,7 @@ fn method_with_question_mark() {
                                     };
                                     {
                                         let __return_value = __block;
-                                        ::coro::__private::store(&mut __state, State::Complete);
+                                        ::coro::__private::store(__state, State::Complete);
                                         return ::core::option::Option::Some(
                                             ::coro::CoroutineState::Complete(__return_value),
                                         );
@@ -403,15 +410,10 @@ fn method_with_question_mark() {
                                 }
                                 State::Poisoned => ::coro::__private::resumed_after_panic(),
                             }
-                        }),
-                    );
-                    match __step {
-                        ::core::result::Result::Ok(r) => r,
-                        ::core::result::Result::Err(__panic) => {
-                            __state = State::Poisoned;
-                            ::coro::__private::resume_unwind(__panic)
-                        }
-                    }
+                        })()
+                    };
+                    __poison_on_unwind.disarm();
+                    __step
                 })
             }
         "##]],

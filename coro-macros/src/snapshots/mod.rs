@@ -89,7 +89,8 @@ fn running_sum() {
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
-                    match ::core::mem::replace(&mut __state, State::Poisoned) {
+                    let __state = &mut __state;
+                    match ::core::mem::replace(__state, State::Poisoned) {
                         #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::Start { start } => {
                             ::core::mem::drop(__arg);
@@ -104,7 +105,7 @@ fn running_sum() {
                                             ::core::option::Option::Some(x) => {
                                                 let __yield_value = total + x;
                                                 ::coro::__private::store(
-                                                    &mut __state,
+                                                    __state,
                                                     State::AfterYield1 {
                                                         iter: __iter,
                                                         total,
@@ -122,7 +123,7 @@ fn running_sum() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
+                                ::coro::__private::store(__state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
@@ -143,7 +144,7 @@ fn running_sum() {
                                             ::core::option::Option::Some(x) => {
                                                 let __yield_value = total + x;
                                                 ::coro::__private::store(
-                                                    &mut __state,
+                                                    __state,
                                                     State::AfterYield1 {
                                                         iter: __iter,
                                                         total,
@@ -161,14 +162,14 @@ fn running_sum() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
+                                ::coro::__private::store(__state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
                             }
                         }
                         State::Complete => {
-                            ::coro::__private::store(&mut __state, State::Complete);
+                            ::coro::__private::store(__state, State::Complete);
                             return ::core::option::Option::None;
                         }
                         State::Poisoned => ::coro::__private::resumed_after_panic(),
@@ -237,7 +238,8 @@ fn countdown_iterator() {
                 ::coro::Gen::new(move |
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
-                    match ::core::mem::replace(&mut __state, State::Poisoned) {
+                    let __state = &mut __state;
+                    match ::core::mem::replace(__state, State::Poisoned) {
                         #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::Start { n } => {
                             ::core::mem::drop(__arg);
@@ -249,10 +251,7 @@ fn countdown_iterator() {
                                             {
                                                 {
                                                     let __yield_value = i;
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::AfterYield1 { i },
-                                                    );
+                                                    ::coro::__private::store(__state, State::AfterYield1 { i });
                                                     return ::core::option::Option::Some(
                                                         ::coro::CoroutineState::Yielded(__yield_value),
                                                     );
@@ -266,7 +265,7 @@ fn countdown_iterator() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
+                                ::coro::__private::store(__state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
@@ -284,10 +283,7 @@ fn countdown_iterator() {
                                             {
                                                 {
                                                     let __yield_value = i;
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::AfterYield1 { i },
-                                                    );
+                                                    ::coro::__private::store(__state, State::AfterYield1 { i });
                                                     return ::core::option::Option::Some(
                                                         ::coro::CoroutineState::Yielded(__yield_value),
                                                     );
@@ -301,14 +297,14 @@ fn countdown_iterator() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
+                                ::coro::__private::store(__state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
                             }
                         }
                         State::Complete => {
-                            ::coro::__private::store(&mut __state, State::Complete);
+                            ::coro::__private::store(__state, State::Complete);
                             return ::core::option::Option::None;
                         }
                         State::Poisoned => ::coro::__private::resumed_after_panic(),
