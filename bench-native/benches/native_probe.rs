@@ -1,4 +1,4 @@
-//! The nightly counterpart of the root package's `benches/probe.rs`: checksums, sizes, and single
+//! The nightly counterpart of `bench-peers/benches/probe.rs`: checksums, sizes, and single
 //! runs of one workload for callgrind (`native_probe run native 1 20`).
 #![feature(coroutines, coroutine_trait)]
 

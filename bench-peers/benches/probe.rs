@@ -2,7 +2,7 @@
 //! system computes the same checksums, and single runs of one workload for callgrind.
 //!
 //! ```text
-//! cargo bench --bench probe                          # check the checksums, print the sizes
+//! cargo bench -p bench-peers --bench probe           # check the checksums, print the sizes
 //! target/release/deps/probe-* sizes                  # the sizes, tab-separated
 //! target/release/deps/probe-* run coro 1 20          # workload 1 of coro, 20 times over
 //! ```

@@ -1,4 +1,4 @@
-//! The table of systems and workloads that both bench targets of the root package drive.
+//! The table of systems and workloads that both bench targets of this crate drive.
 
 use super::shared::{self, Tree};
 use super::{
@@ -83,7 +83,7 @@ pub fn sizes() -> Vec<(&'static str, [usize; 3], String)> {
         (
             "coro-in-place",
             in_place::sizes(),
-            "a hand-modified expansion (`benches/common/in_place.rs`)".into(),
+            "a hand-modified expansion (`bench-peers/benches/common/in_place.rs`)".into(),
         ),
         (
             "genawaiter-stack",
