@@ -45,7 +45,10 @@ fn main() -> ExitCode {
             let (Ok(w), Ok(reps)) = (workload.parse::<usize>(), reps.parse::<u64>()) else {
                 return usage();
             };
-            let (Some(runs), true) = (common::workloads(system), (1..=6).contains(&w)) else {
+            let (Some(runs), true) = (
+                common::workloads(system),
+                (1..=common::shared::WORKLOADS.len()).contains(&w),
+            ) else {
                 return usage();
             };
             let items = common::shared::WORKLOADS[w - 1].1;
@@ -61,6 +64,6 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: native_probe [sizes | run SYSTEM WORKLOAD(1-6) REPETITIONS]");
+    eprintln!("usage: native_probe [sizes | run SYSTEM WORKLOAD(1-7) REPETITIONS]");
     ExitCode::FAILURE
 }

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
             let (Ok(w), Ok(reps)) = (workload.parse::<usize>(), reps.parse::<u64>()) else {
                 return usage();
             };
-            let Some(Some(run)) = (1..=6)
+            let Some(Some(run)) = (1..=shared::WORKLOADS.len())
                 .contains(&w)
                 .then(|| systems::workloads(system)[w - 1])
             else {
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: probe [sizes | run SYSTEM WORKLOAD(1-6) REPETITIONS]");
+    eprintln!("usage: probe [sizes | run SYSTEM WORKLOAD(1-7) REPETITIONS]");
     ExitCode::FAILURE
 }
 

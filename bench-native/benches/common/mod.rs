@@ -31,12 +31,13 @@ macro_rules! row {
             $m::chain as Run,
             |_| $m::tree(the_tree()),
             $m::create_drop as Run,
+            $m::parse as Run,
         ]
     };
 }
 
 /// The workloads of `system`, in order.
-pub fn workloads(system: &str) -> Option<[Run; 6]> {
+pub fn workloads(system: &str) -> Option<[Run; 7]> {
     match system {
         "native" => Some(row!(native)),
         "coro-nightly" => Some(row!(coro_impl)),
