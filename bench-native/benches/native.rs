@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the workloads under rustc's native coroutines, beside `coro` and the
-//! hand-written versions compiled by the same nightly compiler. Same groups and driver as the
-//! root package's `benches/workloads.rs`.
+//! hand-written versions compiled by the same nightly compiler. Same groups and driver as
+//! `bench-peers/benches/workloads.rs`.
 #![feature(coroutines, coroutine_trait)]
 
 mod common;

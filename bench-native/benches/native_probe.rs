@@ -1,4 +1,4 @@
-//! The nightly counterpart of the root package's `benches/probe.rs`: checksums, sizes, and single
+//! The nightly counterpart of `bench-peers/benches/probe.rs`: checksums, sizes, and single
 //! runs of one workload for callgrind (`native_probe run native 1 20`).
 #![feature(coroutines, coroutine_trait)]
 
@@ -45,7 +45,10 @@ fn main() -> ExitCode {
             let (Ok(w), Ok(reps)) = (workload.parse::<usize>(), reps.parse::<u64>()) else {
                 return usage();
             };
-            let (Some(runs), true) = (common::workloads(system), (1..=6).contains(&w)) else {
+            let (Some(runs), true) = (
+                common::workloads(system),
+                (1..=common::shared::WORKLOADS.len()).contains(&w),
+            ) else {
                 return usage();
             };
             let items = common::shared::WORKLOADS[w - 1].1;
@@ -61,6 +64,6 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: native_probe [sizes | run SYSTEM WORKLOAD(1-6) REPETITIONS]");
+    eprintln!("usage: native_probe [sizes | run SYSTEM WORKLOAD(1-7) REPETITIONS]");
     ExitCode::FAILURE
 }

@@ -1,14 +1,14 @@
-//! The native versions of the workloads, beside the root package's `coro` and hand-written ones
+//! The native versions of the workloads, beside `bench-peers`' `coro` and hand-written ones
 //! (the very same files, included by path).
 // Each bench target uses its own part of the shared files.
 #![allow(dead_code)]
 
-#[path = "../../../benches/common/coro_impl.rs"]
+#[path = "../../../bench-peers/benches/common/coro_impl.rs"]
 pub mod coro_impl;
-#[path = "../../../benches/common/hand.rs"]
+#[path = "../../../bench-peers/benches/common/hand.rs"]
 pub mod hand;
 pub mod native;
-#[path = "../../../benches/common/shared.rs"]
+#[path = "../../../bench-peers/benches/common/shared.rs"]
 pub mod shared;
 
 /// A workload run once: takes the number of items, returns a checksum.
@@ -31,12 +31,13 @@ macro_rules! row {
             $m::chain as Run,
             |_| $m::tree(the_tree()),
             $m::create_drop as Run,
+            $m::parse as Run,
         ]
     };
 }
 
 /// The workloads of `system`, in order.
-pub fn workloads(system: &str) -> Option<[Run; 6]> {
+pub fn workloads(system: &str) -> Option<[Run; 7]> {
     match system {
         "native" => Some(row!(native)),
         "coro-nightly" => Some(row!(coro_impl)),

@@ -4,7 +4,7 @@ use std::hint::black_box;
 use std::ops::{Coroutine, CoroutineState};
 use std::pin::Pin;
 
-use super::shared::{drain, heavy_result, sample, Tree};
+use super::shared::{drain, heavy_result, input, sample, tally, Tree};
 
 /// A native coroutine resumed with `()` seen as an iterator (what `coro::Gen` does for `coro`).
 pub struct Iter<C>(C);
@@ -167,6 +167,39 @@ pub fn create_drop(n: u64) -> u64 {
         drop(black_box(counter(black_box(i))));
     }
     n
+}
+
+pub fn tokenizer() -> impl Coroutine<u8, Yield = Option<u64>, Return = ()> + Unpin {
+    #[coroutine]
+    |_first: u8| {
+        let mut byte = yield None;
+        loop {
+            if byte.is_ascii_digit() {
+                let mut value = u64::from(byte - b'0');
+                byte = yield None;
+                while byte.is_ascii_digit() {
+                    value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                    byte = yield None;
+                }
+                byte = yield Some(value);
+            } else {
+                byte = yield None;
+            }
+        }
+    }
+}
+
+/// Workload 7.
+pub fn parse(n: u64) -> u64 {
+    let mut tok = tokenizer();
+    let _ = Pin::new(&mut tok).resume(0);
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let CoroutineState::Yielded(Some(number)) = Pin::new(&mut tok).resume(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 /// `size_of` the coroutines of workloads 1 to 3.

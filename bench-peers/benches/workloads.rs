@@ -1,4 +1,4 @@
-//! The benchmark suite: the same six workloads through a hand-written iterator (the limit),
+//! The benchmark suite: the same seven workloads through a hand-written iterator (the limit),
 //! `coro`, genawaiter (stack and rc), next-gen, corosensei and the `generator` crate, side by
 //! side in one run. Each criterion group is a workload, each benchmark in it a system, and the
 //! throughput is the number of items, so criterion reports the time per item.

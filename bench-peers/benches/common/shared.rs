@@ -1,7 +1,7 @@
 //! What every system's implementation of the workloads shares: the sizes of the inputs, the tree
 //! of workload 5, and the drivers that consume what a coroutine yields.
 //!
-//! Each system implements the same six workloads, in a module with the same function names:
+//! Each system implements the same seven workloads, in a module with the same function names:
 //!
 //! 1. `count(n)`: drain `for i in 0..n { yield i }` as an iterator;
 //! 2. `average(n)`: feed an averager `n` values through resume;
@@ -9,6 +9,9 @@
 //! 4. `chain(n)`: drain a delegation chain four deep (`yield_from!` in `coro`);
 //! 5. `tree(t)`: in-order walk of a binary tree through one boxed sub-coroutine per subtree;
 //! 6. `create_drop(n)`: create `n` coroutines and drop them without resuming them;
+//! 7. `parse(n)`: feed a push parser `n` bytes, one per resume: a tokenizer of numbers separated
+//!    by `,` and `\n` ([`INPUT`] over and over) that answers every byte with `Option<u64>`, the
+//!    number that byte completed, if any;
 //!
 //! plus `sizes()`, the `size_of` of the coroutine objects of workloads 1 to 3.
 //!
@@ -28,13 +31,14 @@ pub const TREE_NODES: u64 = (1 << 12) - 1;
 pub const CREATE: u64 = 64;
 
 /// The workloads, in order, as `(group name, items per iteration)`.
-pub const WORKLOADS: [(&str, u64); 6] = [
+pub const WORKLOADS: [(&str, u64); 7] = [
     ("1-count", N),
     ("2-average", N),
     ("3-state-heavy", N),
     ("4-yield-from-chain", N),
     ("5-tree-walk", TREE_NODES),
     ("6-create-drop", CREATE),
+    ("7-push-parser", N),
 ];
 
 /// A binary tree; workload 5 yields its values in order.
@@ -81,4 +85,22 @@ pub fn heavy_result(total: u64, name: &str, history: &[u64]) -> u64 {
     total
         .wrapping_add(history.iter().sum::<u64>())
         .wrapping_add(name.len() as u64)
+}
+
+/// The bytes fed to the tokenizer of workload 7, over and over: numbers of one to three digits,
+/// an empty field, and a line end.
+pub const INPUT: &[u8] = b"12,345,6,,78\n";
+
+/// Byte `i` of workload 7's input, through `black_box` (the item of that workload), so that no
+/// compiler can specialise a parser for the position in the repeated input.
+#[inline]
+pub fn input(i: u64) -> u8 {
+    black_box(INPUT[(i % INPUT.len() as u64) as usize])
+}
+
+/// Adds to workload 7's checksum the number that byte `i` completed, weighted by its position,
+/// so that a number reported a byte early or late changes the checksum.
+#[inline]
+pub fn tally(sum: u64, i: u64, number: u64) -> u64 {
+    sum.wrapping_add(number.wrapping_mul(i + 1))
 }

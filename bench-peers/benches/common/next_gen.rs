@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use next_gen::prelude::*;
 
-use super::shared::{drain, heavy_result, sample, Tree};
+use super::shared::{drain, heavy_result, input, sample, tally, Tree};
 
 #[generator(yield(u64))]
 fn counter(n: u64) {
@@ -148,6 +148,37 @@ pub fn create_drop(n: u64) -> u64 {
         black_box(g);
     }
     n
+}
+
+#[generator(yield(Option<u64>), resume(u8))]
+fn tokenizer() {
+    let mut byte = yield_!(None);
+    loop {
+        if byte.is_ascii_digit() {
+            let mut value = u64::from(byte - b'0');
+            byte = yield_!(None);
+            while byte.is_ascii_digit() {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                byte = yield_!(None);
+            }
+            byte = yield_!(Some(value));
+        } else {
+            byte = yield_!(None);
+        }
+    }
+}
+
+/// Workload 7.
+pub fn parse(n: u64) -> u64 {
+    mk_gen!(let mut tok = tokenizer());
+    tok.as_mut().resume(0);
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let GeneratorState::Yielded(Some(number)) = tok.as_mut().resume(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 /// `size_of` the pinned generators of workloads 1 to 3 (they hold their future inline).

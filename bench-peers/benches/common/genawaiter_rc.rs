@@ -8,7 +8,7 @@ use std::pin::Pin;
 use genawaiter::rc::{Co, Gen};
 use genawaiter::GeneratorState;
 
-use super::shared::{drain, heavy_result, sample, Tree};
+use super::shared::{drain, heavy_result, input, sample, tally, Tree};
 
 async fn counter(co: Co<u64>, n: u64) {
     for i in 0..n {
@@ -154,6 +154,36 @@ pub fn create_drop(n: u64) -> u64 {
         drop(black_box(Gen::new(move |co| counter(co, k))));
     }
     n
+}
+
+async fn tokenizer(co: Co<Option<u64>, u8>) {
+    let mut byte = co.yield_(None).await;
+    loop {
+        if byte.is_ascii_digit() {
+            let mut value = u64::from(byte - b'0');
+            byte = co.yield_(None).await;
+            while byte.is_ascii_digit() {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                byte = co.yield_(None).await;
+            }
+            byte = co.yield_(Some(value)).await;
+        } else {
+            byte = co.yield_(None).await;
+        }
+    }
+}
+
+/// Workload 7.
+pub fn parse(n: u64) -> u64 {
+    let mut tok = Gen::new(tokenizer);
+    tok.resume_with(0);
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let GeneratorState::Yielded(Some(number)) = tok.resume_with(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 fn future_size<Y, R, F: Future>(_: &impl FnOnce(Co<Y, R>) -> F) -> usize {

@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
-use super::shared::{drain, heavy_result, sample, Tree};
+use super::shared::{drain, heavy_result, input, sample, tally, Tree};
 
 type Gen<R> = Coroutine<(), u64, R>;
 
@@ -143,6 +143,38 @@ pub fn create_drop(n: u64) -> u64 {
         drop(black_box(counter(black_box(i))));
     }
     n
+}
+
+fn tokenizer() -> Coroutine<u8, Option<u64>, ()> {
+    Coroutine::new(|y: &Yielder<u8, Option<u64>>, _first: u8| {
+        let mut byte = y.suspend(None);
+        loop {
+            if byte.is_ascii_digit() {
+                let mut value = u64::from(byte - b'0');
+                byte = y.suspend(None);
+                while byte.is_ascii_digit() {
+                    value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                    byte = y.suspend(None);
+                }
+                byte = y.suspend(Some(value));
+            } else {
+                byte = y.suspend(None);
+            }
+        }
+    })
+}
+
+/// Workload 7.
+pub fn parse(n: u64) -> u64 {
+    let mut tok = tokenizer();
+    tok.resume(0);
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let CoroutineResult::Yield(Some(number)) = tok.resume(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 /// `size_of` the coroutine handles of workloads 1 to 3 (each also owns a 1 MiB stack).

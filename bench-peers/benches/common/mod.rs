@@ -1,4 +1,4 @@
-//! The workloads, one module per system, shared by the two bench targets of the root package
+//! The workloads, one module per system, shared by the two bench targets of this crate
 //! (`bench-native/` includes `shared.rs`, `hand.rs` and `coro_impl.rs` from here too).
 
 pub mod coro_impl;

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use super::shared::{drain, sample, Tree};
+use super::shared::{drain, input, sample, tally, Tree};
 
 pub struct Counter {
     i: u64,
@@ -187,6 +187,54 @@ pub fn create_drop(n: u64) -> u64 {
         black_box(counter(black_box(i)));
     }
     n
+}
+
+/// The tokenizer of workload 7 as a struct with a `push` method: the number read so far, and
+/// whether a number is in progress.
+pub struct Tokenizer {
+    value: u64,
+    in_number: bool,
+}
+
+impl Tokenizer {
+    /// Takes one byte; returns the number it completed, if any.
+    #[inline]
+    pub fn push(&mut self, byte: u8) -> Option<u64> {
+        if byte.is_ascii_digit() {
+            let digit = u64::from(byte - b'0');
+            self.value = if self.in_number {
+                self.value.wrapping_mul(10).wrapping_add(digit)
+            } else {
+                digit
+            };
+            self.in_number = true;
+            None
+        } else if self.in_number {
+            self.in_number = false;
+            Some(self.value)
+        } else {
+            None
+        }
+    }
+}
+
+pub fn tokenizer() -> Tokenizer {
+    Tokenizer {
+        value: 0,
+        in_number: false,
+    }
+}
+
+/// Workload 7: the tokenizer as a hand-written state machine fed one byte per call.
+pub fn parse(n: u64) -> u64 {
+    let mut tok = tokenizer();
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let Some(number) = tok.push(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 /// `size_of` the objects of workloads 1 to 3.

@@ -2,7 +2,7 @@
 //! system computes the same checksums, and single runs of one workload for callgrind.
 //!
 //! ```text
-//! cargo bench --bench probe                          # check the checksums, print the sizes
+//! cargo bench -p bench-peers --bench probe           # check the checksums, print the sizes
 //! target/release/deps/probe-* sizes                  # the sizes, tab-separated
 //! target/release/deps/probe-* run coro 1 20          # workload 1 of coro, 20 times over
 //! ```
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
             let (Ok(w), Ok(reps)) = (workload.parse::<usize>(), reps.parse::<u64>()) else {
                 return usage();
             };
-            let Some(Some(run)) = (1..=6)
+            let Some(Some(run)) = (1..=shared::WORKLOADS.len())
                 .contains(&w)
                 .then(|| systems::workloads(system)[w - 1])
             else {
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: probe [sizes | run SYSTEM WORKLOAD(1-6) REPETITIONS]");
+    eprintln!("usage: probe [sizes | run SYSTEM WORKLOAD(1-7) REPETITIONS]");
     ExitCode::FAILURE
 }
 

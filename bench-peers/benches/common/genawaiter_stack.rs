@@ -7,7 +7,7 @@ use std::hint::black_box;
 use genawaiter::stack::{let_gen_using, Co, Gen, Shelf};
 use genawaiter::GeneratorState;
 
-use super::shared::{heavy_result, sample};
+use super::shared::{heavy_result, input, sample, tally};
 
 async fn counter(co: Co<'_, u64>, n: u64) {
     for i in 0..n {
@@ -133,6 +133,36 @@ pub fn create_drop(n: u64) -> u64 {
         black_box(g);
     }
     n
+}
+
+async fn tokenizer(co: Co<'_, Option<u64>, u8>) {
+    let mut byte = co.yield_(None).await;
+    loop {
+        if byte.is_ascii_digit() {
+            let mut value = u64::from(byte - b'0');
+            byte = co.yield_(None).await;
+            while byte.is_ascii_digit() {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                byte = co.yield_(None).await;
+            }
+            byte = co.yield_(Some(value)).await;
+        } else {
+            byte = co.yield_(None).await;
+        }
+    }
+}
+
+/// Workload 7.
+pub fn parse(n: u64) -> u64 {
+    let_gen_using!(tok, tokenizer);
+    tok.resume_with(0);
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let GeneratorState::Yielded(Some(number)) = tok.resume_with(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 fn shelf_size<Y, R, F: Future>(_: &Gen<'_, Y, R, F>) -> usize {

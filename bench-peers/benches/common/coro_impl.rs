@@ -4,7 +4,7 @@ use std::hint::black_box;
 
 use coro::{Coroutine, CoroutineExt, CoroutineState};
 
-use super::shared::{drain, heavy_result, sample, Tree};
+use super::shared::{drain, heavy_result, input, sample, tally, Tree};
 
 #[coro::coroutine(yield = u64)]
 pub fn counter(n: u64) {
@@ -145,6 +145,37 @@ pub fn create_drop(n: u64) -> u64 {
         drop(black_box(counter(black_box(i))));
     }
     n
+}
+
+#[coro::coroutine(yield = Option<u64>, resume = u8)]
+pub fn tokenizer() {
+    let mut byte = yield_!(None);
+    loop {
+        if byte.is_ascii_digit() {
+            let mut value = u64::from(byte - b'0');
+            byte = yield_!(None);
+            while byte.is_ascii_digit() {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                byte = yield_!(None);
+            }
+            byte = yield_!(Some(value));
+        } else {
+            byte = yield_!(None);
+        }
+    }
+}
+
+/// Workload 7: send `n` bytes, one per resume, tally the numbers they complete.
+pub fn parse(n: u64) -> u64 {
+    let mut tok = tokenizer();
+    tok.send(0);
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let CoroutineState::Yielded(Some(number)) = tok.send(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 /// `size_of` the coroutine objects of workloads 1 to 3.

@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use generator::{done, Gn, LocalGenerator};
 
-use super::shared::{drain, heavy_result, sample, Tree};
+use super::shared::{drain, heavy_result, input, sample, tally, Tree};
 
 fn counter<'a>(n: u64) -> LocalGenerator<'a, (), u64> {
     Gn::<()>::new_scoped_local(move |mut s| {
@@ -129,6 +129,44 @@ pub fn create_drop(n: u64) -> u64 {
         drop(black_box(counter(black_box(i))));
     }
     n
+}
+
+/// Answers the byte received last with `out`, and waits for the next one.
+fn next_byte(s: &mut generator::Scope<'_, '_, u8, Option<u64>>, out: Option<u64>) -> u8 {
+    s.yield_with(out);
+    s.get_yield().unwrap_or(0)
+}
+
+fn tokenizer<'a>() -> LocalGenerator<'a, u8, Option<u64>> {
+    Gn::<u8>::new_scoped_local(|mut s| {
+        let mut byte = next_byte(&mut s, None);
+        loop {
+            if byte.is_ascii_digit() {
+                let mut value = u64::from(byte - b'0');
+                byte = next_byte(&mut s, None);
+                while byte.is_ascii_digit() {
+                    value = value.wrapping_mul(10).wrapping_add(u64::from(byte - b'0'));
+                    byte = next_byte(&mut s, None);
+                }
+                byte = next_byte(&mut s, Some(value));
+            } else {
+                byte = next_byte(&mut s, None);
+            }
+        }
+    })
+}
+
+/// Workload 7.
+pub fn parse(n: u64) -> u64 {
+    let mut tok = tokenizer();
+    tok.resume();
+    let mut sum = 0u64;
+    for i in 0..n {
+        if let Some(number) = tok.send(input(i)) {
+            sum = tally(sum, i, number);
+        }
+    }
+    sum
 }
 
 /// `size_of` the generator handles of workloads 1 to 3 (each also owns its stack).
