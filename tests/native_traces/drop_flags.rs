@@ -137,6 +137,18 @@ fn moved_in_a_macro_argument(c: u8) -> u8 {
     c
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn moved_as_an_operand_after_a_yield(c: u8) -> u8 {
+    let d = F("d");
+    let n = ident(4);
+    // `d` and `n` are moved by the tuple and the array, after the yields in them.
+    let pair = (yield_!(1), d);
+    let arr = [yield_!(2), n, c];
+    log(format!("{} {}", pair.1.name(), arr[1]));
+    yield_!(n);
+    pair.0
+}
+
 // --- tests ---
 
 #[test]
@@ -374,5 +386,24 @@ fn a_local_moved_in_a_macro_argument_keeps_its_flag() {
                 "return 1",
             ],
         )],
+    );
+}
+
+#[test]
+fn a_local_moved_as_an_operand_after_a_yield() {
+    check(
+        || moved_as_an_operand_after_a_yield(0),
+        &[
+            (
+                &[0, 1, 2, 3],
+                9,
+                &["yield 1", "yield 2", "d 4", "yield 4", "drop d", "return 1"],
+            ),
+            (
+                &[0, 1, 2],
+                9,
+                &["yield 1", "yield 2", "d 4", "yield 4", "drop d"],
+            ),
+        ],
     );
 }

@@ -137,7 +137,7 @@ impl<'a> Emit<'a> {
     }
 
     pub(super) fn term(&self, term: &Term, cx: &mut ArmCtx) -> TokenStream {
-        let state = self.state();
+        let state = self.state(cx.guarded);
         let krate = self.krate;
         let state_enum = &self.state_enum;
         match term {
@@ -413,7 +413,7 @@ impl<'a> Emit<'a> {
         if leftover && stack_alive {
             cx.failed = true;
         }
-        let state = self.state();
+        let state = self.state(cx.guarded);
         let state_enum = &self.state_enum;
         let name = &self.ir.blocks[cx.block].name;
         let bindings = ip.fields.iter().map(|l| {

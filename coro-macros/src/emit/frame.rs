@@ -6,7 +6,7 @@ use crate::ir::walk::{assigned_in, closes_in};
 
 impl<'a> Emit<'a> {
     /// The match arm of one state, reading its fields in place or owning them.
-    pub(super) fn arm(&self, plan: &Plan, b: BlockId, in_place: bool) -> ArmOut {
+    pub(super) fn arm(&self, plan: &Plan, b: BlockId, in_place: bool, guarded: bool) -> ArmOut {
         let block = &self.ir.blocks[b];
         let state_enum = &self.state_enum;
         let name = &block.name;
@@ -30,6 +30,7 @@ impl<'a> Emit<'a> {
             hidden_by: Vec::new(),
             aliased: Vec::new(),
             in_place: None,
+            guarded,
             failed: false,
             let_bound: HashSet::new(),
             rename_and_retry: false,
@@ -231,7 +232,7 @@ impl<'a> Emit<'a> {
             }
         } else {
             // Take the variant out, leaving `Poisoned`, and own its fields.
-            let state = self.state();
+            let state = self.state(cx.guarded);
             quote! {
                 #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                 #state_enum::#name { .. } => {

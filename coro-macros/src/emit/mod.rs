@@ -160,6 +160,8 @@ struct ArmCtx<'p> {
     aliased: Vec<(LocalId, LocalId, ScopeId, Ident)>,
     /// Set when the arm reads its variant's fields in place.
     in_place: Option<InPlace>,
+    /// The step runs under the poisoning guard (see `Emit::state`).
+    guarded: bool,
     /// An in-place rewrite failed: the arm is written again, moving its fields out.
     failed: bool,
     /// Locals bound by a `let` in this arm, which may be renamed (see `Emit::renamed`).
@@ -226,10 +228,15 @@ impl<'a> Emit<'a> {
         hidden("__state")
     }
 
-    /// The state as the step's code reads it: the `&mut` the step rebinds the variable to (see
-    /// `emit`).
-    pub fn state(&self) -> Ident {
-        self.state_var()
+    /// The state as the step's code reads it, a `&mut`: the variable the guarded step rebinds
+    /// to the guard's reference (see `emit`), or a borrow of the captured variable.
+    pub fn state(&self, guarded: bool) -> TokenStream {
+        let var = self.state_var();
+        if guarded {
+            quote!(#var)
+        } else {
+            quote!(&mut #var)
+        }
     }
 
     /// `mut` where the binding of `l` in an arm must be mutable: the user's `mut`, or a local
@@ -275,11 +282,10 @@ impl<'a> Emit<'a> {
     pub fn emit(&self, plan: &mut Plan) -> syn::Result<(TokenStream, TokenStream)> {
         let state_enum = &self.state_enum;
         let krate = self.krate;
-        let state = self.state();
         let state_var = self.state_var();
         let arg = self.arg();
 
-        let (arms, errors) = self.write_arms(plan);
+        let (arms, errors, guarded) = self.write_arms(plan);
         if let Some(e) = errors.into_iter().reduce(|mut e, other| {
             e.combine(other);
             e
@@ -358,7 +364,8 @@ impl<'a> Emit<'a> {
         let y = self.yield_ty;
         let a = self.resume_ty;
         let r = &self.return_ty;
-        let dispatch = if plan.any_in_place() {
+        let state = self.state(guarded);
+        let dispatch = if guarded {
             quote! {
                 match &mut *#state {
                     #(#arms)*
@@ -412,7 +419,7 @@ impl<'a> Emit<'a> {
         } else {
             body
         };
-        let body = if plan.any_in_place() {
+        let body = if guarded {
             // The step is a closure called at once, so that its `return`s come back here, where
             // the guard is disarmed.
             let (guard, step) = (hidden("__poison_on_unwind"), hidden("__step"));
@@ -426,10 +433,7 @@ impl<'a> Emit<'a> {
                 #step
             }
         } else {
-            quote! {
-                let #state_var = &mut #state_var;
-                #body
-            }
+            body
         };
         let constructor = if self.resume_any_lifetime {
             quote!(#krate::__private::gen_for_any_lifetime)
@@ -498,15 +502,18 @@ impl<'a> Emit<'a> {
     /// one appears (then once more if whether the step loops changed). Within a pass, an arm
     /// is written again when it marked a shadowing `let` for renaming (each retry renames one
     /// more binding, so this ends) or when reading its fields in place failed.
-    fn write_arms(&self, plan: &mut Plan) -> (Vec<TokenStream>, Vec<syn::Error>) {
+    /// The arms, their errors, and whether they were written for a guarded step (see `emit`).
+    fn write_arms(&self, plan: &mut Plan) -> (Vec<TokenStream>, Vec<syn::Error>, bool) {
         loop {
+            // Fixed for this pass: the plan changes only between passes.
+            let guarded = plan.any_in_place();
             let mut errors = Vec::new();
             let mut arms = Vec::new();
             let mut found = Discovered::default();
             for b in plan.states() {
                 let mut in_place = plan.in_place_eligible(b);
                 let out = loop {
-                    let mut out = self.arm(plan, b, in_place);
+                    let mut out = self.arm(plan, b, in_place, guarded);
                     plan.renames = std::mem::take(&mut out.renames);
                     if out.rename_and_retry {
                         continue;
@@ -532,7 +539,7 @@ impl<'a> Emit<'a> {
                     .into_iter()
                     .filter_map(|i| tokens[i].take())
                     .collect();
-                return (ordered, errors);
+                return (ordered, errors, guarded);
             }
         }
     }

@@ -108,7 +108,7 @@ impl<'a> Emit<'a> {
     ) -> TokenStream {
         let ip = cx.in_place.take().expect("an in-place arm");
         let block = &self.ir.blocks[cx.block];
-        let (state, state_enum, name) = (self.state(), &self.state_enum, &block.name);
+        let (state, state_enum, name) = (self.state(cx.guarded), &self.state_enum, &block.name);
         let moved = |l: &LocalId| hidden(&format!("__moved_{}", self.ir.locals[*l].field));
         let pattern = ip.fields.iter().map(|l| {
             let (f, m) = (&self.ir.locals[*l].field, moved(l));

@@ -84,7 +84,7 @@ impl Lowerer<'_> {
             Expr::Call(c) => {
                 let mut items: Vec<&Expr> = vec![&c.func];
                 items.extend(c.args.iter());
-                let ops = self.lower_operands(&items, true)?;
+                let ops = self.lower_operands(&items, Passing::FirstInPlace)?;
                 let (func, args) = ops.split_first().expect("func");
                 let refs: Vec<&Operand> = ops.iter().collect();
                 Some(self.derived(quote!(#func(#(#args),*)), &refs))
@@ -92,7 +92,7 @@ impl Lowerer<'_> {
             Expr::MethodCall(m) => {
                 let mut items: Vec<&Expr> = vec![&m.receiver];
                 items.extend(m.args.iter());
-                let mut ops = self.lower_operands(&items, true)?;
+                let mut ops = self.lower_operands(&items, Passing::FirstInPlace)?;
                 let consumes = crate::syntax::guess::consumes_receiver(&m.method.to_string());
                 if consumes && !expr_yields(&m.receiver) {
                     // A receiver kept in place (a local) is still moved by a consuming method
@@ -117,7 +117,7 @@ impl Lowerer<'_> {
             }
             Expr::Tuple(t) => {
                 let items: Vec<&Expr> = t.elems.iter().collect();
-                let ops = self.lower_operands(&items, false)?;
+                let ops = self.lower_operands(&items, Passing::ByValue)?;
                 let refs: Vec<&Operand> = ops.iter().collect();
                 let tokens = if ops.len() == 1 {
                     quote!((#(#ops,)*))
@@ -128,7 +128,7 @@ impl Lowerer<'_> {
             }
             Expr::Array(a) => {
                 let items: Vec<&Expr> = a.elems.iter().collect();
-                let ops = self.lower_operands(&items, false)?;
+                let ops = self.lower_operands(&items, Passing::ByValue)?;
                 let refs: Vec<&Operand> = ops.iter().collect();
                 Some(self.derived(quote!([#(#ops),*]), &refs))
             }
@@ -138,7 +138,7 @@ impl Lowerer<'_> {
                 Some(self.derived(quote!([#v; #len]), &[&v]))
             }
             Expr::Index(i) => {
-                let ops = self.lower_operands(&[&i.expr, &i.index], true)?;
+                let ops = self.lower_operands(&[&i.expr, &i.index], Passing::FirstInPlace)?;
                 let (a, b) = (&ops[0], &ops[1]);
                 Some(self.derived(quote!(#a[#b]), &[a, b]))
             }
@@ -150,7 +150,7 @@ impl Lowerer<'_> {
                 if let Some(e) = &r.end {
                     items.push(&**e);
                 }
-                let ops = self.lower_operands(&items, false)?;
+                let ops = self.lower_operands(&items, Passing::ByValue)?;
                 let limits = &r.limits;
                 let mut it = ops.iter();
                 let start = r.start.as_ref().map(|_| it.next().expect("start"));
@@ -163,7 +163,7 @@ impl Lowerer<'_> {
                 if let Some(rest) = &s.rest {
                     items.push(rest);
                 }
-                let ops = self.lower_operands(&items, false)?;
+                let ops = self.lower_operands(&items, Passing::ByValue)?;
                 let path = &s.path;
                 let qself = &s.qself;
                 if qself.is_some() {
@@ -226,9 +226,9 @@ impl Lowerer<'_> {
 
     /// Lowers operands in order. Operands before the last one that yields are evaluated into
     /// temporaries first, unless they are places (see the module docs) that no later operand
-    /// changes. `first_by_ref`: the first operand is a receiver, an indexed base or a callee,
-    /// which Rust uses in place (never copied early).
-    pub fn lower_operands(&mut self, items: &[&Expr], first_by_ref: bool) -> Option<Vec<Operand>> {
+    /// changes. `passing` says which operands Rust uses in place and which it moves.
+    pub fn lower_operands(&mut self, items: &[&Expr], passing: Passing) -> Option<Vec<Operand>> {
+        let first_by_ref = passing == Passing::FirstInPlace;
         let last_yield = items.iter().rposition(|e| expr_yields(e));
         let mut ops = Vec::with_capacity(items.len());
         for (i, e) in items.iter().enumerate() {
@@ -256,6 +256,9 @@ impl Lowerer<'_> {
                     // changes it.
                     let v = self.verbatim_expr(e);
                     ops.push(self.hoist(v, "tmp"));
+                } else if passing.by_value(i) {
+                    // Kept in place until the expression runs, which then moves it.
+                    ops.push(self.verbatim_expr(e));
                 } else {
                     ops.push(self.verbatim_place(e));
                 }
@@ -308,7 +311,19 @@ impl Lowerer<'_> {
             return None;
         };
         let exprs = args.exprs();
-        let ops = self.lower_operands(&exprs, false)?;
+        let name = m
+            .mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let passing = if crate::syntax::guess::borrows_arguments(&name) {
+            Passing::ByRef
+        } else {
+            Passing::ByValue
+        };
+        let ops = self.lower_operands(&exprs, passing)?;
         let values: Vec<TokenStream> = ops.iter().map(|o| o.tokens.clone()).collect();
         let (path, bang) = (&m.mac.path, &m.mac.bang_token);
         let inner = args.rebuild(&values);
@@ -447,7 +462,12 @@ impl Lowerer<'_> {
                 Some(super::plain(quote!(())))
             }
             _ => {
-                let ops = self.lower_operands(&[&b.left, &b.right], false)?;
+                use syn::BinOp::*;
+                let passing = match b.op {
+                    Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => Passing::ByRef,
+                    _ => Passing::ByValue,
+                };
+                let ops = self.lower_operands(&[&b.left, &b.right], passing)?;
                 let (l, r) = (&ops[0], &ops[1]);
                 let op = &b.op;
                 Some(self.derived(quote!((#l #op #r)), &[l, r]))
@@ -606,4 +626,26 @@ fn assigned_local(left: &Expr, l: &Lowerer) -> Option<LocalId> {
 #[allow(dead_code)]
 fn tokens_of(e: &Expr) -> TokenStream {
     e.to_token_stream()
+}
+
+/// How an expression takes its operands: which it uses in place, which it moves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Passing {
+    /// All by value: array and tuple elements, struct fields, a range's ends, arithmetic.
+    ByValue,
+    /// The first in place (a callee, a receiver, an indexed base), the others by value.
+    FirstInPlace,
+    /// All by reference: comparisons, the arguments of a macro that borrows them (`println!`).
+    ByRef,
+}
+
+impl Passing {
+    /// Whether the operand at `index` is moved (if it is not `Copy`).
+    fn by_value(self, index: usize) -> bool {
+        match self {
+            Passing::ByValue => true,
+            Passing::FirstInPlace => index > 0,
+            Passing::ByRef => false,
+        }
+    }
 }

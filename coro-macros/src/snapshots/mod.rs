@@ -89,8 +89,7 @@ fn running_sum() {
                 ::coro::Gen::new(move |
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
-                    let __state = &mut __state;
-                    match ::core::mem::replace(__state, State::Poisoned) {
+                    match ::core::mem::replace(&mut __state, State::Poisoned) {
                         #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::Start { start } => {
                             ::core::mem::drop(__arg);
@@ -105,7 +104,7 @@ fn running_sum() {
                                             ::core::option::Option::Some(x) => {
                                                 let __yield_value = total + x;
                                                 ::coro::__private::store(
-                                                    __state,
+                                                    &mut __state,
                                                     State::AfterYield1 {
                                                         iter: __iter,
                                                         total,
@@ -123,7 +122,7 @@ fn running_sum() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(__state, State::Complete);
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
@@ -144,7 +143,7 @@ fn running_sum() {
                                             ::core::option::Option::Some(x) => {
                                                 let __yield_value = total + x;
                                                 ::coro::__private::store(
-                                                    __state,
+                                                    &mut __state,
                                                     State::AfterYield1 {
                                                         iter: __iter,
                                                         total,
@@ -162,14 +161,14 @@ fn running_sum() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(__state, State::Complete);
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
                             }
                         }
                         State::Complete => {
-                            ::coro::__private::store(__state, State::Complete);
+                            ::coro::__private::store(&mut __state, State::Complete);
                             return ::core::option::Option::None;
                         }
                         State::Poisoned => ::coro::__private::resumed_after_panic(),
@@ -238,8 +237,7 @@ fn countdown_iterator() {
                 ::coro::Gen::new(move |
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
-                    let __state = &mut __state;
-                    match ::core::mem::replace(__state, State::Poisoned) {
+                    match ::core::mem::replace(&mut __state, State::Poisoned) {
                         #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
                         State::Start { n } => {
                             ::core::mem::drop(__arg);
@@ -251,7 +249,10 @@ fn countdown_iterator() {
                                             {
                                                 {
                                                     let __yield_value = i;
-                                                    ::coro::__private::store(__state, State::AfterYield1 { i });
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 { i },
+                                                    );
                                                     return ::core::option::Option::Some(
                                                         ::coro::CoroutineState::Yielded(__yield_value),
                                                     );
@@ -265,7 +266,7 @@ fn countdown_iterator() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(__state, State::Complete);
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
@@ -283,7 +284,10 @@ fn countdown_iterator() {
                                             {
                                                 {
                                                     let __yield_value = i;
-                                                    ::coro::__private::store(__state, State::AfterYield1 { i });
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 { i },
+                                                    );
                                                     return ::core::option::Option::Some(
                                                         ::coro::CoroutineState::Yielded(__yield_value),
                                                     );
@@ -297,14 +301,14 @@ fn countdown_iterator() {
                             };
                             {
                                 let __return_value = __block;
-                                ::coro::__private::store(__state, State::Complete);
+                                ::coro::__private::store(&mut __state, State::Complete);
                                 return ::core::option::Option::Some(
                                     ::coro::CoroutineState::Complete(__return_value),
                                 );
                             }
                         }
                         State::Complete => {
-                            ::coro::__private::store(__state, State::Complete);
+                            ::coro::__private::store(&mut __state, State::Complete);
                             return ::core::option::Option::None;
                         }
                         State::Poisoned => ::coro::__private::resumed_after_panic(),
