@@ -39,6 +39,10 @@ pub struct Plan {
     pub finishes: bool,
     /// The shadowing `let`s written under a hidden name.
     pub renames: Renames,
+    /// Each block's code: the scopes it closes, and the blocks it may jump to (embedded jumps
+    /// included). Read by every arm that may thread into the block, so computed once.
+    pub closes: Vec<HashSet<ScopeId>>,
+    pub jumps: Vec<Vec<BlockId>>,
 }
 
 /// `let` bindings written under a hidden name because they shadow, in an inner scope, a local
@@ -94,7 +98,15 @@ impl Plan {
         let eligible = (0..n)
             .map(|b| in_place_eligible(ir, &fields, &live.flagged, b))
             .collect();
+        let closes = ir.blocks.iter().map(|b| closes_in(ir, b.code)).collect();
+        let jumps = ir
+            .blocks
+            .iter()
+            .map(|b| all_jump_targets(ir, b.code))
+            .collect();
         Plan {
+            closes,
+            jumps,
             state,
             cut,
             fields,
@@ -109,6 +121,11 @@ impl Plan {
     /// its code.
     pub fn is_cut(&self, b: BlockId) -> bool {
         self.cut.contains(&b)
+    }
+
+    /// How many states there are.
+    pub fn state_count(&self) -> usize {
+        self.state.iter().filter(|s| **s).count()
     }
 
     /// The states, in the order the blocks were created (which follows the source).

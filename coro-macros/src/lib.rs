@@ -9,6 +9,7 @@
 //! `syntax` holds what every stage knows about user code, Rust's binding rules among it.
 
 mod args;
+mod bits;
 mod borrowck;
 mod check;
 mod discovery;

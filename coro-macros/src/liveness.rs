@@ -12,6 +12,9 @@
 
 use std::collections::BTreeSet;
 
+use std::collections::HashMap;
+
+use crate::bits::Bits;
 use crate::ir::*;
 
 pub type Set = BTreeSet<LocalId>;
@@ -52,8 +55,8 @@ pub fn analyse(ir: &Ir) -> Liveness {
 
     let may = Moved::analyse(ir, false);
     let (flagged, sure) = flagged(ir, &live_in, &may);
+    let moved_before_let = may.before_let();
     let moved_in = may.moved_in;
-    let moved_before_let = may.before_let;
 
     let fields = (0..n)
         .map(|b| {
@@ -228,10 +231,10 @@ fn flagged(ir: &Ir, live_in: &[Set], may: &Moved) -> (Set, Option<Moved>) {
 struct Moved {
     sure: bool,
     /// Per block; `None` where no path reaches it yet (for `sure`: everything is moved there).
-    reached: Vec<Option<Set>>,
-    moved_in: Vec<Set>,
+    reached: Vec<Option<Bits>>,
+    moved_in: Vec<Bits>,
     /// For each `Let` node (code, index): the locals that may be moved out just before it.
-    before_let: LetSets,
+    before_let: HashMap<(CodeId, usize), Bits>,
     /// Locals a drop flag cannot follow (see `Effects::unflaggable`), and those used where
     /// they may have been moved (so they are `Copy`).
     unflaggable: Set,
@@ -244,7 +247,7 @@ impl Moved {
             sure,
             reached: vec![None; n],
             moved_in: Vec::new(),
-            before_let: LetSets::new(),
+            before_let: HashMap::new(),
             unflaggable: Set::new(),
         };
         // Locals declared without a value (and the lowering's result temporaries) start
@@ -263,7 +266,7 @@ impl Moved {
                 if let Some(p) = ir.blocks[b].param {
                     start.remove(&p);
                 }
-                let mut out: Vec<(BlockId, Set)> = Vec::new();
+                let mut out: Vec<(BlockId, Bits)> = Vec::new();
                 pass.code(ir, ir.blocks[b].code, start, &mut out);
                 for (target, set) in out {
                     match &mut pass.reached[target] {
@@ -271,16 +274,8 @@ impl Moved {
                             *slot = Some(set);
                             changed = true;
                         }
-                        Some(old) if sure => {
-                            let before = old.len();
-                            old.retain(|l| set.contains(l));
-                            changed |= old.len() != before;
-                        }
-                        Some(old) => {
-                            let before = old.len();
-                            old.extend(set);
-                            changed |= old.len() != before;
-                        }
+                        Some(old) if sure => changed |= old.intersect_with(&set),
+                        Some(old) => changed |= old.union_with(&set),
                     }
                 }
             }
@@ -296,6 +291,14 @@ impl Moved {
         pass
     }
 
+    /// The locals that may be moved out just before each `let`.
+    fn before_let(&self) -> LetSets {
+        self.before_let
+            .iter()
+            .map(|(k, b)| (*k, b.iter().collect()))
+            .collect()
+    }
+
     /// The locals `fx` moves (may move, or surely moves).
     fn moves<'f>(&self, ir: &'f Ir, fx: &'f Effects) -> impl Iterator<Item = LocalId> + 'f {
         let set = if self.sure { &fx.sure_moves } else { &fx.moves };
@@ -304,7 +307,7 @@ impl Moved {
 
     /// Code with effects `fx` runs where `moved` may be moved: a use of a moved local shows it
     /// is `Copy`; the exits embedded in it leave with what it moves.
-    fn effects(&mut self, ir: &Ir, fx: &Effects, moved: &mut Set, out: &mut Vec<(BlockId, Set)>) {
+    fn effects(&mut self, ir: &Ir, fx: &Effects, moved: &mut Bits, out: &mut Vec<(BlockId, Bits)>) {
         if !self.sure {
             self.unflaggable
                 .extend(fx.uses.iter().filter(|l| moved.contains(l)).copied());
@@ -322,7 +325,7 @@ impl Moved {
         moved.extend(self.moves(ir, fx));
     }
 
-    fn code(&mut self, ir: &Ir, code: CodeId, mut moved: Set, out: &mut Vec<(BlockId, Set)>) {
+    fn code(&mut self, ir: &Ir, code: CodeId, mut moved: Bits, out: &mut Vec<(BlockId, Bits)>) {
         for (i, node) in ir.codes[code].iter().enumerate() {
             match node {
                 Node::Open(_) => {}

@@ -17,7 +17,7 @@ impl<'a> Emit<'a> {
             names: Names::default(),
             errors: Vec::new(),
             block: b,
-            splice_budget: arm_splice_budget(plan.states().len()),
+            splice_budget: arm_splice_budget(plan.state_count()),
             path: vec![b],
             labels: Vec::new(),
             closable: HashSet::new(),
@@ -223,7 +223,7 @@ impl<'a> Emit<'a> {
         } else {
             quote!(#state_enum::#name { #(#pattern,)* })
         };
-        let arm = if in_place || !plan.any_in_place() {
+        let arm = if in_place || !cx.guarded {
             // In place: the pattern binds `&mut` fields of `&mut state`. Without any arm in
             // place, the whole state is matched by value (`match mem::replace(…)`).
             quote! {

@@ -3,9 +3,7 @@
 //! first when the target's code needs to own them.
 
 use super::*;
-use crate::ir::walk::{
-    all_jump_targets, assigned_in, bound_names_in, closes_in, may_make_closures, moves_in,
-};
+use crate::ir::walk::{assigned_in, bound_names_in, closes_in, may_make_closures, moves_in};
 
 impl<'a> Emit<'a> {
     /// Whether a jump to `target` can be replaced by the target's code, here: only when that
@@ -173,9 +171,8 @@ impl<'a> Emit<'a> {
         let mut todo = vec![b];
         let mut out = HashSet::new();
         while let Some(x) = todo.pop() {
-            let code = self.ir.blocks[x].code;
-            out.extend(closes_in(self.ir, code));
-            for t in all_jump_targets(self.ir, code) {
+            out.extend(plan.closes[x].iter().copied());
+            for &t in &plan.jumps[x] {
                 if !plan.is_cut(t) && seen.insert(t) {
                     todo.push(t);
                 }
