@@ -207,20 +207,25 @@ impl<'a> Emit<'a> {
                 if cx.in_place.is_some() {
                     if *resume == cx.block {
                         // Resumed where it is: the fields are already in place.
+                        let leave = self.leave(cx.guarded, quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#y))));
                         return quote!({
                             let #y = #t;
-                            return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                            #leave;
                         });
                     }
                     let saved = cx.names.clone();
                     let leave = self.leave_in_place(Some(*resume), cx);
                     let next = self.construct(*resume, None, cx);
                     cx.names = saved;
+                    let out = self.leave(
+                        cx.guarded,
+                        quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#y))),
+                    );
                     return quote!({
                         let #y = #t;
                         #leave
                         #krate::__private::store(#state, #next);
-                        return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                        #out;
                     });
                 }
                 let next = self.construct(*resume, None, cx);
@@ -232,15 +237,23 @@ impl<'a> Emit<'a> {
                     // The value is a plain name or literal the state does not take: no need for
                     // a temporary (a value that may panic is computed before the state is
                     // stored, so that a panic leaves the coroutine poisoned).
+                    let out = self.leave(
+                        cx.guarded,
+                        quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#t))),
+                    );
                     return quote!({
                         #krate::__private::store(#state, #next);
-                        return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#t));
+                        #out;
                     });
                 }
+                let out = self.leave(
+                    cx.guarded,
+                    quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#y))),
+                );
                 quote!({
                     let #y = #t;
                     #krate::__private::store(#state, #next);
-                    return ::core::option::Option::Some(#krate::CoroutineState::Yielded(#y));
+                    #out;
                 })
             }
             Term::Return(value) => {
@@ -256,10 +269,14 @@ impl<'a> Emit<'a> {
                         break #finish #r;
                     });
                 }
+                let out = self.leave(
+                    cx.guarded,
+                    quote!(::core::option::Option::Some(#krate::CoroutineState::Complete(#r))),
+                );
                 quote!({
                     let #r = #t;
                     #krate::__private::store(#state, #state_enum::Complete);
-                    return ::core::option::Option::Some(#krate::CoroutineState::Complete(#r));
+                    #out;
                 })
             }
             Term::Branch(br) => self.branch(br, cx),

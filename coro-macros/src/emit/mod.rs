@@ -257,6 +257,22 @@ impl<'a> Emit<'a> {
         syn::Lifetime::new("'__dispatch", Span::mixed_site())
     }
 
+    /// The block of a guarded step (see `emit`), which its exits leave.
+    fn step_label(&self) -> syn::Lifetime {
+        syn::Lifetime::new("'__step", Span::mixed_site())
+    }
+
+    /// Leaves the step with `value`: `return` from the step closure, or in a guarded step a
+    /// `break` out of its block, so that the guard is disarmed on the way out.
+    fn leave(&self, guarded: bool, value: TokenStream) -> TokenStream {
+        if guarded {
+            let label = self.step_label();
+            quote!(break #label #value)
+        } else {
+            quote!(return #value)
+        }
+    }
+
     fn finish_label(&self) -> syn::Lifetime {
         syn::Lifetime::new("'__finish", Span::mixed_site())
     }
@@ -365,12 +381,13 @@ impl<'a> Emit<'a> {
         let a = self.resume_ty;
         let r = &self.return_ty;
         let state = self.state(guarded);
+        let none = self.leave(guarded, quote!(::core::option::Option::None));
         let dispatch = if guarded {
             quote! {
                 match &mut *#state {
                     #(#arms)*
                     #state_enum::Complete => {
-                        return ::core::option::Option::None;
+                        #none;
                     }
                     #state_enum::Poisoned => #krate::__private::resumed_after_panic(),
                 }
@@ -411,23 +428,31 @@ impl<'a> Emit<'a> {
             // An in-place arm completes by breaking out with the return value: its own locals
             // are dropped on the way out, then the variant (with the older locals) is replaced.
             let (finish, done) = (self.finish_label(), hidden("__completed"));
+            let complete = self.leave(
+                guarded,
+                quote!(::core::option::Option::Some(#krate::CoroutineState::Complete(#done))),
+            );
             quote! {
                 let #done = #finish: { #body };
                 *#state = #state_enum::Complete;
-                return ::core::option::Option::Some(#krate::CoroutineState::Complete(#done));
+                #complete;
             }
         } else {
             body
         };
         let body = if guarded {
-            // The step is a closure called at once, so that its `return`s come back here, where
-            // the guard is disarmed.
-            let (guard, step) = (hidden("__poison_on_unwind"), hidden("__step"));
+            // The step's exits break out of its block (`leave`) to where the guard is disarmed.
+            let (guard, step, label) = (
+                hidden("__poison_on_unwind"),
+                hidden("__step"),
+                self.step_label(),
+            );
             quote! {
                 let mut #guard = #krate::__private::PoisonOnUnwind::new(&mut #state_var, || #state_enum::Poisoned);
-                let #step = {
+                #[allow(unused_labels)]
+                let #step = #label: {
                     let #state_var = #guard.state();
-                    (|| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> { #body })()
+                    #body
                 };
                 #guard.disarm();
                 #step
