@@ -1994,8 +1994,9 @@ impl Gen<'_> {
 
     fn borrow_forms(&self) -> Vec<char> {
         let mut out = Vec::new();
+        let through_mut = self.on(F::ReborrowMut);
         if let Some(m) = self.recv {
-            if self.on(F::MethodSelf) {
+            if self.on(F::MethodSelf) && (!m || through_mut) {
                 out.extend(['a', 'c', 'e']);
                 if m && self.key_free("self.buf", true) && self.key_free("self.ls", true) {
                     out.push('b');
@@ -2007,16 +2008,16 @@ impl Gen<'_> {
         }
         if self.refp && self.on(F::RefParam) {
             out.extend(['f', 'k']);
-            if self.key_free("m", true) {
+            if through_mut && self.key_free("m", true) {
                 out.push('g');
             }
-            if self.key_free("m", false) {
+            if through_mut && self.key_free("m", false) {
                 out.push('h');
             }
-            if self.key_free("pp", true) {
+            if through_mut && self.key_free("pp", true) {
                 out.push('i');
             }
-            if self.key_free("pp", false) {
+            if through_mut && self.key_free("pp", false) {
                 out.push('j');
             }
         }
@@ -2143,6 +2144,14 @@ impl Gen<'_> {
             }
         }
         out[0].tags.push(tag);
+        let through_mut = match form {
+            'a' | 'c' | 'e' => self.recv == Some(true),
+            'b' | 'd' | 'g' | 'h' | 'i' | 'j' => true,
+            _ => false,
+        };
+        if through_mut {
+            out[0].tags.push(F::ReborrowMut);
+        }
         out
     }
 

@@ -363,8 +363,12 @@ impl Moved {
                     if !self.sure {
                         self.before_let.insert((code, i), moved.clone());
                     }
-                    for op in init.iter().chain(els.iter()) {
+                    if let Some(op) = init {
                         self.effects(ir, &op.effects, &mut moved, out);
+                    }
+                    // A `let … else` block diverges: what it moves is gone only on its own way out.
+                    if let Some(op) = els {
+                        self.effects(ir, &op.effects, &mut moved.clone(), out);
                     }
                     for b in binds {
                         if init.is_some() {

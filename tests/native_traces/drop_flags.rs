@@ -149,6 +149,32 @@ fn moved_as_an_operand_after_a_yield(c: u8) -> u8 {
     pair.0
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn pattern_bindings_moved_in_one_branch(c: u8) -> u8 {
+    for f in [F("f1"), F("f2")] {
+        if c == 1 {
+            consume(f);
+        }
+        yield_!(1);
+    }
+    match Some(F("m")) {
+        Some(m) => {
+            if c == 2 {
+                consume(m);
+            }
+            yield_!(2);
+        }
+        None => {}
+    }
+    if let Some(i) = Some(F("i")) {
+        if c == 3 {
+            consume(i);
+        }
+        yield_!(3);
+    }
+    c
+}
+
 // --- tests ---
 
 #[test]
@@ -403,6 +429,131 @@ fn a_local_moved_as_an_operand_after_a_yield() {
                 &[0, 1, 2],
                 9,
                 &["yield 1", "yield 2", "d 4", "yield 4", "drop d"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn pattern_bindings_moved_in_one_branch_keep_their_flags() {
+    check(
+        || pattern_bindings_moved_in_one_branch(0),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                9,
+                &[
+                    "yield 1", "drop f1", "yield 1", "drop f2", "yield 2", "drop m", "yield 3",
+                    "drop i", "return 0",
+                ],
+            ),
+            (&[0, 1], 9, &["yield 1", "drop f1", "yield 1", "drop f2"]),
+        ],
+    );
+    check(
+        || pattern_bindings_moved_in_one_branch(1),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                9,
+                &[
+                    "consume f1",
+                    "drop f1",
+                    "yield 1",
+                    "consume f2",
+                    "drop f2",
+                    "yield 1",
+                    "yield 2",
+                    "drop m",
+                    "yield 3",
+                    "drop i",
+                    "return 1",
+                ],
+            ),
+            (
+                &[0, 1],
+                9,
+                &[
+                    "consume f1",
+                    "drop f1",
+                    "yield 1",
+                    "consume f2",
+                    "drop f2",
+                    "yield 1",
+                ],
+            ),
+        ],
+    );
+    check(
+        || pattern_bindings_moved_in_one_branch(2),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                9,
+                &[
+                    "yield 1",
+                    "drop f1",
+                    "yield 1",
+                    "drop f2",
+                    "consume m",
+                    "drop m",
+                    "yield 2",
+                    "yield 3",
+                    "drop i",
+                    "return 2",
+                ],
+            ),
+            (
+                &[0, 1, 2, 3],
+                9,
+                &[
+                    "yield 1",
+                    "drop f1",
+                    "yield 1",
+                    "drop f2",
+                    "consume m",
+                    "drop m",
+                    "yield 2",
+                    "yield 3",
+                    "drop i",
+                ],
+            ),
+        ],
+    );
+    check(
+        || pattern_bindings_moved_in_one_branch(3),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                9,
+                &[
+                    "yield 1",
+                    "drop f1",
+                    "yield 1",
+                    "drop f2",
+                    "yield 2",
+                    "drop m",
+                    "consume i",
+                    "drop i",
+                    "yield 3",
+                    "return 3",
+                ],
+            ),
+            (
+                &[0, 1, 2, 3, 4],
+                4,
+                &[
+                    "yield 1",
+                    "drop f1",
+                    "yield 1",
+                    "drop f2",
+                    "yield 2",
+                    "drop m",
+                    "consume i",
+                    "drop i",
+                    "yield 3",
+                    "dropping",
+                ],
             ),
         ],
     );

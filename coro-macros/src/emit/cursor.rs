@@ -321,8 +321,19 @@ impl<'a> Emit<'a> {
             }
             // The guard sees the arm's bindings.
             let guard = arm.guard.as_ref().map(|g| self.operand(g, Shape::Expr, cx));
+            // A binding with a drop flag of its own holds its value in a `Flagged` from here.
+            let krate = self.krate;
+            let mut body: TokenStream = arm
+                .binds
+                .iter()
+                .filter(|b| self.live.flagged.contains(b))
+                .map(|b| {
+                    let n = &cx.names[b];
+                    quote!(let mut #n = #krate::__private::Flagged::new(#n);)
+                })
+                .collect();
             let mut cursor = Cursor::new(self.ir, arm.code);
-            let body = self.seq(&mut cursor, cx);
+            body.extend(self.seq(&mut cursor, cx));
             cx.path = saved_path;
             cx.closable = saved_closable;
             cx.aliased = saved_aliased;

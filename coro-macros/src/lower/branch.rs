@@ -164,6 +164,11 @@ impl Lowerer<'_> {
             .iter()
             .flat_map(|p| self.bind_pattern(p, false))
             .collect();
+        // A lone `if let` binds before the then-block runs; a chain's later conditions use the
+        // bindings first.
+        if let Some(p) = cond_pat {
+            self.mark_plain_bindings(p, &binds);
+        }
         let saved = (self.pending_env.clone(), self.pending_visible.clone());
         let v = self.lower_block(&i.then_branch, want);
         if let Some(v) = v {
@@ -317,6 +322,10 @@ impl Lowerer<'_> {
                 None => None,
             };
             let binds = self.bind_pattern(&arm.pat, false);
+            // A guard uses the bindings before the arm runs.
+            if arm.guard.is_none() {
+                self.mark_plain_bindings(&arm.pat, &binds);
+            }
             let v = self.lower_expr(&arm.body, want);
             if let Some(v) = v {
                 if self.alive() {

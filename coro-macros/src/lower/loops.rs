@@ -281,6 +281,7 @@ impl Lowerer<'_> {
         let body_code = self.ir.new_code();
         self.cursor = Some(body_code);
         let binds = self.bind_pattern(&f.pat, false);
+        self.mark_plain_bindings(&f.pat, &binds);
         // `for i in a..b`: ranges only iterate over integers and chars.
         if let ([single], Expr::Range(_)) = (binds.as_slice(), &*f.expr) {
             self.ir.locals[*single].copy = true;

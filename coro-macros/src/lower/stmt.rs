@@ -383,6 +383,28 @@ impl Lowerer<'_> {
         ids
     }
 
+    /// Marks the bindings of an arm's pattern (a `match` arm, `if let`, a `for` pattern) that
+    /// bind a name by value (`x`, `mut x`, not `ref x` nor `x @ …`) as plain: each may keep a
+    /// drop flag of its own, wrapped where the arm starts (see `liveness::flagged`).
+    pub fn mark_plain_bindings(&mut self, pat: &syn::Pat, binds: &[LocalId]) {
+        struct ByValue(Vec<String>);
+        impl<'ast> syn::visit::Visit<'ast> for ByValue {
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                if p.by_ref.is_none() && p.subpat.is_none() {
+                    self.0.push(p.ident.to_string());
+                }
+            }
+            fn visit_expr(&mut self, _: &'ast syn::Expr) {}
+        }
+        let mut v = ByValue(Vec::new());
+        syn::visit::Visit::visit_pat(&mut v, pat);
+        for &b in binds {
+            if v.0.iter().any(|n| n == self.ir.locals[b].text()) {
+                self.ir.locals[b].plain = true;
+            }
+        }
+    }
+
     /// Notes an item hoisted out of the body.
     pub fn note_hoisted(&mut self, item: &syn::Item) {
         self.sites.hoisted.insert(item as *const syn::Item);
