@@ -56,6 +56,17 @@ impl Counter {
         }
         yield_!(Twice(self.step).get());
         self.step += 1;
+        // An item inside a macro's arguments keeps its own `self` too.
+        let label = format!("{}", {
+            struct Half(u32);
+            impl Half {
+                fn get(&self) -> u32 {
+                    self.0 / 2
+                }
+            }
+            Half(self.step).get()
+        });
+        yield_!(label.len() as u32);
         Twice(self.step).get()
     }
 
@@ -78,6 +89,7 @@ fn a_nested_item_keeps_its_own_self() {
     };
     let mut co = c.with_nested_impl();
     assert!(matches!(co.send(()), CoroutineState::Yielded(8)));
+    assert!(matches!(co.send(()), CoroutineState::Yielded(1)));
     assert!(matches!(co.send(()), CoroutineState::Complete(10)));
     drop(co);
     assert_eq!(c.step, 5);

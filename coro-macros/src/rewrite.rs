@@ -237,7 +237,17 @@ impl VisitMut for SelfRenamer<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        mac.tokens = rename_self_tokens(mac.tokens.clone(), self.alias);
+        // Arguments read as expressions keep their nested items (with a `self` of their own)
+        // as they are; other input is renamed token by token.
+        match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+            Ok(mut args) => {
+                for a in args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                mac.tokens = args.to_token_stream();
+            }
+            Err(_) => mac.tokens = rename_self_tokens(mac.tokens.clone(), self.alias),
+        }
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}

@@ -179,6 +179,11 @@ impl Lowerer<'_> {
             .iter()
             .flat_map(|p| self.bind_pattern(p, false))
             .collect();
+        // A lone `while let` binds before the body runs; a chain's later conditions use the
+        // bindings first.
+        if let (Expr::Let(l), [_]) = (&*w.cond, pats.as_slice()) {
+            self.mark_plain_bindings(&l.pat, &binds);
+        }
         if self.lower_block(&w.body, Want::Discard).is_some() && self.alive() {
             self.terminate(Term::Jump {
                 target: head,

@@ -62,9 +62,38 @@ pub fn chain_yields(a: Option<u32>, limit: u32) -> u32 {
     log
 }
 
+/// A let chain inside an `unsafe` block whose body yields (difftest seed 304942678480: the
+/// macro wrapped the whole condition in `unsafe { }`, taking the `let` out of the condition).
+#[coro::coroutine(yield = u32)]
+pub fn unsafe_chain(a: Option<u32>, limit: u32) -> u32 {
+    let raw = &limit as *const u32;
+    let mut got = 0;
+    // SAFETY: `raw` points to `limit`, alive for the whole body.
+    unsafe {
+        if *raw > 0
+            && let Some(x) = a
+            && x < *raw
+        {
+            yield_!(x);
+            got = x;
+        }
+    }
+    got
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn let_chains_inside_unsafe_blocks() {
+        use coro::{CoroutineExt, CoroutineState};
+        let mut c = unsafe_chain(Some(3), 5);
+        assert_eq!(c.send(()), CoroutineState::Yielded(3));
+        assert_eq!(c.send(()), CoroutineState::Complete(3));
+        let mut c = unsafe_chain(Some(7), 5);
+        assert_eq!(c.send(()), CoroutineState::Complete(0));
+    }
 
     #[test]
     fn borrowing_coroutines_work_in_edition_2024() {

@@ -301,14 +301,20 @@ impl<'a> Substitute<'a> {
         match self.scopes.lookup(name) {
             Some(Some(fresh)) => Some(syn::parse_quote!(#fresh)),
             Some(None) => None,
+            // Written with the use's own span: an expression whose tokens come from the macro
+            // has the macro crate's edition, which refuses a `let` chain around it in edition
+            // 2024 (`if a && let Some(x) = (*o)`).
             None => match self.map.get(name)? {
-                Replacement::Deref => Some(syn::parse_quote!((*#ident))),
+                Replacement::Deref => Some(syn::parse_quote_spanned!(ident.span()=> (*#ident))),
                 Replacement::Name(to) => Some(syn::parse_quote!(#to)),
                 Replacement::Flagged(krate) => {
                     if site.is_some_and(|s| self.move_sites.contains(&s)) {
-                        Some(syn::parse_quote!(#krate::__private::take(&mut #ident)))
+                        let krate = respanned(krate.to_token_stream(), ident.span());
+                        Some(
+                            syn::parse_quote_spanned!(ident.span()=> #krate::__private::take(&mut #ident)),
+                        )
                     } else {
-                        Some(syn::parse_quote!((*#ident)))
+                        Some(syn::parse_quote_spanned!(ident.span()=> (*#ident)))
                     }
                 }
             },
@@ -549,6 +555,23 @@ impl VisitMut for Substitute<'_> {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `tokens` with every span set to `span`.
+fn respanned(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            if let TokenTree::Group(g) = &t {
+                let mut inner = proc_macro2::Group::new(g.delimiter(), respanned(g.stream(), span));
+                inner.set_span(span);
+                t = TokenTree::Group(inner);
+            } else {
+                t.set_span(span);
+            }
+            t
+        })
+        .collect()
 }
 
 /// The name of a formatting macro's named argument (`x = value`).
