@@ -339,10 +339,6 @@ impl Moved {
                 }
                 Node::Stmt(op) => {
                     self.effects(ir, &op.effects, &mut moved, out);
-                    for a in op.effects.assigns.iter().chain(&op.effects.may_assign) {
-                        // Assigned again: the drop-flag rewrite does not follow that.
-                        self.unflaggable.insert(*a);
-                    }
                     for a in &op.effects.assigns {
                         moved.remove(a);
                     }

@@ -175,6 +175,28 @@ fn pattern_bindings_moved_in_one_branch(c: u8) -> u8 {
     c
 }
 
+#[coro::coroutine(yield = u8, resume = u8)]
+fn moved_on_the_right_of_a_short_circuit(c: u8) -> u8 {
+    let d = F("d");
+    if yield_!(c) == 1 || consume(d) > 0 {
+        log("taken");
+    }
+    yield_!(2);
+    c
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn assigned_again_after_a_move_on_one_path(c: u8) -> u8 {
+    let mut d = F("d1");
+    if c == 1 {
+        yield_!(consume(d));
+    }
+    d = F("d2");
+    yield_!(3);
+    log(format!("now {}", d.name()));
+    c
+}
+
 // --- tests ---
 
 #[test]
@@ -554,6 +576,68 @@ fn pattern_bindings_moved_in_one_branch_keep_their_flags() {
                     "yield 3",
                     "dropping",
                 ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_local_moved_on_the_right_of_a_short_circuit() {
+    check(
+        || moved_on_the_right_of_a_short_circuit(0),
+        &[
+            (
+                &[0, 1, 2],
+                9,
+                &["yield 0", "taken", "yield 2", "drop d", "return 0"],
+            ),
+            (&[0, 1], 9, &["yield 0", "taken", "yield 2", "drop d"]),
+            (
+                &[0, 0, 2],
+                9,
+                &[
+                    "yield 0",
+                    "consume d",
+                    "drop d",
+                    "taken",
+                    "yield 2",
+                    "return 0",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_local_assigned_again_after_a_move_on_one_path() {
+    check(
+        || assigned_again_after_a_move_on_one_path(0),
+        &[(
+            &[0, 1, 2],
+            9,
+            &["drop d1", "yield 3", "now d2", "drop d2", "return 0"],
+        )],
+    );
+    check(
+        || assigned_again_after_a_move_on_one_path(1),
+        &[
+            (
+                &[0, 1, 2, 3],
+                9,
+                &[
+                    "consume d1",
+                    "drop d1",
+                    "yield 2",
+                    "yield 3",
+                    "now d2",
+                    "drop d2",
+                    "return 1",
+                ],
+            ),
+            (
+                &[0, 1],
+                9,
+                &["consume d1", "drop d1", "yield 2", "yield 3", "drop d2"],
             ),
         ],
     );

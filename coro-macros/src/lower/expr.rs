@@ -467,7 +467,15 @@ impl Lowerer<'_> {
                     Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => Passing::ByRef,
                     _ => Passing::ByValue,
                 };
-                let ops = self.lower_operands(&[&b.left, &b.right], passing)?;
+                let mut ops = self.lower_operands(&[&b.left, &b.right], passing)?;
+                if matches!(b.op, And(_) | Or(_)) {
+                    // The right side of `&&`/`||` may not run: what it moves or assigns, it
+                    // may, not surely does.
+                    let fx = &mut ops[1].effects;
+                    fx.sure_moves.clear();
+                    let assigns = std::mem::take(&mut fx.assigns);
+                    fx.may_assign.extend(assigns);
+                }
                 let (l, r) = (&ops[0], &ops[1]);
                 let op = &b.op;
                 Some(self.derived(quote!((#l #op #r)), &[l, r]))

@@ -298,6 +298,8 @@ impl<'a> Collector<'a> {
                             self.fx.may_assign.insert(id);
                         }
                         self.assigned.insert(id);
+                        // Holds a value again: a use after this is not a use after a move.
+                        self.moved_path.remove(&id);
                         if self.conditional == 0 {
                             self.fx.moved_after_assign.remove(&id);
                         }

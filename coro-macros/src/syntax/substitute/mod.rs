@@ -235,6 +235,20 @@ impl<'a> Substitute<'a> {
         }
     }
 
+    /// The path to the `coro` crate, when `target` (an assignment's left side) names a local
+    /// with its own drop flag here.
+    fn flagged_target(&self, target: &Expr) -> Option<syn::Path> {
+        let Expr::Path(p) = target else { return None };
+        let name = p.path.get_ident()?.to_string();
+        if self.scopes.lookup(&name).is_some() {
+            return None;
+        }
+        match self.map.get(&name)? {
+            Replacement::Flagged(krate) => Some(krate.clone()),
+            _ => None,
+        }
+    }
+
     /// The names rewritten as locals with their own drop flag.
     fn flagged_names(&self) -> Vec<String> {
         self.map
@@ -391,6 +405,14 @@ impl VisitMut for Substitute<'_> {
                 if let Some(r) = self.replacement(&ident.to_string(), &ident, site) {
                     *e = r;
                 }
+            }
+            // `x = v` on a local with its own drop flag sets a new flag: the old value (if the
+            // flag is up) is dropped by the assignment, after `v`, as Rust does.
+            Expr::Assign(a) if self.flagged_target(&a.left).is_some() => {
+                let krate = self.flagged_target(&a.left).expect("checked");
+                self.visit_expr_mut(&mut a.right);
+                let right = &a.right;
+                *a.right = syn::parse_quote!(#krate::__private::Flagged::new(#right));
             }
             Expr::Closure(c) => {
                 let mark = self.scopes.mark();
