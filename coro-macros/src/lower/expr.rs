@@ -25,7 +25,7 @@ impl Lowerer<'_> {
         if !expr_yields(e) {
             let op = self.verbatim_expr(e);
             let stmt = syn::Stmt::Expr(e.clone(), Some(Default::default()));
-            if super::stmt::stmt_diverges(&stmt) {
+            if crate::syntax::detect::stmt_diverges(&stmt) {
                 // `return x`, `break`, `panic!()`: control does not come back.
                 self.push(Node::Stmt(Operand {
                     tokens: quote!(#op;),

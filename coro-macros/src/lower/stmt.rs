@@ -7,7 +7,7 @@ use syn::{Block, Expr, Local, Pat, Stmt};
 
 use super::{plain, Lowerer, Want};
 use crate::ir::*;
-use crate::syntax::detect::{block_yields, expr_yields, yield_kind};
+use crate::syntax::detect::{block_yields, expr_yields, stmt_diverges, yield_kind};
 use crate::syntax::guess::{
     borrowing_method, keeps_borrow, owned_annotation, primitive_type, trivially_dropped,
     visibly_copy,
@@ -503,33 +503,6 @@ pub fn visibly_owned(e: &Expr) -> bool {
                 "to_string" | "to_owned" | "to_vec" | "collect"
             )
         }
-        _ => false,
-    }
-}
-
-/// Whether a yield-free statement visibly never completes: `return`, `break`, `continue`,
-/// `panic!`-like macros, or a block ending in one.
-pub fn stmt_diverges(stmt: &Stmt) -> bool {
-    fn mac(m: &syn::Macro) -> bool {
-        m.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "panic" | "unreachable" | "todo" | "unimplemented"
-            )
-        })
-    }
-    fn expr(e: &Expr) -> bool {
-        match e {
-            Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
-            Expr::Macro(m) => mac(&m.mac),
-            Expr::Block(b) if b.label.is_none() => b.block.stmts.last().is_some_and(stmt_diverges),
-            Expr::Paren(p) => expr(&p.expr),
-            _ => false,
-        }
-    }
-    match stmt {
-        Stmt::Expr(e, _) => expr(e),
-        Stmt::Macro(m) => mac(&m.mac),
         _ => false,
     }
 }

@@ -70,3 +70,32 @@ impl<'ast> Visit<'ast> for Finder {
         }
     }
 }
+
+/// Whether a yield-free statement visibly never completes: `return`, `break`, `continue`,
+/// `panic!`-like macros, or a block ending in one.
+pub fn stmt_diverges(stmt: &syn::Stmt) -> bool {
+    fn mac(m: &syn::Macro) -> bool {
+        m.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "panic" | "unreachable" | "todo" | "unimplemented"
+            )
+        })
+    }
+    fn expr(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+            syn::Expr::Macro(m) => mac(&m.mac),
+            syn::Expr::Block(b) if b.label.is_none() => {
+                b.block.stmts.last().is_some_and(stmt_diverges)
+            }
+            syn::Expr::Paren(p) => expr(&p.expr),
+            _ => false,
+        }
+    }
+    match stmt {
+        syn::Stmt::Expr(e, _) => expr(e),
+        syn::Stmt::Macro(m) => mac(&m.mac),
+        _ => false,
+    }
+}

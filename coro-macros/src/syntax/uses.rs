@@ -12,6 +12,7 @@ use syn::visit::Visit;
 use syn::{Expr, Pat, Stmt};
 
 use crate::ir::{Effects, LocalId};
+use crate::syntax::detect::stmt_diverges;
 use crate::syntax::guess::{borrows_arguments, consumes_receiver};
 use crate::syntax::scope::{binds_by_value, format_captures, format_string_index, Scopes};
 
@@ -247,6 +248,10 @@ impl<'a> Collector<'a> {
         let mark = self.bound.mark();
         for s in &block.stmts {
             self.stmt(s);
+            if stmt_diverges(s) {
+                // What follows never runs: it moves nothing (`break 'b 0; consume(d)`).
+                break;
+            }
         }
         self.bound.reset(mark);
     }
