@@ -368,6 +368,13 @@ impl<'a> Collector<'a> {
                     self.bound.reset(mark);
                 }
             }
+            // A labelled block may be left early by a `break` out of it: what follows the
+            // break may not run.
+            Expr::Block(b) if b.label.is_some() => {
+                self.conditional += 1;
+                self.block(&b.block);
+                self.conditional -= 1;
+            }
             Expr::Block(b) => self.block(&b.block),
             Expr::Unsafe(b) => self.block(&b.block),
             Expr::Const(b) => self.block(&b.block),
