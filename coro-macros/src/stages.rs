@@ -28,16 +28,29 @@ fn check_ir(item: TokenStream, expected: Expect) {
 /// Each block's saved locals, in declaration order.
 fn check_liveness(item: TokenStream, expected: Expect) {
     let ir = lowered(quote!(yield = i32), item).ir;
-    let live = liveness::analyse(&ir);
+    expected.assert_eq(&saved_locals(&ir, &liveness::analyse(&ir)));
+}
+
+/// The names of some locals.
+fn names(ir: &crate::ir::Ir, locals: impl IntoIterator<Item = usize>) -> String {
+    let names: Vec<String> = locals
+        .into_iter()
+        .map(|l| ir.locals[l].name.to_string())
+        .collect();
+    names.join(", ")
+}
+
+/// `Block: [locals]` for each block, the locals its state saves.
+fn saved_locals(ir: &crate::ir::Ir, live: &liveness::Liveness) -> String {
     let mut out = String::new();
     for (b, fields) in live.fields.iter().enumerate() {
-        let names: Vec<String> = fields
-            .iter()
-            .map(|&l| ir.locals[l].name.to_string())
-            .collect();
-        out += &format!("{}: [{}]\n", ir.blocks[b].name, names.join(", "));
+        out += &format!(
+            "{}: [{}]\n",
+            ir.blocks[b].name,
+            names(ir, fields.iter().copied())
+        );
     }
-    expected.assert_eq(&out);
+    out
 }
 
 /// The plan once the arms are written: the variants with their fields and type parameters,
@@ -266,19 +279,11 @@ fn liveness_flags_a_local_moved_on_some_paths_only() {
     };
     let ir = lowered(quote!(yield = u8, resume = u8), item).ir;
     let live = liveness::analyse(&ir);
-    let flagged: Vec<String> = live
-        .flagged
-        .iter()
-        .map(|&l| ir.locals[l].name.to_string())
-        .collect();
-    let mut out = format!("flagged: [{}]\n", flagged.join(", "));
-    for (b, fields) in live.fields.iter().enumerate() {
-        let names: Vec<String> = fields
-            .iter()
-            .map(|&l| ir.locals[l].name.to_string())
-            .collect();
-        out += &format!("{}: [{}]\n", ir.blocks[b].name, names.join(", "));
-    }
+    let out = format!(
+        "flagged: [{}]\n{}",
+        names(&ir, live.flagged.iter().copied()),
+        saved_locals(&ir, &live)
+    );
     expect![[r#"
         flagged: [p]
         Start: [c, p]

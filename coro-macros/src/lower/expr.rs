@@ -516,7 +516,7 @@ fn overloaded_operand(e: &Expr) -> bool {
     match peel(e) {
         Expr::Reference(_) | Expr::Struct(_) | Expr::Array(_) => true,
         Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_) | syn::Lit::ByteStr(_)),
-        other => super::stmt::visibly_owned(other),
+        other => crate::syntax::guess::visibly_owned(other),
     }
 }
 

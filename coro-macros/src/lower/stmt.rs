@@ -10,7 +10,7 @@ use crate::ir::*;
 use crate::syntax::detect::{block_yields, expr_yields, stmt_diverges, yield_kind};
 use crate::syntax::guess::{
     borrowing_method, keeps_borrow, owned_annotation, primitive_type, trivially_dropped,
-    visibly_copy,
+    visibly_copy, visibly_owned,
 };
 use crate::syntax::scope::pattern_bindings;
 
@@ -466,44 +466,6 @@ impl Lowerer<'_> {
             return None;
         }
         Some(local)
-    }
-}
-
-/// Whether an initialiser visibly makes an owned value (`vec![…]`, `String::from(…)`,
-/// `x.to_string()`, `….collect()`): for the borrow-across-yield diagnostic.
-pub fn visibly_owned(e: &Expr) -> bool {
-    match e {
-        // A struct, tuple or array made here is a value of the coroutine's own.
-        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) => true,
-        Expr::Macro(m) => m
-            .mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "vec" || s.ident == "format"),
-        Expr::Call(c) => match &*c.func {
-            Expr::Path(p) => {
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                segs.len() >= 2
-                    && [
-                        "String", "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
-                    ]
-                    .contains(&segs[segs.len() - 2].as_str())
-            }
-            _ => false,
-        },
-        Expr::MethodCall(m) => {
-            matches!(
-                m.method.to_string().as_str(),
-                "to_string" | "to_owned" | "to_vec" | "collect"
-            )
-        }
-        _ => false,
     }
 }
 

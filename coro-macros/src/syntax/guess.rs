@@ -70,6 +70,44 @@ pub fn primitive_type(ty: &Type) -> bool {
     }
 }
 
+/// Whether an initialiser visibly makes an owned value (`vec![…]`, `String::from(…)`,
+/// `x.to_string()`, `….collect()`): for the borrow-across-yield diagnostic.
+pub fn visibly_owned(e: &Expr) -> bool {
+    match e {
+        // A struct, tuple or array made here is a value of the coroutine's own.
+        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) => true,
+        Expr::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "vec" || s.ident == "format"),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => {
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                segs.len() >= 2
+                    && [
+                        "String", "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+                    ]
+                    .contains(&segs[segs.len() - 2].as_str())
+            }
+            _ => false,
+        },
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "to_string" | "to_owned" | "to_vec" | "collect"
+            )
+        }
+        _ => false,
+    }
+}
+
 /// A value that is visibly not a number, so that `op=` on it is an overloaded operator (which
 /// takes the place before the value): a struct, array or tuple made here, a string, a `vec!`,
 /// or a call of a type's constructor (`Meter::new(3)`, `Wrapping(2)`: a type named in
@@ -77,14 +115,7 @@ pub fn primitive_type(ty: &Type) -> bool {
 pub fn visibly_not_a_number(e: &Expr) -> bool {
     match e {
         Expr::Paren(p) => visibly_not_a_number(&p.expr),
-        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) => true,
         Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_) | syn::Lit::ByteStr(_)),
-        Expr::Macro(m) => m
-            .mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "vec" || s.ident == "format"),
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) if p.qself.is_none() => {
                 let segs = &p.path.segments;
@@ -97,7 +128,7 @@ pub fn visibly_not_a_number(e: &Expr) -> bool {
             }
             _ => false,
         },
-        _ => false,
+        other => visibly_owned(other),
     }
 }
 
