@@ -307,12 +307,7 @@ impl<'a> Emit<'a> {
                 if let Some(v) = value {
                     if v.tokens.to_string().replace(' ', "") != "()" {
                         let v = self.operand(v, Shape::Expr, cx);
-                        let mut tokens = v.clone().into_iter();
-                        let a_name = matches!(
-                            (tokens.next(), tokens.next()),
-                            (Some(proc_macro2::TokenTree::Ident(_)), None)
-                        );
-                        if self.ir.scopes[scope].statement && !a_name {
+                        if self.ir.scopes[scope].statement && !crate::syntax::names::is_a_name(&v) {
                             // Bound first: the value's own temporaries end with that `let`,
                             // before the hoisted ones (created earlier) at the block's end, in
                             // either edition, as at the end of the source's statement.

@@ -10,13 +10,15 @@
 //! are part of may be stored before the statement ends.
 
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::Expr;
 
+use super::assign::{assigned_local, is_compound_assign};
 use super::{Lowerer, Want};
 use crate::ir::*;
 use crate::syntax::detect::{expr_yields, yield_kind, YieldKind};
+use crate::syntax::names::is_a_name;
 
 impl Lowerer<'_> {
     /// Lowers an expression; returns the operand holding its value, or `None` when control
@@ -262,7 +264,7 @@ impl Lowerer<'_> {
                 } else {
                     ops.push(self.verbatim_place(e));
                 }
-            } else if ops.iter().all(|o: &Operand| is_simple_tokens(&o.tokens)) {
+            } else if ops.iter().all(|o: &Operand| is_a_name(&o.tokens)) {
                 // Its temporaries belong to the statement even when what it is part of is
                 // stored before the statement ends (`(yield_!(a), D::new().get()).0` as a
                 // receiver, or before a later yield): they become hidden locals of the
@@ -284,7 +286,7 @@ impl Lowerer<'_> {
             peel(source),
             Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_)
         );
-        if !rvalue || is_simple_tokens(&v.tokens) {
+        if !rvalue || is_a_name(&v.tokens) {
             return v;
         }
         let t = self.temp("tmp", true);
@@ -355,7 +357,7 @@ impl Lowerer<'_> {
         if crate::syntax::guess::borrows_arguments(&path.segments.last()?.ident.to_string()) {
             for o in &ops {
                 for l in &o.effects.uses {
-                    if !o.tokens.is_empty() && is_simple_tokens(&o.tokens) {
+                    if !o.tokens.is_empty() && is_a_name(&o.tokens) {
                         op.effects.moves.remove(l);
                     }
                 }
@@ -364,50 +366,9 @@ impl Lowerer<'_> {
         Some(op)
     }
 
-    /// Lowers the target of an assignment: the parts of the place that are values (an index,
-    /// the pointer a `*` reads, a block) are computed in source order, those before a later
-    /// yield into temporaries; the place itself stays a place, written to where it is.
-    fn lower_place(&mut self, e: &Expr) -> Option<Operand> {
-        if !expr_yields(e) {
-            return Some(self.verbatim_place(e));
-        }
-        match e {
-            Expr::Paren(p) => {
-                let inner = self.lower_place(&p.expr)?;
-                Some(self.derived(quote!((#inner)), &[&inner]))
-            }
-            Expr::Field(f) => {
-                let base = self.lower_place(&f.base)?;
-                let member = &f.member;
-                Some(self.derived(quote!(#base.#member), &[&base]))
-            }
-            Expr::Index(i) => {
-                let base = if expr_yields(&i.expr) {
-                    self.lower_place(&i.expr)?
-                } else {
-                    self.verbatim_place(&i.expr)
-                };
-                let index = self.lower_expr(&i.index, Want::Value)?;
-                Some(self.derived(quote!(#base[#index]), &[&base, &index]))
-            }
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
-                let pointer = self.lower_expr(&u.expr, Want::Value)?;
-                let pointer = self.hoist_if_needed(pointer);
-                Some(self.derived(quote!(*#pointer), &[&pointer]))
-            }
-            other => {
-                self.error(
-                    other.span(),
-                    "`yield_!` in this part of an assignment's target is not supported: compute the place's index or pointer into a local first",
-                );
-                None
-            }
-        }
-    }
-
     /// Temporaries and block parameters are already computed; anything else is stored now.
-    fn hoist_if_needed(&mut self, v: Operand) -> Operand {
-        if is_simple_tokens(&v.tokens) {
+    pub(super) fn hoist_if_needed(&mut self, v: Operand) -> Operand {
+        if is_a_name(&v.tokens) {
             v
         } else {
             self.hoist(v, "tmp")
@@ -415,7 +376,7 @@ impl Lowerer<'_> {
     }
 
     /// An operand built from others: its effects are theirs.
-    fn derived(&self, tokens: TokenStream, parts: &[&Operand]) -> Operand {
+    pub(super) fn derived(&self, tokens: TokenStream, parts: &[&Operand]) -> Operand {
         let mut effects = Effects::default();
         for p in parts {
             effects.merge(&p.effects);
@@ -427,42 +388,8 @@ impl Lowerer<'_> {
         use syn::BinOp::*;
         match b.op {
             And(_) | Or(_) if expr_yields(&b.right) => self.lower_short_circuit(b),
-            AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
-            | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_) | ShrAssign(_) => {
-                // For primitive operands Rust evaluates the right side first, then the place;
-                // an overloaded operator (`AddAssign::add_assign(&mut place, value)`) takes the
-                // place first. A macro cannot see the types: a value that is visibly not a
-                // number (a borrow, a string, an owned value) is taken for an overloaded one.
-                let overloaded = overloaded_operand(&b.right) || self.place_not_a_number(&b.left);
-                let (left, v) = if expr_yields(&b.left) && overloaded {
-                    let left = self.lower_place(&b.left)?;
-                    let v = self.lower_expr(&b.right, Want::Value)?;
-                    (left, v)
-                } else if expr_yields(&b.left) {
-                    let v = if expr_yields(&b.right) || is_place(&b.right) {
-                        let v = self.lower_expr(&b.right, Want::Value)?;
-                        self.hoist_if_needed(v)
-                    } else {
-                        // Its temporaries live to the end of the statement, past the place's
-                        // yields (`a[yield_!(i)] -= D::new(2).get()`).
-                        let v = self.extract_temporaries(&b.right);
-                        self.hoist(v, "tmp")
-                    };
-                    (self.lower_place(&b.left)?, v)
-                } else {
-                    let v = self.lower_expr(&b.right, Want::Value)?;
-                    (self.verbatim_place(&b.left), v)
-                };
-                let op = &b.op;
-                let op = self.derived(quote!(#left #op #v), &[&left, &v]);
-                self.push(Node::Stmt(Operand {
-                    tokens: quote!(#op;),
-                    effects: op.effects,
-                }));
-                Some(super::plain(quote!(())))
-            }
+            _ if is_compound_assign(&b.op) => self.lower_compound_assign(b),
             _ => {
-                use syn::BinOp::*;
                 let passing = match b.op {
                     Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => Passing::ByRef,
                     _ => Passing::ByValue,
@@ -484,43 +411,7 @@ impl Lowerer<'_> {
     }
 }
 
-impl Lowerer<'_> {
-    /// Whether the place of a compound assignment is a local whose value is visibly not a
-    /// number (`m`, or `*{ …; &mut m }`), so that the operator is an overloaded one.
-    fn place_not_a_number(&self, place: &Expr) -> bool {
-        let local = match peel(place) {
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => match peel(&u.expr) {
-                Expr::Block(b) => match b.block.stmts.last() {
-                    Some(syn::Stmt::Expr(Expr::Reference(r), None)) => peel(&r.expr),
-                    _ => return false,
-                },
-                Expr::Reference(r) => peel(&r.expr),
-                _ => return false,
-            },
-            other => other,
-        };
-        match local {
-            Expr::Path(p) if p.qself.is_none() => p
-                .path
-                .get_ident()
-                .and_then(|i| self.resolve(&i.to_string()))
-                .is_some_and(|l| self.ir.locals[l].not_a_number),
-            _ => false,
-        }
-    }
-}
-
-/// Whether the value of a compound assignment is visibly not a number, so that the operator
-/// is an overloaded one (`s += &t`, `s += "x"`, `v += other_vec`).
-fn overloaded_operand(e: &Expr) -> bool {
-    match peel(e) {
-        Expr::Reference(_) | Expr::Struct(_) | Expr::Array(_) => true,
-        Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_) | syn::Lit::ByteStr(_)),
-        other => crate::syntax::guess::visibly_owned(other),
-    }
-}
-
-fn peel(e: &Expr) -> &Expr {
+pub(super) fn peel(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(p) => peel(&p.expr),
         Expr::Group(g) => peel(&g.expr),
@@ -595,45 +486,6 @@ fn may_change(e: &Expr, root: &str) -> bool {
     let mut f = Finder { root, found: false };
     f.visit_expr(e);
     f.found
-}
-
-fn is_compound_assign(op: &syn::BinOp) -> bool {
-    use syn::BinOp::*;
-    matches!(
-        op,
-        AddAssign(_)
-            | SubAssign(_)
-            | MulAssign(_)
-            | DivAssign(_)
-            | RemAssign(_)
-            | BitXorAssign(_)
-            | BitAndAssign(_)
-            | BitOrAssign(_)
-            | ShlAssign(_)
-            | ShrAssign(_)
-    )
-}
-
-fn is_simple_tokens(t: &TokenStream) -> bool {
-    let mut it = t.clone().into_iter();
-    matches!(
-        (it.next(), it.next()),
-        (Some(proc_macro2::TokenTree::Ident(_)), None)
-    )
-}
-
-fn assigned_local(left: &Expr, l: &Lowerer) -> Option<LocalId> {
-    match left {
-        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-            l.resolve(&p.path.segments[0].ident.to_string())
-        }
-        _ => None,
-    }
-}
-
-#[allow(dead_code)]
-fn tokens_of(e: &Expr) -> TokenStream {
-    e.to_token_stream()
 }
 
 /// How an expression takes its operands: which it uses in place, which it moves.

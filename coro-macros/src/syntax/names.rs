@@ -28,3 +28,10 @@ pub fn unused_name(tokens: &TokenStream, candidates: &[&str]) -> Ident {
         .unwrap_or("__CoroState");
     Ident::new(name, Span::call_site())
 }
+
+/// Whether `tokens` are one identifier (a local, a temporary): a value with nothing left to
+/// compute and no temporaries of its own.
+pub fn is_a_name(tokens: &TokenStream) -> bool {
+    let mut it = tokens.clone().into_iter();
+    matches!((it.next(), it.next()), (Some(TokenTree::Ident(_)), None))
+}
