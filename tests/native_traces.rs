@@ -24,6 +24,8 @@ mod hand_driven;
 mod items;
 #[path = "native_traces/macro_args.rs"]
 mod macro_args;
+#[path = "native_traces/reborrows.rs"]
+mod reborrows;
 #[path = "native_traces/threading.rs"]
 mod threading;
 #[path = "native_traces/unsafe_blocks.rs"]

@@ -1,4 +1,5 @@
-//! The pipeline: args → check → signature → lower → liveness → borrow check → layout → emit,
+//! The pipeline: args → check → signature → lower → liveness → borrow check → pointer
+//! parameters → layout → emit,
 //! each stage taking the previous one's value.
 
 use proc_macro2::TokenStream;
@@ -48,6 +49,17 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             .has_receiver
             .then(|| syn::Ident::new("__self", proc_macro2::Span::call_site())),
     });
+    let pointers = crate::reborrow::pointer_params(
+        &prepared.params,
+        &lowered
+            .start_values
+            .iter()
+            .map(|(l, _)| *l)
+            .collect::<Vec<_>>(),
+        &live,
+        &lowered.body,
+        discovery.is_some(),
+    );
     let emit = Emit {
         ir,
         live: &live,
@@ -61,6 +73,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         boxed: args.boxed.is_some(),
         discovery,
         start_values: lowered.start_values.clone(),
+        pointers,
     };
     let (setup, closure) = emit.emit(&mut plan)?;
 

@@ -19,6 +19,7 @@ mod ir;
 mod layout;
 mod liveness;
 mod lower;
+mod reborrow;
 mod rewrite;
 mod signature;
 mod syntax;

@@ -27,6 +27,9 @@ pub struct Param {
     /// The expression that moves it into the start state, in the outer fn.
     pub outer: TokenStream,
     pub mutable: bool,
+    /// Declared `&mut T` (or `&mut self`) and never reassigned (`mut` is not written): a state
+    /// may keep it as a pointer (see `reborrow`).
+    pub exclusive: bool,
 }
 
 pub struct Prepared {
@@ -40,6 +43,15 @@ pub struct Prepared {
     pub return_ty: Type,
     /// The resume type leaves a lifetime out: the coroutine accepts any lifetime at each resume.
     pub resume_any_lifetime: bool,
+}
+
+/// `&mut T`, also behind parentheses.
+fn exclusive_reference(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => r.mutability.is_some(),
+        Type::Paren(p) => exclusive_reference(&p.elem),
+        _ => false,
+    }
 }
 
 pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
@@ -132,6 +144,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                     // `&self` is a shared reference, `&mut self` one with nothing to drop.
                     copy: r.reference.is_some() && r.mutability.is_none(),
                     trivial_drop: r.reference.is_some(),
+                    exclusive: !mutable && exclusive_reference(&r.ty),
                     ty: (*r.ty).clone(),
                 });
             }
@@ -145,6 +158,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         owned: owned_type(&t.ty),
                         copy: crate::syntax::guess::surely_copy(&t.ty),
                         trivial_drop: matches!(&*t.ty, Type::Reference(_)),
+                        exclusive: !mutable && exclusive_reference(&t.ty),
                         ty: (*t.ty).clone(),
                     });
                 }
@@ -161,6 +175,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         owned: false,
                         copy: false,
                         trivial_drop: false,
+                        exclusive: false,
                         ty,
                     });
                 }

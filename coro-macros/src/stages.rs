@@ -76,6 +76,7 @@ fn check_plan(item: TokenStream, expected: Expect) {
         boxed: false,
         discovery: None,
         start_values: lowered.start_values,
+        pointers: Default::default(),
     }
     .emit(&mut plan)
     .expect("emits");

@@ -3,8 +3,11 @@
 
 mod drop_flag;
 mod poison;
+#[allow(unsafe_code)]
+mod raw_mut;
 pub use drop_flag::{take, Flagged};
 pub use poison::PoisonOnUnwind;
+pub use raw_mut::RawMut;
 
 use core::convert::Infallible;
 use core::ops::ControlFlow;

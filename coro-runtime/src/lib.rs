@@ -20,7 +20,8 @@
 //! assert_eq!(c.send(()), CoroutineState::Yielded(2));
 //! assert_eq!(c.send(()), CoroutineState::Complete("done"));
 //! ```
-#![forbid(unsafe_code)]
+// One module needs `unsafe` (`__private::raw_mut`, with its argument); nothing else may.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 // Doc examples are compiled as users' code; an import they do not use misleads the reader.
 #![doc(test(attr(deny(unused_imports))))]

@@ -53,6 +53,8 @@ pub struct Emit<'a> {
     pub resume_any_lifetime: bool,
     /// `field: expr` pairs that build the start state, in the outer fn.
     pub start_values: Vec<(LocalId, TokenStream)>,
+    /// The `&mut` parameters the states keep as pointers (see `reborrow`).
+    pub pointers: std::collections::HashSet<LocalId>,
 }
 
 /// How each local is spelled at a point of an arm (always one identifier), with the spelling's
@@ -359,6 +361,8 @@ impl<'a> Emit<'a> {
             let f = &self.ir.locals[*l].field;
             if self.live.flagged.contains(l) {
                 quote!(#f: #krate::__private::Flagged::new(#v))
+            } else if self.pointers.contains(l) {
+                quote!(#f: #krate::__private::RawMut::new(#v))
             } else if *f == v.to_string() {
                 quote!(#f)
             } else {
@@ -465,10 +469,26 @@ impl<'a> Emit<'a> {
         } else {
             quote!(#krate::Gen::new)
         };
-        let closure = quote! {
-            #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
-                #body
-            })
+        let closure = if self.pointers.is_empty() {
+            quote! {
+                #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+                    #body
+                })
+            }
+        } else {
+            // Parameters kept as pointers are used through them (see `reborrow`): the arms run
+            // in an `unsafe` block. The user's code in them is checked for unsafe operations in
+            // the type-discovery pass, which holds it as written; a block of the user's own here
+            // is then not needed, and an implicit autoref of a place through the pointer is the
+            // source's own autoref.
+            let step = hidden("__step_fn");
+            quote! {{
+                #[allow(unused_unsafe, unknown_lints, dangerous_implicit_autorefs)]
+                let #step = #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+                    unsafe { #body }
+                });
+                #step
+            }}
         };
         let closure = if self.boxed {
             quote!(#krate::Boxed::new(#closure))

@@ -1,9 +1,10 @@
-//! The user's code as an arm writes it: renamed bindings, fields read in place (`(*x)`), and
+//! The user's code as an arm writes it: renamed bindings, locals with drop flags, parameters kept
+//! as pointers, fields read in place (`(*x)`), and
 //! the exits embedded in it (`return`, `?`, `break`) written as transitions.
 
 use super::*;
 use crate::rewrite::substitute_jumps;
-use crate::syntax::substitute::{deref, flagged, rename, rename_inner_bindings};
+use crate::syntax::substitute::{deref, flagged, rename, rename_inner_bindings, through_pointer};
 
 impl<'a> Emit<'a> {
     pub(super) fn operand(&self, op: &Operand, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
@@ -27,6 +28,7 @@ impl<'a> Emit<'a> {
             }
         };
         let tokens = self.flagged_uses(tokens, shape, cx);
+        let tokens = self.pointer_uses(tokens, shape, cx);
         let tokens = match &cx.in_place {
             Some(ip) => match deref(&tokens, shape, &ip.names) {
                 Some(t) => t,
@@ -62,19 +64,7 @@ impl<'a> Emit<'a> {
         if self.live.flagged.is_empty() {
             return tokens;
         }
-        // A name refers to the innermost local of that spelling in scope: the latest declared.
-        let mut innermost: HashMap<&str, LocalId> = HashMap::new();
-        for (&l, text) in cx.names.texts() {
-            let e = innermost.entry(text).or_insert(l);
-            if l > *e {
-                *e = l;
-            }
-        }
-        let names: HashSet<String> = innermost
-            .into_iter()
-            .filter(|(_, l)| self.live.flagged.contains(l))
-            .map(|(text, _)| text.to_string())
-            .collect();
+        let names = innermost_names(cx, |l| self.live.flagged.contains(l));
         if names.is_empty() {
             return tokens;
         }
@@ -92,4 +82,47 @@ impl<'a> Emit<'a> {
             }
         }
     }
+
+    /// Rewrites the uses of `&mut` parameters kept as pointers (see `reborrow`) as the places
+    /// they name.
+    fn pointer_uses(&self, tokens: TokenStream, shape: Shape, cx: &mut ArmCtx) -> TokenStream {
+        if self.pointers.is_empty() {
+            return tokens;
+        }
+        let names = innermost_names(cx, |l| self.pointers.contains(l));
+        if names.is_empty() {
+            return tokens;
+        }
+        match through_pointer(&tokens, shape, &names) {
+            Some(t) => t,
+            None => {
+                // `reborrow` keeps a parameter as a pointer only where every use can be read.
+                let name = names.iter().next().cloned().unwrap_or_default();
+                cx.errors.push(syn::Error::new(
+                    tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+                    format!(
+                        "#[coro::coroutine] cannot follow the uses of `{name}` in this code (a macro it cannot read, or a string that may capture the name); pass it to the macro through a `let`"
+                    ),
+                ));
+                tokens
+            }
+        }
+    }
+}
+
+/// The names of the locals in scope that `pick` selects, each only where it is the innermost
+/// local of that spelling (the latest declared): a name refers to that one.
+fn innermost_names(cx: &ArmCtx, pick: impl Fn(&LocalId) -> bool) -> HashSet<String> {
+    let mut innermost: HashMap<&str, LocalId> = HashMap::new();
+    for (&l, text) in cx.names.texts() {
+        let e = innermost.entry(text).or_insert(l);
+        if l > *e {
+            *e = l;
+        }
+    }
+    innermost
+        .into_iter()
+        .filter(|(_, l)| pick(l))
+        .map(|(text, _)| text.to_string())
+        .collect()
 }

@@ -288,6 +288,75 @@ const BORROW_KEEPING_ADAPTERS: &[&str] = &[
     "trim_end",
 ];
 
+/// std methods that take their receiver by reference, with a name no std trait implemented for
+/// `&mut T` (`Iterator`, `IntoIterator`, `Read`, `Write`) uses for a by-value method: on a `&mut`
+/// parameter kept as a pointer, the call can name the place (`(*p.as_ptr()).len()`) and borrow
+/// it as the source does; any other method gets the reference itself, as method lookup would.
+const BY_REFERENCE_METHODS: &[&str] = &[
+    "len",
+    "is_empty",
+    "iter",
+    "iter_mut",
+    "get",
+    "get_mut",
+    "contains",
+    "contains_key",
+    "starts_with",
+    "ends_with",
+    "as_slice",
+    "as_mut_slice",
+    "as_str",
+    "as_bytes",
+    "keys",
+    "values",
+    "values_mut",
+    "first",
+    "first_mut",
+    "last_mut",
+    "to_vec",
+    "to_string",
+    "to_owned",
+    "clone",
+    "capacity",
+    "push",
+    "push_str",
+    "pop",
+    "insert",
+    "remove",
+    "clear",
+    "truncate",
+    "retain",
+    "sort",
+    "sort_unstable",
+    "dedup",
+    "reverse",
+    "swap",
+    "extend_from_slice",
+    "push_back",
+    "push_front",
+    "pop_back",
+    "pop_front",
+    "front",
+    "back",
+    "entry",
+    "drain",
+    "split_at_mut",
+    "chars",
+    "trim",
+    "is_some",
+    "is_none",
+    "as_ref",
+    "as_mut",
+    "replace",
+    "get_or_insert",
+    "get_or_insert_with",
+];
+
+/// Whether a method surely takes its receiver by reference (see [`BY_REFERENCE_METHODS`]).
+pub fn by_reference_method(method: &str) -> bool {
+    BY_REFERENCE_METHODS.contains(&method)
+}
+
 /// Whether a method's result borrows its receiver (`iter`, `chars`, `as_str`…).
 pub fn borrowing_method(method: &str) -> bool {
     BORROWING_METHODS.contains(&method)
@@ -332,7 +401,14 @@ pub fn trivially_dropped(e: &Expr) -> bool {
             let Some((first, later)) = methods.split_last() else {
                 return false;
             };
-            first != "drain" && borrowing_method(first) && later.iter().all(|m| keeps_borrow(m))
+            // A reference to an element (`v.last_mut().unwrap()`), or a borrowing iterator.
+            let element = ["first", "first_mut", "last_mut", "get", "get_mut"]
+                .contains(&first.as_str())
+                && later.iter().all(|m| m == "unwrap" || m == "expect");
+            element
+                || (first != "drain"
+                    && borrowing_method(first)
+                    && later.iter().all(|m| keeps_borrow(m)))
         }
         _ => false,
     }
