@@ -261,9 +261,8 @@ pub const CI_DISABLED: &[Feature] = &[
     // Edition-dependent temporaries of a block's tail expression that yields (a proc macro
     // cannot see the edition), see docs/expansion.md "Known limitations".
     Feature::DropTemp,
-    // A reborrow through a `&mut` parameter or receiver that is also saved (B2, B4: not
-    // expressible without keeping the reference in place), and the order of an overloaded
-    // compound assignment on a place of a type the macro cannot see (F2); FINDINGS.md.
-    Feature::ReborrowMut,
+    // The order of an overloaded compound assignment on a place of a type the macro cannot
+    // see (F2); FINDINGS.md. (Reborrows through a `&mut` parameter, B2/B4, are on since the
+    // macro keeps such parameters as pointers.)
     Feature::OverloadedAssign,
 ];
