@@ -29,7 +29,7 @@ use crate::ir::LocalId;
 use crate::liveness::Liveness;
 use crate::signature::Param;
 use crate::syntax::detect::yield_kind;
-use crate::syntax::macros::expression_macro_args;
+use crate::syntax::macros::{expression_macro_args, macro_name, MacroArgs};
 use crate::syntax::scope::{format_captures, format_string_index};
 
 /// The parameters (`locals[i]` is `params[i]`'s local) kept as pointers. Empty when the
@@ -119,16 +119,9 @@ impl<'ast> Visit<'ast> for Uses<'_> {
             self.followed = false;
             return;
         };
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = macro_name(mac);
         // A format string that captures the name (`"{p}"`) reads it where the rewrite cannot.
-        if let (Some(i), crate::syntax::macros::MacroArgs::List(list)) =
-            (format_string_index(&name), &args)
-        {
+        if let (Some(i), MacroArgs::List(list)) = (format_string_index(&name), &args) {
             if let Some(Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..

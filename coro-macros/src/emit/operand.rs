@@ -64,23 +64,11 @@ impl<'a> Emit<'a> {
         if self.live.flagged.is_empty() {
             return tokens;
         }
-        let names = innermost_names(cx, |l| self.live.flagged.contains(l));
-        if names.is_empty() {
-            return tokens;
-        }
-        match flagged(&tokens, shape, &names, self.krate) {
-            Some(t) => t,
-            None => {
-                let name = names.iter().next().cloned().unwrap_or_default();
-                cx.errors.push(syn::Error::new(
-                    tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
-                    format!(
-                        "#[coro::coroutine] keeps `{name}` with a drop flag (it may be moved on some paths before a suspension point), and cannot follow its uses in this code (a macro it cannot read, or a string that may capture the name); move it on every path, or pass it to the macro through a `let`"
-                    ),
-                ));
-                tokens
-            }
-        }
+        let krate = self.krate;
+        let kept = |l: &LocalId| self.live.flagged.contains(l);
+        self.substituted(tokens, shape, cx, kept, |t, shape, names| flagged(t, shape, names, krate), |name| format!(
+            "#[coro::coroutine] keeps `{name}` with a drop flag (it may be moved on some paths before a suspension point), and cannot follow its uses in this code (a macro it cannot read, or a string that may capture the name); move it on every path, or pass it to the macro through a `let`"
+        ))
     }
 
     /// Rewrites the uses of `&mut` parameters kept as pointers (see `reborrow`) as the places
@@ -89,21 +77,38 @@ impl<'a> Emit<'a> {
         if self.pointers.is_empty() {
             return tokens;
         }
-        let names = innermost_names(cx, |l| self.pointers.contains(l));
+        // `reborrow` keeps a parameter as a pointer only where every use can be read.
+        let kept = |l: &LocalId| self.pointers.contains(l);
+        self.substituted(tokens, shape, cx, kept, through_pointer, |name| format!(
+            "#[coro::coroutine] cannot follow the uses of `{name}` in this code (a macro it cannot read, or a string that may capture the name); pass it to the macro through a `let`"
+        ))
+    }
+
+    /// Rewrites with `rewrite` the uses of the locals of `kept` in scope here; where it cannot,
+    /// reports `why` (given the local's name) on the code.
+    fn substituted(
+        &self,
+        tokens: TokenStream,
+        shape: Shape,
+        cx: &mut ArmCtx,
+        kept: impl Fn(&LocalId) -> bool,
+        rewrite: impl Fn(&TokenStream, Shape, &HashSet<String>) -> Option<TokenStream>,
+        why: impl Fn(&str) -> String,
+    ) -> TokenStream {
+        let names = innermost_names(cx, kept);
         if names.is_empty() {
             return tokens;
         }
-        match through_pointer(&tokens, shape, &names) {
+        match rewrite(&tokens, shape, &names) {
             Some(t) => t,
             None => {
-                // `reborrow` keeps a parameter as a pointer only where every use can be read.
                 let name = names.iter().next().cloned().unwrap_or_default();
-                cx.errors.push(syn::Error::new(
-                    tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
-                    format!(
-                        "#[coro::coroutine] cannot follow the uses of `{name}` in this code (a macro it cannot read, or a string that may capture the name); pass it to the macro through a `let`"
-                    ),
-                ));
+                let span = tokens
+                    .clone()
+                    .into_iter()
+                    .next()
+                    .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+                cx.errors.push(syn::Error::new(span, why(&name)));
                 tokens
             }
         }

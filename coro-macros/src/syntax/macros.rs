@@ -47,6 +47,15 @@ pub fn formats_or_asserts(name: &str) -> bool {
     FORMATTING.contains(&name)
 }
 
+/// The macro's name: the last segment of its path (`println` for `std::println!`).
+pub fn macro_name(mac: &Macro) -> String {
+    mac.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
 /// The arguments of `mac` when it is one of std's expression macros and they parse.
 pub fn expression_macro_args(mac: &Macro) -> Option<MacroArgs> {
     let name = mac.path.segments.last()?.ident.to_string();

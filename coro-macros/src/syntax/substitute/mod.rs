@@ -25,6 +25,9 @@ use syn::{Expr, Ident, Pat, Token};
 
 use crate::syntax::scope::{format_captures, format_string_index, Scopes};
 
+mod pointer;
+pub use pointer::through_pointer;
+
 /// What a token stream holds, so it can be parsed back.
 #[derive(Clone, Copy)]
 pub enum Shape {
@@ -59,26 +62,6 @@ pub fn flagged(
     let map: HashMap<String, Replacement> = names
         .iter()
         .map(|n| (n.clone(), Replacement::Flagged(krate.clone())))
-        .collect();
-    if map.is_empty() || !mentions_any(tokens, &map) {
-        return Some(tokens.clone());
-    }
-    Substitute::new(&map, Fresh::None, true).run(tokens, shape)
-}
-
-/// Rewrites the uses of `&mut` parameters kept as pointers (see `reborrow`) as the places
-/// they name: `p.f`, `*p`, `p[i]` become `(*p.as_ptr())…`, as does the receiver of a method
-/// that surely borrows it or whose arguments use `p` too (`p.len()`, `p.push(p.len())`); any
-/// other use, also the receiver of another method (which may take a `&mut` by value, like
-/// `p.take(3)` on a `&mut` iterator), the reborrow `(&mut *p.as_ptr())`. `None` when the code cannot be rewritten safely.
-pub fn through_pointer(
-    tokens: &TokenStream,
-    shape: Shape,
-    names: &HashSet<String>,
-) -> Option<TokenStream> {
-    let map: HashMap<String, Replacement> = names
-        .iter()
-        .map(|n| (n.clone(), Replacement::Pointer))
         .collect();
     if map.is_empty() || !mentions_any(tokens, &map) {
         return Some(tokens.clone());
@@ -271,16 +254,6 @@ impl<'a> Substitute<'a> {
         }
     }
 
-    /// The parameter `e` names, when it is one kept as a pointer here.
-    fn pointer(&self, e: &Expr) -> Option<Ident> {
-        let Expr::Path(p) = e else { return None };
-        let ident = p.path.get_ident()?;
-        if p.qself.is_some() || self.scopes.lookup(&ident.to_string()).is_some() {
-            return None;
-        }
-        matches!(self.map.get(&ident.to_string())?, Replacement::Pointer).then(|| ident.clone())
-    }
-
     /// The names rewritten as locals with their own drop flag.
     fn flagged_names(&self) -> Vec<String> {
         self.map
@@ -429,6 +402,9 @@ impl<'a> Substitute<'a> {
 
 impl VisitMut for Substitute<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if self.pointer_use(e) {
+            return;
+        }
         match e {
             Expr::Path(p)
                 if p.qself.is_none()
@@ -439,38 +415,6 @@ impl VisitMut for Substitute<'_> {
                 let site = Some(&*e as *const Expr);
                 if let Some(r) = self.replacement(&ident.to_string(), &ident, site) {
                     *e = r;
-                }
-            }
-            // A parameter kept as a pointer, where the source names the place it points to.
-            Expr::Field(f) if self.pointer(&f.base).is_some() => {
-                let p = self.pointer(&f.base).expect("checked");
-                *f.base = pointee(&p);
-            }
-            Expr::Index(i) if self.pointer(&i.expr).is_some() => {
-                let p = self.pointer(&i.expr).expect("checked");
-                *i.expr = pointee(&p);
-                self.visit_expr_mut(&mut i.index);
-            }
-            Expr::Unary(u)
-                if matches!(u.op, syn::UnOp::Deref(_)) && self.pointer(&u.expr).is_some() =>
-            {
-                let p = self.pointer(&u.expr).expect("checked");
-                *e = pointee(&p);
-            }
-            Expr::MethodCall(m) if self.pointer(&m.receiver).is_some() => {
-                let p = self.pointer(&m.receiver).expect("checked");
-                // The place where the method surely borrows it, or where the arguments use it
-                // too (a two-phase borrow, `v.push(v.len())`, needs the place); otherwise the
-                // reference itself, which method lookup takes by value if the method does.
-                let name = p.to_string();
-                let args_use_it = m.args.iter().any(|a| mentions_name(a, &name));
-                if args_use_it || crate::syntax::guess::by_reference_method(&m.method.to_string()) {
-                    *m.receiver = pointee(&p);
-                } else {
-                    self.visit_expr_mut(&mut m.receiver);
-                }
-                for a in m.args.iter_mut() {
-                    self.visit_expr_mut(a);
                 }
             }
             // `x = v` on a local with its own drop flag sets a new flag: the old value (if the
@@ -647,18 +591,6 @@ impl VisitMut for Substitute<'_> {
 }
 
 /// `tokens` with every span set to `span`.
-/// `(*p.as_ptr())`: the place a parameter kept as a pointer points to, spelled with the use's
-/// span (its edition and hygiene).
-fn pointee(p: &Ident) -> Expr {
-    syn::parse_quote_spanned!(p.span()=> (*#p.as_ptr()))
-}
-
-/// Whether an expression names `name` anywhere in its tokens.
-fn mentions_name(e: &Expr, name: &str) -> bool {
-    let map: HashMap<String, ()> = [(name.to_string(), ())].into();
-    mentions_any(&e.to_token_stream(), &map)
-}
-
 fn respanned(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
     tokens
         .into_iter()

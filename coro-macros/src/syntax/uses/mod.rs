@@ -521,12 +521,7 @@ impl<'a> Collector<'a> {
     }
 
     fn mac(&mut self, mac: &syn::Macro) {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = crate::syntax::macros::macro_name(mac);
         let parsed = mac
             .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated);
         match parsed {
