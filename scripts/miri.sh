@@ -11,9 +11,9 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "scripts/miri.sh: no nightly toolchain here, Miri checks skipped"
     exit 0
 fi
-rustup component add miri --toolchain nightly >/dev/null 2>&1 || true
-if ! cargo +nightly miri --version >/dev/null 2>&1; then
-    echo "scripts/miri.sh: Miri cannot be installed here, Miri checks skipped"
+rustup component add miri rust-src --toolchain nightly >/dev/null 2>&1 || true
+if ! cargo +nightly miri --version >/dev/null 2>&1 || ! cargo +nightly miri setup >/dev/null 2>&1; then
+    echo "scripts/miri.sh: Miri cannot be installed or set up here, Miri checks skipped"
     exit 0
 fi
 set -e
