@@ -21,7 +21,6 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Expr, Macro};
 
@@ -30,6 +29,7 @@ use crate::liveness::Liveness;
 use crate::signature::Param;
 use crate::syntax::detect::yield_kind;
 use crate::syntax::macros::{expression_macro_args, macro_name, MacroArgs};
+use crate::syntax::names::mentions;
 use crate::syntax::scope::{format_captures, format_string_index};
 
 /// The parameters (`locals[i]` is `params[i]`'s local) kept as pointers. Empty when the
@@ -79,14 +79,6 @@ impl Uses<'_> {
     fn is_name(&self, e: &Expr) -> bool {
         matches!(e, Expr::Path(p) if p.qself.is_none() && p.path.is_ident(self.name))
     }
-
-    fn mentions(&self, tokens: &TokenStream) -> bool {
-        tokens.clone().into_iter().any(|tt| match tt {
-            TokenTree::Ident(i) => i == self.name,
-            TokenTree::Group(g) => self.mentions(&g.stream()),
-            _ => false,
-        })
-    }
 }
 
 impl<'ast> Visit<'ast> for Uses<'_> {
@@ -105,7 +97,7 @@ impl<'ast> Visit<'ast> for Uses<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast Macro) {
-        if !self.mentions(&mac.tokens) {
+        if !mentions(&mac.tokens, self.name) {
             return;
         }
         if yield_kind(mac).is_some() {

@@ -15,6 +15,7 @@
 //!   exits).
 
 mod cursor;
+mod discovery;
 mod frame;
 mod operand;
 mod shadow;
@@ -496,48 +497,6 @@ impl<'a> Emit<'a> {
             closure
         };
         Ok((quote!(#enum_def #init), closure))
-    }
-
-    /// The type-discovery pass (see `discovery`): a tuple of one `PhantomData` per type
-    /// parameter, tied to the state once, and a closure that is never called holding the body
-    /// as plain code, with a witness after each saved local's binding.
-    fn discovery_pass(
-        &self,
-        input: &DiscoveryInput,
-        plan: &Plan,
-        type_params: &[Ident],
-    ) -> TokenStream {
-        let (state, state_enum) = (self.state_var(), &self.state_enum);
-        let tys = hidden("__coro_tys");
-        let types = hidden("__coro_types");
-        let params = plan.type_params();
-        let body = crate::discovery::Discovery {
-            ir: self.ir,
-            sites: input.sites,
-            params: &params,
-            tys: &tys,
-            krate: self.krate,
-            yield_ty: self.yield_ty,
-            resume_ty: self.resume_ty,
-        }
-        .body(input.body);
-        let body = match &input.self_alias {
-            Some(alias) => crate::rewrite::rename_self_in_block(body, alias),
-            None => body,
-        };
-        let (args, r) = (&input.params, &self.return_ty);
-        quote! {
-            let #tys = {
-                fn #types<#(#type_params),*>(
-                    _: &#state_enum<#(#type_params),*>,
-                ) -> (#(::core::marker::PhantomData<#type_params>,)*) {
-                    (#(::core::marker::PhantomData::<#type_params>,)*)
-                }
-                #types(&#state)
-            };
-            #[allow(unused_variables, unused_mut, unused_assignments, unreachable_code, clippy::all)]
-            let _ = |#(#args),*| -> #r #body;
-        }
     }
 
     /// Writes the arm of every state, in the order the blocks were created (which follows the

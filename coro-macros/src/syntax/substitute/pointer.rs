@@ -2,6 +2,7 @@
 //! place the source names, so the expansion borrows and reborrows exactly what the source does.
 
 use super::*;
+use crate::syntax::names::mentions;
 
 /// Rewrites the uses of `&mut` parameters kept as pointers (see `reborrow`) as the places
 /// they name: `p.f`, `*p`, `p[i]` become `(*p.as_ptr())…`, as does the receiver of a method
@@ -38,29 +39,29 @@ impl Substitute<'_> {
     /// Rewrites `e` if it is a use of a parameter kept as a pointer that names a place (a
     /// field, an element, a deref, a method's receiver); `false` if it is not one.
     pub(super) fn pointer_use(&mut self, e: &mut Expr) -> bool {
+        // The operand that would name the parameter, for each form that names a place.
+        let operand = match &*e {
+            Expr::Field(f) => &f.base,
+            Expr::Index(i) => &i.expr,
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &u.expr,
+            Expr::MethodCall(m) => &m.receiver,
+            _ => return false,
+        };
+        let Some(p) = self.pointer(operand) else {
+            return false;
+        };
         match e {
-            Expr::Field(f) if self.pointer(&f.base).is_some() => {
-                let p = self.pointer(&f.base).expect("checked");
-                *f.base = pointee(&p);
-            }
-            Expr::Index(i) if self.pointer(&i.expr).is_some() => {
-                let p = self.pointer(&i.expr).expect("checked");
+            Expr::Field(f) => *f.base = pointee(&p),
+            Expr::Index(i) => {
                 *i.expr = pointee(&p);
                 self.visit_expr_mut(&mut i.index);
             }
-            Expr::Unary(u)
-                if matches!(u.op, syn::UnOp::Deref(_)) && self.pointer(&u.expr).is_some() =>
-            {
-                let p = self.pointer(&u.expr).expect("checked");
-                *e = pointee(&p);
-            }
-            Expr::MethodCall(m) if self.pointer(&m.receiver).is_some() => {
-                let p = self.pointer(&m.receiver).expect("checked");
+            Expr::MethodCall(m) => {
                 // The place where the method surely borrows it, or where the arguments use it
                 // too (a two-phase borrow, `v.push(v.len())`, needs the place); otherwise the
                 // reference itself, which method lookup takes by value if the method does.
                 let name = p.to_string();
-                let args_use_it = m.args.iter().any(|a| mentions_name(a, &name));
+                let args_use_it = m.args.iter().any(|a| mentions(&a.to_token_stream(), &name));
                 if args_use_it || crate::syntax::guess::by_reference_method(&m.method.to_string()) {
                     *m.receiver = pointee(&p);
                 } else {
@@ -70,7 +71,8 @@ impl Substitute<'_> {
                     self.visit_expr_mut(a);
                 }
             }
-            _ => return false,
+            // `*p`
+            _ => *e = pointee(&p),
         }
         true
     }
@@ -80,10 +82,4 @@ impl Substitute<'_> {
 /// span (its edition and hygiene).
 fn pointee(p: &Ident) -> Expr {
     syn::parse_quote_spanned!(p.span()=> (*#p.as_ptr()))
-}
-
-/// Whether an expression names `name` anywhere in its tokens.
-fn mentions_name(e: &Expr, name: &str) -> bool {
-    let map: HashMap<String, ()> = [(name.to_string(), ())].into();
-    mentions_any(&e.to_token_stream(), &map)
 }
