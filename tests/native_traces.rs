@@ -26,6 +26,8 @@ mod items;
 mod macro_args;
 #[path = "native_traces/reborrows.rs"]
 mod reborrows;
+#[path = "native_traces/temporaries.rs"]
+mod temporaries;
 #[path = "native_traces/threading.rs"]
 mod threading;
 #[path = "native_traces/unsafe_blocks.rs"]

@@ -13,6 +13,7 @@ mod bits;
 mod borrowck;
 mod check;
 mod discovery;
+mod edition;
 mod emit;
 mod expand;
 mod ir;

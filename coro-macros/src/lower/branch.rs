@@ -114,6 +114,9 @@ impl Lowerer<'_> {
         if is_yielding_chain(&i.cond) {
             return self.lower_expr(&if_chain_as_nested_ifs(i), want);
         }
+        if let Some(m) = self.if_let_as_match(i) {
+            return self.lower_match(&m, want);
+        }
         // The condition: `let` patterns bind in the then-branch.
         let (head, cond_pat) = match &*i.cond {
             Expr::Let(l) => {
@@ -238,6 +241,25 @@ impl Lowerer<'_> {
             Some(r) => self.local_operand(r),
             None => plain(quote!(())),
         })
+    }
+
+    /// `if let P = e { a } else { b }` whose scrutinee makes temporaries (`opt(D::new().get())`)
+    /// and whose branches yield, as the `match e { P => a, _ => b }` it is for its temporaries:
+    /// they live through `a`'s yields to the end of the `if let`. That is the rule without an
+    /// `else`, and with one before edition 2024 (which drops them before `b`, kept as an `if`).
+    fn if_let_as_match(&self, i: &syn::ExprIf) -> Option<syn::ExprMatch> {
+        let Expr::Let(l) = &*i.cond else { return None };
+        let edition_agrees =
+            i.else_branch.is_none() || self.edition == crate::edition::Edition::Before2024;
+        if expr_yields(&l.expr) || !super::temps::has_temporaries(&l.expr) || !edition_agrees {
+            return None;
+        }
+        let (pat, e, then) = (&l.pat, &l.expr, &i.then_branch);
+        let otherwise = match &i.else_branch {
+            Some((_, b)) => quote!(#b),
+            None => quote!({}),
+        };
+        syn::parse2(quote!(match #e { #pat => #then, _ => #otherwise })).ok()
     }
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {

@@ -63,6 +63,7 @@ pub fn lower_fn(
         .then(|| Ident::new("__self", Span::call_site()));
     let mut lower = Lowerer::new(&args.krate, self_alias);
     lower.task = args.task;
+    lower.edition = crate::edition::of_package();
     let mut start_values = Vec::new();
     for p in &prepared.params {
         let l = lower.declare(p.name.clone(), p.mutable, false);
@@ -144,6 +145,8 @@ pub struct Lowerer<'a> {
     krate: &'a Path,
     /// A task of the runtime's loop: requests passed on by `yield_from!` note its site.
     pub task: bool,
+    /// The edition of the code, where it decides when temporaries are dropped.
+    pub edition: crate::edition::Edition,
     /// Where nodes are appended; `None` after a terminator (the code that follows is dead).
     cursor: Option<CodeId>,
     env: Vec<ScopeId>,
@@ -184,6 +187,7 @@ impl<'a> Lowerer<'a> {
             pending_visible: Vec::new(),
             sites: SitesByAddress::default(),
             unsafe_depth: 0,
+            edition: crate::edition::Edition::Unknown,
         };
         let root = l.ir.scopes.len();
         l.ir.scopes.push(Scope {
