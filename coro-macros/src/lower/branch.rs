@@ -251,7 +251,7 @@ impl Lowerer<'_> {
         let Expr::Let(l) = &*i.cond else { return None };
         let edition_agrees =
             i.else_branch.is_none() || self.edition == crate::edition::Edition::Before2024;
-        if expr_yields(&l.expr) || !super::temps::has_temporaries(&l.expr) || !edition_agrees {
+        if expr_yields(&l.expr) || !self.has_temporaries(&l.expr) || !edition_agrees {
             return None;
         }
         let (pat, e, then) = (&l.pat, &l.expr, &i.then_branch);
@@ -264,7 +264,7 @@ impl Lowerer<'_> {
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {
         let yields = expr_yields(&m.expr);
-        if yields || super::temps::has_temporaries(&m.expr) {
+        if yields || self.has_temporaries(&m.expr) {
             // The scrutinee's temporaries live to the end of the `match`, past its yields, and
             // no further: they become locals of a scope around it.
             let result = match want {

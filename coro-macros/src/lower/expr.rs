@@ -49,6 +49,12 @@ impl Lowerer<'_> {
             Expr::Block(b) => {
                 if let Some(label) = &b.label {
                     self.lower_labeled_block(label, &b.block, want)
+                } else if let Some(tail) = super::temps::tail_only(&b.block)
+                    .filter(|t| self.tails_pass_temporaries() && !is_place(t))
+                {
+                    // `{ e }` is `e` for its temporaries (see `tails_pass_temporaries`); `{ x }`
+                    // is not `x` (it moves it).
+                    self.lower_expr(tail, want)
                 } else {
                     self.lower_block(&b.block, want)
                 }
@@ -212,7 +218,17 @@ impl Lowerer<'_> {
             }
             Expr::Unsafe(u) => {
                 self.unsafe_depth += 1;
-                let v = self.lower_block(&u.block, want);
+                let v = match super::temps::tail_only(&u.block) {
+                    // As for `{ e }`, in unsafe code.
+                    Some(tail) if self.tails_pass_temporaries() && !is_place(tail) => {
+                        // Its value is the user's code too: in `unsafe { }` again.
+                        self.lower_expr(tail, want).map(|v| Operand {
+                            tokens: quote!(unsafe { #v }),
+                            effects: v.effects,
+                        })
+                    }
+                    _ => self.lower_block(&u.block, want),
+                };
                 self.unsafe_depth -= 1;
                 v
             }

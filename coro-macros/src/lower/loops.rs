@@ -235,7 +235,7 @@ impl Lowerer<'_> {
         };
         self.open_scope(None);
         // The iterable's temporaries live as long as the loop (`for` is a `match` on it).
-        let iterable = if !expr_yields(&f.expr) && super::temps::has_temporaries(&f.expr) {
+        let iterable = if !expr_yields(&f.expr) && self.has_temporaries(&f.expr) {
             self.extract_temporaries(&f.expr)
         } else {
             match self.lower_expr(&f.expr, Want::Value) {

@@ -220,7 +220,7 @@ impl Lowerer<'_> {
                 && yield_kind(&m.mac) == Some(crate::syntax::detect::YieldKind::Yield)
                 && m.mac
                     .parse_body::<Expr>()
-                    .is_ok_and(|v| !expr_yields(&v) && !super::temps::has_temporaries(&v));
+                    .is_ok_and(|v| !expr_yields(&v) && !self.has_temporaries(&v));
             if direct {
                 self.lower_yield_into(m, p);
                 return;
@@ -235,7 +235,7 @@ impl Lowerer<'_> {
                     m.mac.tokens.is_empty()
                         || m.mac
                             .parse_body::<Expr>()
-                            .is_ok_and(|v| !expr_yields(&v) && !super::temps::has_temporaries(&v))
+                            .is_ok_and(|v| !expr_yields(&v) && !self.has_temporaries(&v))
                 }
                 _ => false,
             };

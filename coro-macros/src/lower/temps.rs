@@ -65,6 +65,14 @@ impl Lowerer<'_> {
                 .elems
                 .iter_mut()
                 .for_each(|x| self.extract_in(x, pure_so_far, fx)),
+            // Before edition 2024 a block's tail expression keeps its temporaries to the end
+            // of the enclosing statement: `{ D::new().get() }` is its tail for them.
+            Expr::Block(b) if self.tails_pass_temporaries() && b.label.is_none() => {
+                match tail_only_mut(&mut b.block) {
+                    Some(tail) => self.extract_in(tail, pure_so_far, fx),
+                    None => *pure_so_far = false,
+                }
+            }
             Expr::Path(_) | Expr::Lit(_) => {}
             _ => *pure_so_far = false,
         }
@@ -110,21 +118,53 @@ impl Lowerer<'_> {
     }
 }
 
-/// Whether an expression starts with a temporary that [`Lowerer::extract_temporaries`] would
-/// bind to a local (`Noisy::new().id()`, `make().field`).
-pub fn has_temporaries(e: &Expr) -> bool {
+impl Lowerer<'_> {
+    /// Whether the temporaries of a block's tail expression live on to the end of the enclosing
+    /// statement (before edition 2024), so that a block made only of its tail expression
+    /// (`{ D::new().get() }`) keeps them as the tail alone would.
+    pub(super) fn tails_pass_temporaries(&self) -> bool {
+        self.edition == crate::edition::Edition::Before2024
+    }
+
+    /// Whether an expression starts with a temporary that [`Lowerer::extract_temporaries`]
+    /// would bind to a local (`Noisy::new().id()`, `make().field`).
+    pub fn has_temporaries(&self, e: &Expr) -> bool {
+        has_temporaries(e, self.tails_pass_temporaries())
+    }
+}
+
+/// The tail expression of a block that holds nothing else (`{ e }`).
+pub fn tail_only(block: &syn::Block) -> Option<&Expr> {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(e, None)] => Some(e),
+        _ => None,
+    }
+}
+
+fn tail_only_mut(block: &mut syn::Block) -> Option<&mut Expr> {
+    match block.stmts.as_mut_slice() {
+        [syn::Stmt::Expr(e, None)] => Some(e),
+        _ => None,
+    }
+}
+
+/// See [`Lowerer::has_temporaries`]; `tails` says whether a block's tail passes its
+/// temporaries on.
+fn has_temporaries(e: &Expr, tails: bool) -> bool {
+    let has = |e: &Expr| has_temporaries(e, tails);
     match e {
-        Expr::MethodCall(m) => is_rvalue(&m.receiver) || has_temporaries(&m.receiver),
-        Expr::Field(f) => is_rvalue(&f.base) || has_temporaries(&f.base),
-        Expr::Index(i) => is_rvalue(&i.expr) || has_temporaries(&i.expr),
-        Expr::Reference(r) => is_rvalue(&r.expr) || has_temporaries(&r.expr),
-        Expr::Paren(p) => has_temporaries(&p.expr),
-        Expr::Cast(c) => has_temporaries(&c.expr),
-        Expr::Unary(u) => has_temporaries(&u.expr),
-        Expr::Binary(b) => has_temporaries(&b.left) || has_temporaries(&b.right),
-        Expr::Call(c) => c.args.iter().any(has_temporaries),
-        Expr::Tuple(t) => t.elems.iter().any(has_temporaries),
-        Expr::Array(a) => a.elems.iter().any(has_temporaries),
+        Expr::Block(b) if tails && b.label.is_none() => tail_only(&b.block).is_some_and(has),
+        Expr::MethodCall(m) => is_rvalue(&m.receiver) || has(&m.receiver),
+        Expr::Field(f) => is_rvalue(&f.base) || has(&f.base),
+        Expr::Index(i) => is_rvalue(&i.expr) || has(&i.expr),
+        Expr::Reference(r) => is_rvalue(&r.expr) || has(&r.expr),
+        Expr::Paren(p) => has(&p.expr),
+        Expr::Cast(c) => has(&c.expr),
+        Expr::Unary(u) => has(&u.expr),
+        Expr::Binary(b) => has(&b.left) || has(&b.right),
+        Expr::Call(c) => c.args.iter().any(has),
+        Expr::Tuple(t) => t.elems.iter().any(has),
+        Expr::Array(a) => a.elems.iter().any(has),
         _ => false,
     }
 }
