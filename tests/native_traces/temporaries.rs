@@ -45,6 +45,31 @@ fn if_let_scrutinee_temporaries(p: u8) -> u8 {
     0
 }
 
+/// Before edition 2024 (this crate is 2021), `{ e }` and `unsafe { e }` keep the temporaries of
+/// `e` to the end of the enclosing statement, past a later yield (seeds 442381631501,
+/// 442381631534); `format!` and `eprintln!` drop their arguments' temporaries when they return
+/// (seed 450971566089).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn tail_and_format_temporaries(p: u8) -> u8 {
+    let w = [{ D::new(40, p).get() }, yield_!(1)];
+    log(format!("w {w:?}"));
+    log(format!("{}", D::new(41, p).get() + yield_!(2)));
+    eprintln!("{}", D::new(42, p).get() + yield_!(3));
+    let n = ident(unsafe { unsafe_get(D::new(43, yield_!(4)).get()) });
+    n + w[0]
+}
+
+fn ident(n: u8) -> u8 {
+    log(format!("ident {n}"));
+    n
+}
+
+/// # Safety
+/// None needed: `unsafe` only to have an unsafe call in the body.
+unsafe fn unsafe_get(n: u8) -> u8 {
+    n
+}
+
 // --- tests ---
 
 #[test]
@@ -61,6 +86,25 @@ fn if_let_scrutinee_temporaries_live_through_its_branches() {
                 ],
             ),
             (&[0, 0], 1, &["new 30 4", "yield 4", "dropping", "drop 30"]),
+        ],
+    );
+}
+
+#[test]
+fn block_tails_and_format_arguments_keep_rustcs_temporary_scopes() {
+    check(
+        || tail_and_format_temporaries(5),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                99,
+                &[
+                    "new 40 5", "yield 1", "drop 40", "w [5, 1]", "new 41 5", "yield 2", "drop 41",
+                    "7", "new 42 5", "yield 3", "drop 42", "yield 4", "new 43 4", "ident 4",
+                    "drop 43", "return 9",
+                ],
+            ),
+            (&[0, 1], 1, &["new 40 5", "yield 1", "dropping", "drop 40"]),
         ],
     );
 }

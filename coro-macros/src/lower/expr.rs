@@ -324,19 +324,30 @@ impl Lowerer<'_> {
     /// yield_!(x))`, `vec![a, yield_!(b)]`, `assert_eq!(yield_!(x), 3)`): its arguments are
     /// lowered in order as a call's are, and the macro is written again with their values.
     fn lower_expression_macro(&mut self, m: &syn::ExprMacro) -> Option<Operand> {
+        let name = crate::syntax::macros::macro_name(&m.mac);
+        if !crate::syntax::macros::ends_temporaries(&name) {
+            return self.lower_macro_call(m, &name);
+        }
+        // Its expansion is a block with a statement of its own (`format!`'s `let res = …;`):
+        // the arguments' temporaries are dropped when it returns, as in a condition.
+        let result = self.temp("value", false);
+        self.open_statement_scope(result);
+        let v = self.lower_macro_call(m, &name);
+        if !self.alive() {
+            self.env.pop();
+            return None;
+        }
+        self.close_scope(v);
+        Some(self.local_operand(result))
+    }
+
+    fn lower_macro_call(&mut self, m: &syn::ExprMacro, name: &str) -> Option<Operand> {
         let Some(args) = crate::syntax::macros::expression_macro_args(&m.mac) else {
             self.error(m.span(), "internal: a yielding macro that is not yield_!");
             return None;
         };
         let exprs = args.exprs();
-        let name = m
-            .mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        let passing = if crate::syntax::guess::borrows_arguments(&name) {
+        let passing = if crate::syntax::guess::borrows_arguments(name) {
             Passing::ByRef
         } else {
             Passing::ByValue
@@ -370,7 +381,7 @@ impl Lowerer<'_> {
             }
         }
         // Formatting and assertions only borrow their arguments.
-        if crate::syntax::guess::borrows_arguments(&path.segments.last()?.ident.to_string()) {
+        if crate::syntax::guess::borrows_arguments(name) {
             for o in &ops {
                 for l in &o.effects.uses {
                     if !o.tokens.is_empty() && is_a_name(&o.tokens) {

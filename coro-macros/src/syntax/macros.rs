@@ -47,6 +47,13 @@ pub fn formats_or_asserts(name: &str) -> bool {
     FORMATTING.contains(&name)
 }
 
+/// Whether a std macro's expansion is a block holding a statement of its own, which drops the
+/// temporaries of the arguments when the macro returns (`format!` binds `let res = …;`, `print!`
+/// and its kin call `_print(…);`), rather than at the end of the enclosing statement.
+pub fn ends_temporaries(name: &str) -> bool {
+    matches!(name, "format" | "print" | "println" | "eprint" | "eprintln")
+}
+
 /// The macro's name: the last segment of its path (`println` for `std::println!`).
 pub fn macro_name(mac: &Macro) -> String {
     mac.path
