@@ -47,7 +47,7 @@ fn if_let_scrutinee_temporaries(p: u8) -> u8 {
 
 /// Before edition 2024 (this crate is 2021), `{ e }` and `unsafe { e }` keep the temporaries of
 /// `e` to the end of the enclosing statement, past a later yield (seeds 442381631501,
-/// 442381631534); `format!` and `eprintln!` drop their arguments' temporaries when they return
+/// 442381631534, 450971566131); `format!` and `eprintln!` drop their arguments' temporaries when they return
 /// (seed 450971566089).
 #[coro::coroutine(yield = u8, resume = u8)]
 fn tail_and_format_temporaries(p: u8) -> u8 {
@@ -56,6 +56,7 @@ fn tail_and_format_temporaries(p: u8) -> u8 {
     log(format!("{}", D::new(41, p).get() + yield_!(2)));
     eprintln!("{}", D::new(42, p).get() + yield_!(3));
     let n = ident(unsafe { unsafe_get(D::new(43, yield_!(4)).get()) });
+    yield_!(unsafe { unsafe_get(D::new(44, p).get()) });
     n + w[0]
 }
 
@@ -101,7 +102,7 @@ fn block_tails_and_format_arguments_keep_rustcs_temporary_scopes() {
                 &[
                     "new 40 5", "yield 1", "drop 40", "w [5, 1]", "new 41 5", "yield 2", "drop 41",
                     "7", "new 42 5", "yield 3", "drop 42", "yield 4", "new 43 4", "ident 4",
-                    "drop 43", "return 9",
+                    "drop 43", "new 44 5", "yield 5", "drop 44",
                 ],
             ),
             (&[0, 1], 1, &["new 40 5", "yield 1", "dropping", "drop 40"]),

@@ -73,6 +73,16 @@ impl Lowerer<'_> {
                     None => *pure_so_far = false,
                 }
             }
+            // The same in unsafe code: what is bound from it is written in `unsafe { }` again
+            // (`push` wraps what it writes at an `unsafe_depth`).
+            Expr::Unsafe(u) if self.tails_pass_temporaries() => match tail_only_mut(&mut u.block) {
+                Some(tail) => {
+                    self.unsafe_depth += 1;
+                    self.extract_in(tail, pure_so_far, fx);
+                    self.unsafe_depth -= 1;
+                }
+                None => *pure_so_far = false,
+            },
             Expr::Path(_) | Expr::Lit(_) => {}
             _ => *pure_so_far = false,
         }
@@ -154,6 +164,7 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
     let has = |e: &Expr| has_temporaries(e, tails);
     match e {
         Expr::Block(b) if tails && b.label.is_none() => tail_only(&b.block).is_some_and(has),
+        Expr::Unsafe(u) if tails => tail_only(&u.block).is_some_and(has),
         Expr::MethodCall(m) => is_rvalue(&m.receiver) || has(&m.receiver),
         Expr::Field(f) => is_rvalue(&f.base) || has(&f.base),
         Expr::Index(i) => is_rvalue(&i.expr) || has(&i.expr),
