@@ -9,6 +9,7 @@
 
 use super::{check, log};
 
+// The same `D` as tests/native_traces.rs: each module is self-contained for the recorder.
 struct D(u8, u8);
 
 impl D {
