@@ -130,11 +130,14 @@ pub fn co_fn(f: &CoFn, form: Form) -> String {
                 "    #[coroutine]\n    move |_arg0: i64| -> {} {{\n",
                 f.ret
             ));
+            // The parameters move in as locals, and are dropped after the body's tail
+            // temporaries, as a fn's are (before 2024 those outlive the body's own locals).
             for (n, _) in &f.params {
                 out.push_str(&format!("        let {n} = {n};\n"));
             }
-            body_lines(&f.body, form, 2, &mut out);
-            out.push_str("    }\n}\n");
+            out.push_str("        let __body = {\n");
+            body_lines(&f.body, form, 3, &mut out);
+            out.push_str("        };\n        __body\n    }\n}\n");
         }
     }
     out

@@ -87,13 +87,32 @@ impl<'a> Emit<'a> {
                 reexposed.insert(l);
             }
         }
-        let flat_by_let = !reexposed.is_empty();
+        // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here,
+        // among the saved locals in declaration order: one declared earlier is dropped later.
+        let assigned = assigned_in(self.ir, block.code);
+        let deferred: Vec<LocalId> = block
+            .visible
+            .iter()
+            .copied()
+            .filter(|l| !fields.contains(l) && assigned.contains(l))
+            .collect();
+        let order = |l: LocalId| block.visible.iter().position(|&v| v == l);
+        let in_flat =
+            |l: LocalId| !block.scopes[first_closing..].contains(&self.ir.locals[l].scope);
+        // A deferred local declared before a saved one of the flat scopes: the saved ones are
+        // bound by `let`s, so that the declaration can go before them.
+        let deferred_first = deferred
+            .iter()
+            .filter(|&&l| in_flat(l))
+            .any(|&d| fields.iter().any(|&f| in_flat(f) && order(d) < order(f)));
+        let flat_by_let = !reexposed.is_empty() || (deferred_first && !in_place);
 
         // Bound in declaration order, so that whatever Rust drops at the end of the arm is dropped
         // latest first, as at the end of the source's scopes.
         let mut pattern = Vec::new();
-        let mut flat_bindings = Vec::new();
-        let mut nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        let mut flat_bindings: Vec<(Option<usize>, TokenStream)> = Vec::new();
+        let mut nested_bindings: HashMap<ScopeId, Vec<(Option<usize>, TokenStream)>> =
+            HashMap::new();
         if in_place {
             let mut names = HashSet::new();
             for &l in fields.iter().rev() {
@@ -133,9 +152,12 @@ impl<'a> Emit<'a> {
                 }
                 lets.extend(quote!(let #m #spelled = #temp;));
                 if in_nested {
-                    nested_bindings.entry(local.scope).or_default().push(lets);
+                    nested_bindings
+                        .entry(local.scope)
+                        .or_default()
+                        .push((order(l), lets));
                 } else {
-                    flat_bindings.push(lets);
+                    flat_bindings.push((order(l), lets));
                 }
             } else if *field == spelled {
                 pattern.push(quote!(#m #field));
@@ -157,21 +179,27 @@ impl<'a> Emit<'a> {
             }
         }
 
-        // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here.
-        let assigned = assigned_in(self.ir, block.code);
-        let mut deferred_decls: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
-        for &l in &block.visible {
+        for &l in &deferred {
             let local = &self.ir.locals[l];
-            if !fields.contains(&l) && assigned.contains(&l) {
-                let n = &local.name;
-                let m = self.binding_mutability(l);
-                deferred_decls
-                    .entry(local.scope)
-                    .or_default()
-                    .push(quote!(let #m #n;));
-                cx.names.insert(l, n.clone());
+            let n = &local.name;
+            let m = self.binding_mutability(l);
+            let decl = (order(l), quote!(let #m #n;));
+            if in_flat(l) {
+                flat_bindings.push(decl);
+            } else {
+                nested_bindings.entry(local.scope).or_default().push(decl);
             }
+            cx.names.insert(l, n.clone());
         }
+        // Declared in declaration order (stable: a field's lets stay together).
+        flat_bindings.sort_by_key(|(k, _)| *k);
+        for lets in nested_bindings.values_mut() {
+            lets.sort_by_key(|(k, _)| *k);
+        }
+        let nested_bindings: HashMap<ScopeId, Vec<TokenStream>> = nested_bindings
+            .into_iter()
+            .map(|(s, v)| (s, v.into_iter().map(|(_, t)| t).collect()))
+            .collect();
 
         let arg = self.take_arg(plan);
         let param_binding = match (block.kind, param) {
@@ -190,25 +218,13 @@ impl<'a> Emit<'a> {
         };
 
         let mut body = TokenStream::new();
-        body.extend(flat_bindings);
-        for s in &block.scopes[..first_closing] {
-            if let Some(d) = deferred_decls.get(s) {
-                body.extend(d.iter().cloned());
-            }
-        }
+        body.extend(flat_bindings.into_iter().map(|(_, t)| t));
         if first_closing < block.scopes.len() {
-            let mut bindings = nested_bindings;
-            for (scope, decls) in &deferred_decls {
-                bindings
-                    .entry(*scope)
-                    .or_default()
-                    .extend(decls.iter().cloned());
-            }
             body.extend(self.scope_blocks(
                 &block.scopes,
                 first_closing,
                 &closing,
-                &bindings,
+                &nested_bindings,
                 &param_binding,
                 &mut cursor,
                 &mut cx,

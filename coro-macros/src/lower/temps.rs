@@ -83,6 +83,11 @@ impl Lowerer<'_> {
                 }
                 None => *pure_so_far = false,
             },
+            // `e?` may return early: what follows it is not evaluated first.
+            Expr::Try(t) => {
+                self.extract_in(&mut t.expr, pure_so_far, fx);
+                *pure_so_far = false;
+            }
             Expr::Path(_) | Expr::Lit(_) => {}
             _ => *pure_so_far = false,
         }
@@ -174,6 +179,7 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
         Expr::Unary(u) => has(&u.expr),
         Expr::Binary(b) => has(&b.left) || has(&b.right),
         Expr::Call(c) => c.args.iter().any(has),
+        Expr::Try(t) => has(&t.expr),
         Expr::Tuple(t) => t.elems.iter().any(has),
         Expr::Array(a) => a.elems.iter().any(has),
         _ => false,
