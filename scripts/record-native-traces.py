@@ -96,7 +96,10 @@ def native(src):
         # fields they use; a coroutine fn owns its parameters).
         names = [q.split(':')[0].strip() for q in params.split(',') if ':' in q]
         rebind = lambda n: 'let mut %s = %s; ' % (n[4:], n[4:]) if n.startswith('mut ') else 'let %s = %s; ' % (n, n)
-        body = ''.join(rebind(n) for n in names if n.replace('mut ', '').isidentifier()) + body
+        # The body as a block of its own: its tail's temporaries are dropped before the
+        # parameters, as in a fn (before 2024 they outlive the body's locals).
+        body = ''.join(rebind(n) for n in names if n.replace('mut ', '').isidentifier()) + \
+            'let __body = {%s}; __body' % body
         lifetime = re.search(r"'\w+", generics)
         borrows = ' + ' + lifetime.group(0) if lifetime else (" + '_" if '&' in params else '')
         out.append('%s %s%s(%s) -> impl Coroutine<u8, Yield = u8, Return = u8> + Unpin%s {\n'

@@ -74,6 +74,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         discovery,
         start_values: lowered.start_values.clone(),
         pointers,
+        user_span: f.block.brace_token.span.join(),
     };
     let (setup, closure) = emit.emit(&mut plan)?;
 

@@ -77,6 +77,7 @@ fn check_plan(item: TokenStream, expected: Expect) {
         discovery: None,
         start_values: lowered.start_values,
         pointers: Default::default(),
+        user_span: proc_macro2::Span::call_site(),
     }
     .emit(&mut plan)
     .expect("emits");

@@ -61,6 +61,50 @@ fn tail_and_format_temporaries(p: u8) -> u8 {
     n + w[0]
 }
 
+/// Before edition 2024 the temporaries of the tail of a block *with statements* outlive the
+/// block's locals too: to the end of the enclosing statement (an `if` body's or a match arm's
+/// end), or for the body's tail to the end of the body, before the parameters (seed
+/// 450971566147; they were dropped before the block's locals, 2024's order).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn tails_of_blocks_with_statements(p: u8) -> u8 {
+    let pd = D::new(50, p);
+    let v = {
+        let a = D::new(51, 0);
+        D::new(52, yield_!(a.get())).get()
+    };
+    {
+        let b = D::new(53, v);
+        D::new(54, yield_!(b.get())).get()
+    };
+    log("between");
+    let w = {
+        let c = D::new(55, 0);
+        {
+            let d = D::new(56, c.get());
+            D::new(57, yield_!(3)).get() + D::new(58, d.get()).get()
+        }
+    };
+    if w > 0 {
+        let e = D::new(59, 0);
+        D::new(60, yield_!(e.get())).get();
+    }
+    let d9 = D::new(61, w);
+    D::new(62, yield_!(pd.get())).get() + d9.get()
+}
+
+/// A local declared without a value and assigned after a yield compiles (E0282 before: the arm
+/// before the yield declared it too, with nothing to infer its type from) and is dropped in
+/// its declaration order among the saved locals (it was dropped before those declared after).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn deferred_after_a_yield(p: u8) -> u8 {
+    let x;
+    let d = D::new(63, p);
+    yield_!(1);
+    x = D::new(64, d.get());
+    log(format!("x {}", x.get()));
+    0
+}
+
 fn ident(n: u8) -> u8 {
     log(format!("ident {n}"));
     n
@@ -107,6 +151,51 @@ fn block_tails_and_format_arguments_keep_rustcs_temporary_scopes() {
                 ],
             ),
             (&[0, 1], 1, &["new 40 5", "yield 1", "dropping", "drop 40"]),
+        ],
+    );
+}
+
+#[test]
+fn tails_of_blocks_with_statements_keep_their_temporaries_past_the_blocks_locals() {
+    check(
+        || tails_of_blocks_with_statements(6),
+        &[
+            (
+                &[0, 1, 2, 3, 4, 5],
+                99,
+                &[
+                    "new 50 6", "new 51 0", "yield 0", "new 52 1", "drop 51", "drop 52",
+                    "new 53 1", "yield 1", "new 54 2", "drop 53", "drop 54", "between", "new 55 0",
+                    "new 56 0", "yield 3", "new 57 3", "new 58 0", "drop 56", "drop 55", "drop 58",
+                    "drop 57", "new 59 0", "yield 0", "new 60 4", "drop 60", "drop 59", "new 61 3",
+                    "yield 6", "new 62 5", "drop 61", "drop 50", "drop 62", "return 8",
+                ],
+            ),
+            (
+                &[0, 1, 2],
+                2,
+                &[
+                    "new 50 6", "new 51 0", "yield 0", "new 52 1", "drop 51", "drop 52",
+                    "new 53 1", "yield 1", "dropping", "drop 53", "drop 50",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_local_declared_without_a_value_is_assigned_after_a_yield() {
+    check(
+        || deferred_after_a_yield(7),
+        &[
+            (
+                &[0, 1],
+                99,
+                &[
+                    "new 63 7", "yield 1", "new 64 7", "x 7", "drop 63", "drop 64", "return 0",
+                ],
+            ),
+            (&[0], 1, &["new 63 7", "yield 1", "drop 63"]),
         ],
     );
 }

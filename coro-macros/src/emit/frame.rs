@@ -2,7 +2,7 @@
 //! and how the arm spells each local where it starts.
 
 use super::*;
-use crate::ir::walk::{assigned_in, closes_in};
+use crate::ir::walk::{assigned_before_suspending, assigned_in, closes_in};
 
 impl<'a> Emit<'a> {
     /// The match arm of one state, reading its fields in place or owning them.
@@ -35,6 +35,7 @@ impl<'a> Emit<'a> {
             let_bound: HashSet::new(),
             rename_and_retry: false,
             jump_renames: Vec::new(),
+            tentative: Vec::new(),
         };
 
         // Scopes that may close within this arm (in its code or in code spliced into it) get
@@ -87,14 +88,21 @@ impl<'a> Emit<'a> {
                 reexposed.insert(l);
             }
         }
-        // Deferred locals assigned in this block (`let x; … x = 1;`) need a declaration here,
-        // among the saved locals in declaration order: one declared earlier is dropped later.
+        // Deferred locals this arm may assign (`let x; … x = 1;`, in its code or in code
+        // threaded into it) need a declaration here, among the saved locals in declaration
+        // order: one declared earlier is dropped later. Those the arm turns out not to assign
+        // are taken out again (see `prune`).
         let assigned = assigned_in(self.ir, block.code);
+        let assigned_later = assigned_before_suspending(self.ir, b);
         let deferred: Vec<LocalId> = block
             .visible
             .iter()
             .copied()
-            .filter(|l| !fields.contains(l) && assigned.contains(l))
+            .filter(|&l| {
+                !fields.contains(&l)
+                    && (assigned.contains(&l)
+                        || (self.ir.locals[l].deferred && assigned_later.contains(&l)))
+            })
             .collect();
         let order = |l: LocalId| block.visible.iter().position(|&v| v == l);
         let in_flat =
@@ -184,6 +192,7 @@ impl<'a> Emit<'a> {
             let n = &local.name;
             let m = self.binding_mutability(l);
             let decl = (order(l), quote!(let #m #n;));
+            cx.tentative.push(n.clone());
             if in_flat(l) {
                 flat_bindings.push(decl);
             } else {
@@ -233,6 +242,7 @@ impl<'a> Emit<'a> {
             body.extend(param_binding.clone());
         }
         body.extend(self.seq(&mut cursor, &mut cx));
+        let body = super::prune::unused_declarations(body, &cx.tentative);
 
         let pattern = if pattern.is_empty() {
             quote!(#state_enum::#name)
@@ -365,15 +375,16 @@ impl<'a> Emit<'a> {
                     Some(r) => {
                         let n = &self.ir.locals[r].name;
                         cx.names.insert(r, n.clone());
-                        quote!(let #n = { #body };)
+                        let braced = self.braced(body);
+                        quote!(let #n = #braced;)
                     }
                     // A scope that declares nothing needs no block of its own.
                     None if self.ir.scopes[scope].locals.is_empty() => body,
-                    None => quote!({ #body }),
+                    None => self.braced(body),
                 };
                 quote!(#block #after)
             }
-            _ => quote!({ #body }),
+            _ => self.braced(body),
         }
     }
 
@@ -403,5 +414,12 @@ impl<'a> Emit<'a> {
             cx.names.insert(l, n.clone());
         }
         out
+    }
+
+    /// `{ body }`, read in the user's edition (see `Emit::user_span`).
+    fn braced(&self, body: TokenStream) -> TokenStream {
+        let mut group = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
+        group.set_span(self.user_span);
+        group.into_token_stream()
     }
 }

@@ -18,6 +18,7 @@ mod cursor;
 mod discovery;
 mod frame;
 mod operand;
+mod prune;
 mod shadow;
 mod thread;
 
@@ -56,6 +57,10 @@ pub struct Emit<'a> {
     pub start_values: Vec<(LocalId, TokenStream)>,
     /// The `&mut` parameters the states keep as pointers (see `reborrow`).
     pub pointers: std::collections::HashSet<LocalId>,
+    /// The span of the user's body: the scopes' Rust blocks are written with it, so that rustc
+    /// reads them in the user's edition (which decides when a tail's temporaries are dropped;
+    /// a block spanned by the macro would be read in the macro crate's).
+    pub user_span: Span,
 }
 
 /// How each local is spelled at a point of an arm (always one identifier), with the spelling's
@@ -174,6 +179,9 @@ struct ArmCtx<'p> {
     /// While an exit embedded in user code is written: the bindings renamed around it (see
     /// `substitute::JumpRenames`), innermost last.
     jump_renames: Vec<HashMap<String, Ident>>,
+    /// Locals declared without a value in this arm, taken out again if nothing in the arm
+    /// names them (see `prune`).
+    tentative: Vec<Ident>,
 }
 
 /// One arm as written, and what it needs from the rest of the step.

@@ -23,16 +23,6 @@ impl<'a> Emit<'a> {
         cx: &mut ArmCtx,
     ) -> TokenStream {
         let mut out = TokenStream::new();
-        if init.is_none()
-            && !binds.is_empty()
-            && !crate::ir::walk::assigned_before_suspending(self.ir, cx.block)
-                .iter()
-                .any(|l| binds.contains(l))
-        {
-            // `let x;` assigned only after a later yield: nothing here gives it a type (E0282
-            // if declared); the arm that assigns it declares it (see `frame`).
-            return out;
-        }
         let flagged = matches!(binds, [b] if self.live.flagged.contains(b));
         let krate = self.krate;
         let init = init.as_ref().map(|i| {
@@ -193,6 +183,9 @@ impl<'a> Emit<'a> {
                 Some(hidden) => hidden.clone(),
                 None => self.ir.locals[b].name.clone(),
             };
+            if init.is_none() {
+                cx.tentative.push(spelled.clone());
+            }
             cx.names.insert(b, spelled);
         }
         out

@@ -25,7 +25,12 @@ impl Lowerer<'_> {
     /// never comes back (a `return`, `break`, …).
     pub fn lower_expr(&mut self, e: &Expr, want: Want) -> Option<Operand> {
         if !expr_yields(e) {
-            let op = self.verbatim_expr(e);
+            let op = if self.in_tail_scope() && self.has_temporaries(e) {
+                // Its temporaries outlive the block's locals (see `tail_temps`).
+                self.extract_temporaries(e)
+            } else {
+                self.verbatim_expr(e)
+            };
             let stmt = syn::Stmt::Expr(e.clone(), Some(Default::default()));
             if crate::syntax::detect::stmt_diverges(&stmt) {
                 // `return x`, `break`, `panic!()`: control does not come back.
@@ -288,6 +293,17 @@ impl Lowerer<'_> {
                 // binding a temporary now must not run it before the rest of an earlier
                 // operand (`opt(yield_!(a))? == D::new().get()`).
                 ops.push(self.extract_temporaries(e));
+            } else if self.in_tail_scope()
+                && self.has_temporaries(e)
+                && (0..i).all(|j| is_a_name(&ops[j].tokens) || !is_place(items[j]))
+            {
+                // A tail's temporaries outlive the block's locals before 2024 (see
+                // `tail_temps`): the operands before it are computed first, then they are
+                // made hidden locals of the enclosing scope.
+                for op in ops.iter_mut() {
+                    *op = self.hoist_if_needed(op.clone());
+                }
+                ops.push(self.extract_temporaries(e));
             } else {
                 ops.push(self.verbatim_expr(e));
             }
@@ -305,14 +321,7 @@ impl Lowerer<'_> {
         if !rvalue || is_a_name(&v.tokens) {
             return v;
         }
-        let t = self.temp("tmp", true);
-        let name = self.ir.locals[t].name.clone();
-        self.push(Node::Let {
-            pat: quote!(mut #name),
-            init: Some(v),
-            els: None,
-            binds: vec![t],
-        });
+        let t = self.bind_temporary(v);
         let mut op = self.local_operand(t);
         if !consumed {
             op.effects.moves.remove(&t);

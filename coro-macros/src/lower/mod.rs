@@ -22,6 +22,7 @@ mod loops;
 mod sites;
 mod stmt;
 mod suspend;
+mod tail_temps;
 mod temps;
 mod unsafe_code;
 
@@ -29,7 +30,7 @@ pub use sites::Sites;
 use sites::{item_numbers, pattern_numbers, SitesByAddress};
 use unsafe_code::in_unsafe;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -166,6 +167,11 @@ pub struct Lowerer<'a> {
     /// How many `unsafe` blocks enclose the code being lowered: the code a yield splits out
     /// of one is written inside `unsafe { }` again, piece by piece.
     unsafe_depth: usize,
+    /// The block scope whose tail expression is being lowered, and where its temporaries go
+    /// (see `tail_temps`).
+    tail_home: Option<(ScopeId, tail_temps::TailHome)>,
+    /// How many temporaries each tail home has declared so far.
+    tail_counts: HashMap<(CodeId, usize), usize>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -187,6 +193,8 @@ impl<'a> Lowerer<'a> {
             pending_visible: Vec::new(),
             sites: SitesByAddress::default(),
             unsafe_depth: 0,
+            tail_home: None,
+            tail_counts: HashMap::new(),
             edition: crate::edition::Edition::Unknown,
         };
         let root = l.ir.scopes.len();

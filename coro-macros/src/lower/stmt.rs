@@ -17,7 +17,12 @@ use crate::syntax::scope::pattern_bindings;
 impl Lowerer<'_> {
     /// Lowers the statements of a block into the current scope; returns the block's value (the
     /// tail expression, or `()`), or `None` when control never reaches the end.
-    pub fn lower_stmts(&mut self, stmts: &[Stmt], want: Want) -> Option<Operand> {
+    pub fn lower_stmts(
+        &mut self,
+        stmts: &[Stmt],
+        want: Want,
+        tail_home: Option<super::tail_temps::TailHome>,
+    ) -> Option<Operand> {
         let tail_index = match stmts.last() {
             Some(Stmt::Expr(_, None)) => Some(stmts.len() - 1),
             _ => None,
@@ -31,7 +36,7 @@ impl Lowerer<'_> {
                 let Stmt::Expr(e, None) = stmt else {
                     unreachable!()
                 };
-                return self.lower_expr(e, want);
+                return self.with_tail_home(tail_home, |l| l.lower_expr(e, want));
             }
             self.lower_stmt(stmt);
         }
@@ -61,12 +66,13 @@ impl Lowerer<'_> {
             }
             return Some(op);
         }
+        let tail_home = self.tail_home_for_new_block();
         let result = match want {
             Want::Value => Some(self.temp("block", false)),
             Want::Discard => None,
         };
         self.open_scope(result);
-        let value = self.lower_stmts(&block.stmts, want);
+        let value = self.lower_stmts(&block.stmts, want, tail_home);
         if !self.alive() {
             // The scope's end is never reached; its Rust block is closed by the emitter.
             self.env.pop();
@@ -123,7 +129,10 @@ impl Lowerer<'_> {
 
     /// An expression statement that contains a yield.
     fn lower_expr_stmt(&mut self, e: &Expr, _semi: bool) {
-        if is_control_flow(e) {
+        // Before 2024 a block's tail temporaries live to the end of the statement: it gets a
+        // scope of its own for them.
+        let tail_temporaries = matches!(e, Expr::Block(_)) && self.tails_pass_temporaries();
+        if is_control_flow(e) && !tail_temporaries {
             // Its own scopes hold its temporaries; its value, if any, is dropped.
             if let Some(v) = self.lower_expr(e, Want::Discard) {
                 self.discard(v);

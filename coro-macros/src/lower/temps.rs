@@ -13,7 +13,7 @@ use quote::ToTokens;
 use syn::Expr;
 
 use super::Lowerer;
-use crate::ir::{Effects, Node, Operand};
+use crate::ir::{Effects, Operand};
 
 impl Lowerer<'_> {
     /// Rewrites `e` (which contains no yield) so that its leading temporaries are hidden locals,
@@ -116,19 +116,13 @@ impl Lowerer<'_> {
         *pure_so_far = true;
         let mut op = self.verbatim_expr(place);
         op.effects.merge(&inner);
-        let t = self.temp("tmp", true);
+        let t = self.bind_temporary(op);
         self.ir.locals[t].trivial_drop = trivial_drop;
         fx.uses.insert(t);
         if consumed {
             fx.moves.insert(t);
         }
         let name = self.ir.locals[t].name.clone();
-        self.push(Node::Let {
-            pat: quote::quote!(mut #name),
-            init: Some(op),
-            els: None,
-            binds: vec![t],
-        });
         *place = syn::parse2(name.to_token_stream()).expect("an identifier is an expression");
     }
 }

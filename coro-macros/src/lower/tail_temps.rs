@@ -1,0 +1,145 @@
+//! Before edition 2024, the temporaries of a block's tail expression outlive the block's own
+//! locals: in `let v = { let a = D(1); D(2).get() };` the `D(2)` is dropped at the end of the
+//! `let`, after `a` (rustc's "tail expression temporary scope", changed by edition 2024).
+//!
+//! A hidden local made for such a temporary ([`Lowerer::bind_temporary`]) is therefore
+//! declared where the outermost block of the tail chain starts, in the enclosing scope
+//! (`let mut __tmp;` before the block's `{`), and assigned where the temporary is made; that
+//! scope drops it after the block's locals, as rustc does. In edition 2024, and for every
+//! other temporary, the hidden local is bound where it is made.
+
+use quote::quote;
+
+use super::Lowerer;
+use crate::ir::{BlockId, CodeId, LocalId, Node, Operand, ScopeId};
+
+/// Where the temporaries of a block's tail are declared: in `scope`, by `let`s inserted in
+/// `code` at `at` (just before the block opens), after the scope's first `locals_at` locals.
+#[derive(Clone, Copy)]
+pub struct TailHome {
+    scope: ScopeId,
+    code: CodeId,
+    at: usize,
+    locals_at: usize,
+    /// Blocks created from here on may have started inside the tail's block: they see the
+    /// declarations too.
+    blocks_at: BlockId,
+}
+
+impl Lowerer<'_> {
+    /// Where the tail temporaries of a block about to open go: those of the enclosing block's
+    /// tail when this block is part of that tail, else just before this block.
+    pub(super) fn tail_home_for_new_block(&self) -> Option<TailHome> {
+        if !self.tails_pass_temporaries() {
+            return None;
+        }
+        let parent = *self.env.last()?;
+        if let Some((scope, home)) = self.tail_home {
+            if scope == parent {
+                return Some(home);
+            }
+        }
+        let code = self.cursor?;
+        Some(TailHome {
+            scope: parent,
+            code,
+            at: self.ir.codes[code].len(),
+            locals_at: self.ir.scopes[parent].locals.len(),
+            blocks_at: self.ir.blocks.len(),
+        })
+    }
+
+    /// Lowers a block's tail expression with its temporaries going to `home`.
+    pub(super) fn with_tail_home<T>(
+        &mut self,
+        home: Option<TailHome>,
+        lower: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let scope = *self.env.last().expect("the block's scope");
+        let saved = std::mem::replace(&mut self.tail_home, home.map(|h| (scope, h)));
+        let out = lower(self);
+        self.tail_home = saved;
+        out
+    }
+
+    /// Whether the code being lowered is (part of) a block's tail expression whose
+    /// temporaries go to a tail home.
+    pub(super) fn in_tail_scope(&self) -> bool {
+        self.tail_home
+            .is_some_and(|(s, _)| self.env.last() == Some(&s))
+    }
+
+    /// Binds `value`, a temporary Rust would keep to the end of its temporary scope, to a new
+    /// hidden local and returns the local.
+    pub(super) fn bind_temporary(&mut self, value: Operand) -> LocalId {
+        let t = self.temp("tmp", true);
+        let name = self.ir.locals[t].name.clone();
+        match self.tail_home.filter(|_| self.in_tail_scope()) {
+            Some((_, home)) => {
+                self.move_to_home(t, home);
+                let mut effects = value.effects.clone();
+                effects.assigns.insert(t);
+                self.push(Node::Stmt(Operand {
+                    tokens: quote!(#name = #value;),
+                    effects,
+                }));
+            }
+            None => self.push(Node::Let {
+                pat: quote!(mut #name),
+                init: Some(value),
+                els: None,
+                binds: vec![t],
+            }),
+        }
+        t
+    }
+
+    /// Moves the just-declared `t` from the innermost scope to `home`, declared there after
+    /// the tail temporaries declared before it.
+    fn move_to_home(&mut self, t: LocalId, home: TailHome) {
+        let inner = self.ir.locals[t].scope;
+        self.ir.scopes[inner].locals.retain(|&l| l != t);
+        let count = self.tail_counts.entry((home.code, home.at)).or_default();
+        let already = *count;
+        *count += 1;
+        let position = home.locals_at + already;
+        self.ir.scopes[home.scope].locals.insert(position, t);
+        self.ir.locals[t].scope = home.scope;
+        let name = self.ir.locals[t].name.clone();
+        self.ir.codes[home.code].insert(
+            home.at + already,
+            Node::Let {
+                pat: quote!(mut #name),
+                init: None,
+                els: None,
+                binds: vec![t],
+            },
+        );
+        // Blocks that began since see it, in its place among the home scope's locals.
+        for b in home.blocks_at..self.ir.blocks.len() {
+            let block = &self.ir.blocks[b];
+            let Some(depth) = block.scopes.iter().position(|&s| s == home.scope) else {
+                continue;
+            };
+            let outer: usize = block.scopes[..depth]
+                .iter()
+                .map(|&s| {
+                    block
+                        .visible
+                        .iter()
+                        .filter(|&&l| self.ir.locals[l].scope == s)
+                        .count()
+                })
+                .sum();
+            let before = block
+                .visible
+                .iter()
+                .filter(|&&l| {
+                    self.ir.locals[l].scope == home.scope
+                        && self.ir.scopes[home.scope].locals[..position].contains(&l)
+                })
+                .count();
+            self.ir.blocks[b].visible.insert(outer + before, t);
+        }
+    }
+}
