@@ -424,6 +424,16 @@ impl Lowerer<'_> {
         use syn::BinOp::*;
         match b.op {
             And(_) | Or(_) if expr_yields(&b.right) => self.lower_short_circuit(b),
+            // Each operand of `&&`/`||` is a temporary scope: the left one's temporaries are
+            // dropped before the right one runs (the right one, written as it is, keeps
+            // rustc's rule).
+            And(_) | Or(_) if expr_yields(&b.left) => {
+                let l = self.lower_in_temporary_scope(&b.left)?;
+                let r = self.verbatim_expr(&b.right);
+                let r = may_not_run(r);
+                let op = &b.op;
+                Some(self.derived(quote!((#l #op #r)), &[&l, &r]))
+            }
             _ if is_compound_assign(&b.op) => self.lower_compound_assign(b),
             _ => {
                 let passing = match b.op {
@@ -432,12 +442,7 @@ impl Lowerer<'_> {
                 };
                 let mut ops = self.lower_operands(&[&b.left, &b.right], passing)?;
                 if matches!(b.op, And(_) | Or(_)) {
-                    // The right side of `&&`/`||` may not run: what it moves or assigns, it
-                    // may, not surely does.
-                    let fx = &mut ops[1].effects;
-                    fx.sure_moves.clear();
-                    let assigns = std::mem::take(&mut fx.assigns);
-                    fx.may_assign.extend(assigns);
+                    ops[1] = may_not_run(ops[1].clone());
                 }
                 let (l, r) = (&ops[0], &ops[1]);
                 let op = &b.op;
@@ -445,6 +450,15 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// The right side of `&&`/`||`, which may not run: what it moves or assigns, it may, not
+/// surely does.
+fn may_not_run(mut op: Operand) -> Operand {
+    op.effects.sure_moves.clear();
+    let assigns = std::mem::take(&mut op.effects.assigns);
+    op.effects.may_assign.extend(assigns);
+    op
 }
 
 pub(super) fn peel(e: &Expr) -> &Expr {

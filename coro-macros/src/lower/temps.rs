@@ -61,18 +61,29 @@ impl Lowerer<'_> {
                 .elems
                 .iter_mut()
                 .for_each(|x| self.extract_in(x, pure_so_far, fx)),
+            // Fields are evaluated in the order written, then the base (`..base`).
+            Expr::Struct(st) => {
+                for f in st.fields.iter_mut() {
+                    self.extract_in(&mut f.expr, pure_so_far, fx);
+                }
+                if let Some(rest) = st.rest.as_mut() {
+                    self.extract_in(rest, pure_so_far, fx);
+                }
+            }
             Expr::Array(a) => a
                 .elems
                 .iter_mut()
                 .for_each(|x| self.extract_in(x, pure_so_far, fx)),
             // Before edition 2024 a block's tail expression keeps its temporaries to the end
             // of the enclosing statement: `{ D::new().get() }` is its tail for them.
-            Expr::Block(b) if self.tails_pass_temporaries() && b.label.is_none() => {
-                match tail_only_mut(&mut b.block) {
-                    Some(tail) => self.extract_in(tail, pure_so_far, fx),
-                    None => *pure_so_far = false,
+            // Items declared in it (`{ fn f() {} p }`) run nothing.
+            Expr::Block(b) if b.label.is_none() => match tail_after_items_mut(&mut b.block) {
+                Some(tail) if self.tails_pass_temporaries() => {
+                    self.extract_in(tail, pure_so_far, fx)
                 }
-            }
+                Some(Expr::Path(_) | Expr::Lit(_)) => {}
+                _ => *pure_so_far = false,
+            },
             // The same in unsafe code: what is bound from it is written in `unsafe { }` again
             // (`push` wraps what it writes at an `unsafe_depth`).
             Expr::Unsafe(u) if self.tails_pass_temporaries() => match tail_only_mut(&mut u.block) {
@@ -103,6 +114,10 @@ impl Lowerer<'_> {
     ) {
         if !*pure_so_far {
             return;
+        }
+        if let Expr::Paren(p) = place {
+            // `(make()).id()`: the parenthesised rvalue is the temporary.
+            return self.extract_place(&mut p.expr, pure_so_far, fx, consumed);
         }
         if !is_rvalue(place) {
             self.extract_in(place, pure_so_far, fx);
@@ -157,6 +172,18 @@ fn tail_only_mut(block: &mut syn::Block) -> Option<&mut Expr> {
     }
 }
 
+/// The tail expression of a block that holds nothing else but items (`{ fn f() {} e }`).
+fn tail_after_items_mut(block: &mut syn::Block) -> Option<&mut Expr> {
+    match block.stmts.split_last_mut() {
+        Some((syn::Stmt::Expr(e, None), items))
+            if items.iter().all(|s| matches!(s, syn::Stmt::Item(_))) =>
+        {
+            Some(e)
+        }
+        _ => None,
+    }
+}
+
 /// See [`Lowerer::has_temporaries`]; `tails` says whether a block's tail passes its
 /// temporaries on.
 fn has_temporaries(e: &Expr, tails: bool) -> bool {
@@ -176,13 +203,16 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
         Expr::Try(t) => has(&t.expr),
         Expr::Tuple(t) => t.elems.iter().any(has),
         Expr::Array(a) => a.elems.iter().any(has),
+        Expr::Struct(st) => {
+            st.fields.iter().any(|f| has(&f.expr)) || st.rest.as_deref().is_some_and(has)
+        }
         _ => false,
     }
 }
 
 fn is_rvalue(e: &Expr) -> bool {
     matches!(
-        e,
+        super::expr::peel(e),
         Expr::Call(_)
             | Expr::MethodCall(_)
             | Expr::Macro(_)
