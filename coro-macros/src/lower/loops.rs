@@ -119,9 +119,10 @@ impl Lowerer<'_> {
             );
         }
         if let Expr::Let(l) = &*w.cond {
-            if expr_yields(&l.expr) {
-                // `while let P = e { body }` with a yield in `e`, as its desugaring: the match's
-                // scrutinee keeps its temporaries for one pass of the loop, as Rust's does.
+            if expr_yields(&l.expr) || self.has_temporaries(&l.expr) {
+                // `while let P = e { body }` with a yield or temporaries in `e`, as its
+                // desugaring: the match's scrutinee keeps its temporaries for one pass of the
+                // loop, past the body's yields, as Rust's does.
                 let (label, pat, e, body) = (&w.label, &l.pat, &l.expr, &w.body);
                 return self.lower_expr(
                     &syn::parse_quote!(#label loop { match #e { #pat => #body, _ => break, } }),
