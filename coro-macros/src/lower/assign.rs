@@ -65,7 +65,7 @@ impl Lowerer<'_> {
             (left, v)
         } else if expr_yields(&b.left) {
             let v = if expr_yields(&b.right) || is_place(&b.right) {
-                let v = self.lower_expr(&b.right, Want::Value)?;
+                let v = self.with_yield_following(|l| l.lower_expr(&b.right, Want::Value))?;
                 self.hoist_if_needed(v)
             } else {
                 // Its temporaries live to the end of the statement, past the place's

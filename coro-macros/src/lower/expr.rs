@@ -25,8 +25,9 @@ impl Lowerer<'_> {
     /// never comes back (a `return`, `break`, …).
     pub fn lower_expr(&mut self, e: &Expr, want: Want) -> Option<Operand> {
         if !expr_yields(e) {
-            let op = if self.in_tail_scope() && self.has_temporaries(e) {
-                // Its temporaries outlive the block's locals (see `tail_temps`).
+            let op = if self.keeps_temporaries() && self.has_temporaries(e) {
+                // Its temporaries outlive a later yield or the block's locals (see
+                // `tail_temps`).
                 self.extract_temporaries(e)
             } else {
                 self.verbatim_expr(e)
@@ -195,8 +196,13 @@ impl Lowerer<'_> {
                 Some(self.derived(quote!(#path { #(#fields,)* #rest }), &refs))
             }
             Expr::Assign(a) => {
-                // The assigned value is evaluated before the place.
-                let v = self.lower_expr(&a.right, Want::Value)?;
+                // The assigned value is evaluated before the place (its temporaries live
+                // past the place's yields).
+                let v = if expr_yields(&a.left) {
+                    self.with_yield_following(|l| l.lower_expr(&a.right, Want::Value))?
+                } else {
+                    self.lower_expr(&a.right, Want::Value)?
+                };
                 let v = self.hoist_if_needed(v);
                 let left = self.lower_place(&a.left)?;
                 let op = match assigned_local(&a.left, self) {
@@ -257,11 +263,11 @@ impl Lowerer<'_> {
         for (i, e) in items.iter().enumerate() {
             let before_a_yield = last_yield.is_some_and(|l| i < l);
             if expr_yields(e) {
-                let v = self.lower_expr(e, Want::Value)?;
                 let v = if before_a_yield {
+                    let v = self.with_yield_following(|l| l.lower_expr(e, Want::Value))?;
                     self.hoist_if_needed(v)
                 } else {
-                    v
+                    self.lower_expr(e, Want::Value)?
                 };
                 ops.push(v);
             } else if before_a_yield && !is_place(e) {
@@ -293,13 +299,13 @@ impl Lowerer<'_> {
                 // binding a temporary now must not run it before the rest of an earlier
                 // operand (`opt(yield_!(a))? == D::new().get()`).
                 ops.push(self.extract_temporaries(e));
-            } else if self.in_tail_scope()
+            } else if self.keeps_temporaries()
                 && self.has_temporaries(e)
                 && (0..i).all(|j| is_a_name(&ops[j].tokens) || !is_place(items[j]))
             {
-                // A tail's temporaries outlive the block's locals before 2024 (see
-                // `tail_temps`): the operands before it are computed first, then they are
-                // made hidden locals of the enclosing scope.
+                // Its temporaries outlive a later yield of the statement, or the block's
+                // locals (see `tail_temps`): the operands before it are computed first, then
+                // they are made hidden locals.
                 for op in ops.iter_mut() {
                     *op = self.hoist_if_needed(op.clone());
                 }

@@ -170,6 +170,9 @@ pub struct Lowerer<'a> {
     /// The block scope whose tail expression is being lowered, and where its temporaries go
     /// (see `tail_temps`).
     tail_home: Option<(ScopeId, tail_temps::TailHome)>,
+    /// The scope of an operand that a later yield of its statement follows (see
+    /// `Lowerer::keeps_temporaries`).
+    yield_follows_in: Option<ScopeId>,
     /// How many temporaries each tail home has declared so far.
     tail_counts: HashMap<(CodeId, usize), usize>,
 }
@@ -194,6 +197,7 @@ impl<'a> Lowerer<'a> {
             sites: SitesByAddress::default(),
             unsafe_depth: 0,
             tail_home: None,
+            yield_follows_in: None,
             tail_counts: HashMap::new(),
             edition: crate::edition::Edition::Unknown,
         };

@@ -69,6 +69,24 @@ impl Lowerer<'_> {
             .is_some_and(|(s, _)| self.env.last() == Some(&s))
     }
 
+    /// Whether temporaries made by the code being lowered must become hidden locals: a tail's
+    /// (before 2024), or those of an operand a later yield of the same statement follows
+    /// (they live to the statement's end, past that yield).
+    pub(super) fn keeps_temporaries(&self) -> bool {
+        self.in_tail_scope()
+            || (self.yield_follows_in.is_some()
+                && self.yield_follows_in == self.env.last().copied())
+    }
+
+    /// Lowers an operand that a later yield of the same statement follows (see
+    /// [`Lowerer::keeps_temporaries`]).
+    pub(super) fn with_yield_following<T>(&mut self, lower: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.yield_follows_in, self.env.last().copied());
+        let out = lower(self);
+        self.yield_follows_in = saved;
+        out
+    }
+
     /// Binds `value`, a temporary Rust would keep to the end of its temporary scope, to a new
     /// hidden local and returns the local.
     pub(super) fn bind_temporary(&mut self, value: Operand) -> LocalId {

@@ -191,9 +191,7 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
     match e {
         Expr::Block(b) if tails && b.label.is_none() => tail_only(&b.block).is_some_and(has),
         Expr::Unsafe(u) if tails => tail_only(&u.block).is_some_and(has),
-        Expr::MethodCall(m) => {
-            is_rvalue(&m.receiver) || has(&m.receiver) || m.args.iter().any(has)
-        }
+        Expr::MethodCall(m) => is_rvalue(&m.receiver) || has(&m.receiver) || m.args.iter().any(has),
         Expr::Field(f) => is_rvalue(&f.base) || has(&f.base),
         Expr::Index(i) => is_rvalue(&i.expr) || has(&i.expr),
         Expr::Reference(r) => is_rvalue(&r.expr) || has(&r.expr),
