@@ -51,6 +51,7 @@ impl Discovery<'_> {
             next_pattern: 0,
             condition_sites: Vec::new(),
             next_item: 0,
+            next_op_assign: 0,
         };
         pass.visit_block_mut(&mut block);
         // A yield's resume argument has the resume type: witnessed by type.
@@ -65,7 +66,9 @@ impl Discovery<'_> {
             }
         }
         let stmts = &block.stmts;
-        quote!({ #by_type #(#stmts)* })
+        let tap =
+            (!self.sites.op_assigns.is_empty()).then(|| quote!(use #krate::__private::Tap as _;));
+        quote!({ #tap #by_type #(#stmts)* })
     }
 
     /// `witness(&tys.k, &name);` for each saved local this pattern site binds.
@@ -94,6 +97,8 @@ struct Pass<'d, 'a> {
     condition_sites: Vec<(usize, syn::Pat, bool)>,
     /// The number of the next item in a pre-order walk (as `lower::item_numbers`).
     next_item: usize,
+    /// The number of the next compound assignment (as `lower::op_assign_numbers`).
+    next_op_assign: usize,
 }
 
 impl Pass<'_, '_> {
@@ -319,6 +324,27 @@ impl VisitMut for Pass<'_, '_> {
                 let witnessed = !may_make_closures(&l.expr.to_token_stream());
                 self.condition_sites
                     .push((site, (*l.pat).clone(), witnessed));
+            }
+            Expr::Binary(b) if crate::lower::is_compound_assign(&b.op) => {
+                let number = self.next_op_assign;
+                self.next_op_assign += 1;
+                visit_mut::visit_expr_binary_mut(self, b);
+                if let Some(&k) = self.d.sites.op_assigns.get(&number) {
+                    // `*place.__coro_tap(&probe.p) op= tap(&probe.v, value)`: the same
+                    // evaluation and borrows (a method's receiver is borrowed in two phases, as
+                    // an overloaded operator's place), the two types tied to the probe.
+                    let (krate, probe) =
+                        (self.d.krate, crate::syntax::names::hidden("__coro_probe"));
+                    let (p, v) = (syn::Index::from(2 * k), syn::Index::from(2 * k + 1));
+                    let (left, right) = (&b.left, &b.right);
+                    if let (Ok(l), Ok(r)) = (
+                        syn::parse2(quote!(*(#left).__coro_tap(&#probe.#p))),
+                        syn::parse2(quote!(#krate::__private::tap(&#probe.#v, #right))),
+                    ) {
+                        *b.left = l;
+                        *b.right = r;
+                    }
+                }
             }
             _ => visit_mut::visit_expr_mut(self, e),
         }

@@ -48,6 +48,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         self_alias: prepared
             .has_receiver
             .then(|| syn::Ident::new("__self", proc_macro2::Span::call_site())),
+        op_probes: lowered.op_probes,
     });
     let pointers = crate::reborrow::pointer_params(
         &prepared.params,

@@ -2,10 +2,12 @@
 //! any release.
 
 mod drop_flag;
+mod op_assign;
 mod poison;
 #[allow(unsafe_code)]
 mod raw_mut;
 pub use drop_flag::{take, Flagged};
+pub use op_assign::{builtin_op_assign, tap, Tap};
 pub use poison::PoisonOnUnwind;
 pub use raw_mut::RawMut;
 

@@ -90,6 +90,32 @@ fn overloaded_target_of_a_constructed_local() -> u8 {
     m.0 + n
 }
 
+/// A struct whose fields' types the macro cannot see from the body.
+struct Pair {
+    meters: [Meter; 2],
+    counts: [u8; 2],
+}
+
+fn pair() -> Pair {
+    Pair {
+        meters: [Meter(60), Meter(70)],
+        counts: [1, 2],
+    }
+}
+
+/// Nothing in the body shows whether `p.meters[i]` or `p.counts[i]` is a number: the step asks
+/// the types the type-discovery pass found (difftest seeds 476741369895, 476741369999, F2). An
+/// overloaded operator takes the place, and its yield, before the value's effects; the built-in
+/// one the value first. Through a reference parameter, also with a value that yields.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn targets_of_unseen_types(other: &mut Pair) -> u8 {
+    let mut p = pair();
+    p.meters[yield_!(1) as usize] -= amount(5);
+    p.counts[yield_!(2) as usize] += amount(6);
+    other.meters[(amount(7) + yield_!(3)) as usize % 2] -= amount(yield_!(4));
+    p.meters[0].0 + p.meters[1].0 + p.counts[0] + p.counts[1] + other.meters[1].0
+}
+
 // --- tests ---
 
 #[test]
@@ -150,5 +176,32 @@ fn a_yielding_place_of_a_constructed_local_comes_before_the_value() {
                 "return 83",
             ],
         )],
+    );
+}
+
+#[test]
+fn the_order_of_a_compound_assignment_of_unseen_types_follows_the_types() {
+    check(
+        || targets_of_unseen_types(Box::leak(Box::new(pair()))),
+        &[
+            (
+                &[0, 1, 0, 1, 1],
+                9,
+                &[
+                    "yield 1",
+                    "amount 5",
+                    "sub 70 5",
+                    "amount 6",
+                    "yield 2",
+                    "amount 7",
+                    "yield 3",
+                    "yield 4",
+                    "amount 1",
+                    "sub 60 1",
+                    "return 204",
+                ],
+            ),
+            (&[0, 1], 1, &["yield 1", "dropping"]),
+        ],
     );
 }

@@ -33,7 +33,15 @@ impl Emit<'_> {
             None => body,
         };
         let (args, r) = (&input.params, &self.return_ty);
+        // The types a compound assignment's order depends on (see `lower::assign`), settled
+        // by the pass.
+        let probes = (input.op_probes > 0).then(|| {
+            let probe = hidden("__coro_probe");
+            let each = (0..2 * input.op_probes).map(|_| quote!(::core::marker::PhantomData,));
+            quote!(let #probe = (#(#each)*);)
+        });
         quote! {
+            #probes
             let #tys = {
                 fn #types<#(#type_params),*>(
                     _: &#state_enum<#(#type_params),*>,

@@ -119,6 +119,8 @@ pub struct DiscoveryInput<'a> {
     pub params: Vec<TokenStream>,
     /// The alias the body's `self` is renamed to.
     pub self_alias: Option<Ident>,
+    /// How many compound assignments ask the types for their order (`lower::assign`).
+    pub op_probes: usize,
 }
 
 /// Everything that varies while one arm is written.

@@ -2,7 +2,7 @@
 //! in source order, and rustc's order between the place and the value (value first for `=` and
 //! for a primitive `op=`, place first for an overloaded `op=`).
 
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
 use syn::Expr;
 
@@ -14,28 +14,38 @@ use crate::syntax::detect::expr_yields;
 impl Lowerer<'_> {
     /// Lowers the target of an assignment: the parts of the place that are values (an index,
     /// the pointer a `*` reads, a block) are computed in source order, those before a later
-    /// yield into temporaries; the place itself stays a place, written to where it is.
+    /// yield into temporaries (all of them when `yield_follows`: the value yields after the
+    /// place); the place itself stays a place, written to where it is.
     pub(super) fn lower_place(&mut self, e: &Expr) -> Option<Operand> {
+        self.lower_place_then(e, false)
+    }
+
+    fn lower_place_then(&mut self, e: &Expr, yield_follows: bool) -> Option<Operand> {
         if !expr_yields(e) {
             return Some(self.verbatim_place(e));
         }
         match e {
             Expr::Paren(p) => {
-                let inner = self.lower_place(&p.expr)?;
+                let inner = self.lower_place_then(&p.expr, yield_follows)?;
                 Some(self.derived(quote!((#inner)), &[&inner]))
             }
             Expr::Field(f) => {
-                let base = self.lower_place(&f.base)?;
+                let base = self.lower_place_then(&f.base, yield_follows)?;
                 let member = &f.member;
                 Some(self.derived(quote!(#base.#member), &[&base]))
             }
             Expr::Index(i) => {
                 let base = if expr_yields(&i.expr) {
-                    self.lower_place(&i.expr)?
+                    self.lower_place_then(&i.expr, yield_follows)?
                 } else {
                     self.verbatim_place(&i.expr)
                 };
                 let index = self.lower_expr(&i.index, Want::Value)?;
+                let index = if yield_follows {
+                    self.hoist_if_needed(index)
+                } else {
+                    index
+                };
                 Some(self.derived(quote!(#base[#index]), &[&base, &index]))
             }
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
@@ -56,11 +66,42 @@ impl Lowerer<'_> {
     /// `place op= value`. For primitive operands Rust evaluates the right side first, then the
     /// place; an overloaded operator (`AddAssign::add_assign(&mut place, value)`) takes the
     /// place first. A macro cannot see the types: a value or a place visibly not a number (a
-    /// borrow, a string, an owned value, a type's constructor) is taken for an overloaded one.
+    /// borrow, a string, an owned value, a type's constructor) is taken for an overloaded one;
+    /// where the order matters and nothing shows the types, the step asks them (see
+    /// [`Lowerer::lower_probed_compound_assign`]).
     pub(super) fn lower_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
         let overloaded = overloaded_operand(&b.right) || self.place_not_a_number(&b.left);
+        if expr_yields(&b.left) && !overloaded {
+            // Only one the pass sees (not one the lowering wrote itself).
+            let numbered = self
+                .op_assign_numbers
+                .contains_key(&(b as *const syn::ExprBinary));
+            // A value that yields while an overloaded operator holds the borrow of a local of
+            // the coroutine is refused by rustc: with such a place, the operator is built in.
+            // Nor can the value use the place's local while the place-first order holds a
+            // pointer into it (`*{ yield_!(); &mut a[1] } |= a[2]`, fine value first).
+            let place_first_compiles = (!expr_yields(&b.right)
+                || self.place_behind_a_reference(&b.left))
+                && place_root(&b.left).is_none_or(|root| {
+                    !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
+                });
+            if numbered
+                && self.probes_allowed
+                && place_first_compiles
+                && order_may_show(b)
+                && lowered_once_is_enough(b)
+            {
+                return self.lower_probed_compound_assign(b);
+            }
+        }
+        self.compound_assign_in_order(b, overloaded)?;
+        Some(super::plain(quote!(())))
+    }
+
+    /// `place op= value` with the place first (`overloaded`) or the value first.
+    fn compound_assign_in_order(&mut self, b: &syn::ExprBinary, overloaded: bool) -> Option<()> {
         let (left, v) = if expr_yields(&b.left) && overloaded {
-            let left = self.lower_place(&b.left)?;
+            let left = self.lower_place_then(&b.left, expr_yields(&b.right))?;
             let v = self.lower_expr(&b.right, Want::Value)?;
             (left, v)
         } else if expr_yields(&b.left) {
@@ -84,7 +125,72 @@ impl Lowerer<'_> {
             tokens: quote!(#op;),
             effects: op.effects,
         }));
+        Some(())
+    }
+
+    /// `place op= value` where the order shows and the types are unseen (`s.l[yield_!(i)] +=
+    /// f()`): both orders are lowered, and the step takes the one the operand types call for,
+    /// `if builtin_op_assign(&probe.p, &probe.v) { value first } else { place first }`, the
+    /// type-discovery pass tying `probe.p` and `probe.v` to the place's and the value's types
+    /// (see `discovery`).
+    fn lower_probed_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
+        let k = self.op_probes;
+        self.op_probes += 1;
+        self.sites.op_assigns.insert(b as *const syn::ExprBinary, k);
+        let (p, v) = (syn::Index::from(2 * k), syn::Index::from(2 * k + 1));
+        let (krate, probe) = (self.krate, crate::syntax::names::hidden("__coro_probe"));
+        let head =
+            super::plain(quote!(#krate::__private::builtin_op_assign(&#probe.#p, &#probe.#v)));
+        let code = self.cursor.expect("alive");
+        let (env, visible) = (self.env.clone(), self.visible());
+        let mut join = None;
+        let mut arms = Vec::new();
+        for overloaded in [false, true] {
+            self.enter_arm_scope();
+            let arm_code = self.ir.new_code();
+            self.cursor = Some(arm_code);
+            if self.compound_assign_in_order(b, overloaded).is_some() && self.alive() {
+                let target = *join.get_or_insert_with(|| {
+                    self.new_block_in(
+                        BlockKind::Join,
+                        None,
+                        env.clone(),
+                        visible.clone(),
+                        b.span(),
+                    )
+                });
+                self.terminate(Term::Jump {
+                    target,
+                    value: None,
+                });
+            }
+            self.env = env.clone();
+            arms.push(Arm {
+                guard: None,
+                pat: quote!(),
+                binds: vec![],
+                code: arm_code,
+            });
+        }
+        self.cursor = Some(code);
+        self.terminate(Term::Branch(Branch {
+            span: b.op.span(),
+            kind: BranchKind::If,
+            head,
+            arms,
+        }));
+        let join = join?;
+        self.switch_to(join);
         Some(super::plain(quote!(())))
+    }
+
+    /// Whether a place is reached through a reference parameter (`self.v[i]`, `*m`), not a
+    /// local the coroutine owns.
+    fn place_behind_a_reference(&self, place: &Expr) -> bool {
+        // The parameters are the locals of the outermost scope.
+        place_root(place)
+            .and_then(|name| self.resolve(&name))
+            .is_some_and(|l| self.ir.locals[l].scope == 0 && !self.ir.locals[l].owned)
     }
 
     /// Whether the place of a compound assignment is a local whose value is visibly not a
@@ -122,7 +228,7 @@ fn overloaded_operand(e: &Expr) -> bool {
     }
 }
 
-pub(super) fn is_compound_assign(op: &syn::BinOp) -> bool {
+pub fn is_compound_assign(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
     matches!(
         op,
@@ -146,4 +252,48 @@ pub(super) fn assigned_local(left: &Expr, l: &Lowerer) -> Option<LocalId> {
         }
         _ => None,
     }
+}
+
+/// The name of the local (or parameter) a place is part of: `a` in `a.f[i]`, `*a`, `*{ …;
+/// &mut a[i] }`.
+fn place_root(place: &Expr) -> Option<String> {
+    match peel(place) {
+        Expr::Field(f) => place_root(&f.base),
+        Expr::Index(i) => place_root(&i.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => place_root(&u.expr),
+        Expr::Reference(r) => place_root(&r.expr),
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => place_root(e),
+            _ => None,
+        },
+        Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether evaluating the value before or after the place can be told apart: not when the value
+/// is a literal or a plain name (nothing runs; the place's code cannot change a local it does
+/// not name in a way the generated programs show).
+fn order_may_show(b: &syn::ExprBinary) -> bool {
+    !matches!(peel(&b.right), Expr::Lit(_) | Expr::Path(_))
+}
+
+/// Whether the place and the value can be lowered twice (once per order): they bind nothing
+/// and declare nothing, whose sites the type-discovery pass would see once only.
+fn lowered_once_is_enough(b: &syn::ExprBinary) -> bool {
+    struct Binds(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Binds {
+        fn visit_pat(&mut self, _: &'ast syn::Pat) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+    }
+    let mut v = Binds(false);
+    syn::visit::Visit::visit_expr_binary(&mut v, b);
+    !v.0
 }

@@ -26,6 +26,7 @@ mod tail_temps;
 mod temps;
 mod unsafe_code;
 
+pub use assign::is_compound_assign;
 pub use sites::Sites;
 use sites::{item_numbers, pattern_numbers, SitesByAddress};
 use unsafe_code::in_unsafe;
@@ -50,6 +51,8 @@ pub struct Lowered {
     /// The body as lowered (the signature's prelude first), and where it binds its locals.
     pub body: syn::Block,
     pub sites: Sites,
+    /// How many compound assignments ask the types for their order (see `assign`).
+    pub op_probes: usize,
 }
 
 /// Lowers a checked fn: its parameters become the start state's locals, then its body (after
@@ -83,6 +86,13 @@ pub fn lower_fn(
     }
     let numbers = pattern_numbers(&body);
     let item_numbers = item_numbers(&body);
+    lower.op_assign_numbers = sites::op_assign_numbers(&body);
+    // The probes of `assign` are typed by the type-discovery pass, written unless a parameter
+    // has an `impl Trait` type.
+    lower.probes_allowed = !prepared
+        .params
+        .iter()
+        .any(|p| crate::signature::contains_impl_trait(&p.ty));
     if let Some(value) = lower.lower_block(&body, Want::Value) {
         // The body's value completes the coroutine.
         lower.terminate_public(Term::Return(value));
@@ -113,6 +123,12 @@ pub fn lower_fn(
             .iter()
             .filter_map(|a| item_numbers.get(a).copied())
             .collect(),
+        op_assigns: lower
+            .sites
+            .op_assigns
+            .iter()
+            .filter_map(|(a, k)| Some((*lower.op_assign_numbers.get(a)?, *k)))
+            .collect(),
     };
     Ok(Lowered {
         ir: lower.ir,
@@ -120,6 +136,7 @@ pub fn lower_fn(
         start_values,
         body,
         sites,
+        op_probes: lower.op_probes,
     })
 }
 
@@ -173,6 +190,12 @@ pub struct Lowerer<'a> {
     /// The scope of an operand that a later yield of its statement follows (see
     /// `Lowerer::keeps_temporaries`).
     yield_follows_in: Option<ScopeId>,
+    /// The body's compound assignments, numbered (see `sites::op_assign_numbers`).
+    op_assign_numbers: HashMap<*const syn::ExprBinary, usize>,
+    /// Whether a compound assignment may ask the types for its order (see `assign`).
+    probes_allowed: bool,
+    /// How many do.
+    op_probes: usize,
     /// How many temporaries each tail home has declared so far.
     tail_counts: HashMap<(CodeId, usize), usize>,
 }
@@ -198,6 +221,9 @@ impl<'a> Lowerer<'a> {
             unsafe_depth: 0,
             tail_home: None,
             yield_follows_in: None,
+            op_assign_numbers: HashMap::new(),
+            probes_allowed: false,
+            op_probes: 0,
             tail_counts: HashMap::new(),
             edition: crate::edition::Edition::Unknown,
         };
