@@ -70,7 +70,9 @@ impl Lowerer<'_> {
     /// where the order matters and nothing shows the types, the step asks them (see
     /// [`Lowerer::lower_probed_compound_assign`]).
     pub(super) fn lower_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
-        let overloaded = overloaded_operand(&b.right) || self.place_not_a_number(&b.left);
+        let overloaded = overloaded_operand(&b.right)
+            || self.place_not_a_number(&b.left)
+            || self.value_moves_what_the_place_uses(b);
         if expr_yields(&b.left) && !overloaded {
             // Only one the pass sees (not one the lowering wrote itself).
             let numbered = self
@@ -184,6 +186,69 @@ impl Lowerer<'_> {
         Some(super::plain(quote!(())))
     }
 
+    /// Whether the value surely moves a local the place uses (`s.l[f(&d)] += d.add(1)` with an
+    /// owned `d`): value first, the place could not use it, so the operator is an overloaded
+    /// one. Surely: a consuming method on the local, or the local passed to a call, when the
+    /// local is known to own a value that is not `Copy`.
+    fn value_moves_what_the_place_uses(&self, b: &syn::ExprBinary) -> bool {
+        if !expr_yields(&b.left) {
+            return false;
+        }
+        // (name, surely not `Copy` by itself): a consuming method's receiver is taken to move
+        // unless known `Copy`; a call's argument only when known to own a collection.
+        struct Moved(Vec<(String, bool)>);
+        impl<'ast> syn::visit::Visit<'ast> for Moved {
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                // Methods that take `self` whatever the type (an operator trait's, a
+                // conversion): not `sum` or `map`, which a type may define on `&self`.
+                const CONSUMING: &[&str] = &[
+                    "add",
+                    "sub",
+                    "mul",
+                    "div",
+                    "rem",
+                    "bitand",
+                    "bitor",
+                    "bitxor",
+                    "shl",
+                    "shr",
+                    "neg",
+                    "not",
+                    "into",
+                    "into_iter",
+                    "into_inner",
+                    "unwrap",
+                    "expect",
+                ];
+                if CONSUMING.contains(&m.method.to_string().as_str()) {
+                    if let Expr::Path(p) = peel(&m.receiver) {
+                        self.0
+                            .extend(p.path.get_ident().map(|i| (i.to_string(), true)));
+                    }
+                }
+                syn::visit::visit_expr_method_call(self, m);
+            }
+            fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+                for a in &c.args {
+                    if let Expr::Path(p) = peel(a) {
+                        self.0
+                            .extend(p.path.get_ident().map(|i| (i.to_string(), false)));
+                    }
+                }
+                syn::visit::visit_expr_call(self, c);
+            }
+        }
+        let mut moved = Moved(Vec::new());
+        syn::visit::Visit::visit_expr(&mut moved, &b.right);
+        let place = b.left.to_token_stream();
+        moved.0.iter().any(|(name, consumed)| {
+            self.resolve(name).is_some_and(|l| {
+                let local = &self.ir.locals[l];
+                !local.copy && (*consumed || local.owned)
+            }) && crate::syntax::names::mentions(&place, name)
+        })
+    }
+
     /// Whether a place is reached through a reference parameter (`self.v[i]`, `*m`), not a
     /// local the coroutine owns.
     fn place_behind_a_reference(&self, place: &Expr) -> bool {
@@ -279,7 +344,8 @@ fn order_may_show(b: &syn::ExprBinary) -> bool {
 }
 
 /// Whether the place and the value can be lowered twice (once per order): they bind nothing
-/// and declare nothing, whose sites the type-discovery pass would see once only.
+/// and declare nothing (whose sites the type-discovery pass sees once), and hold no compound
+/// assignment of their own (which would ask for a probe in each copy).
 fn lowered_once_is_enough(b: &syn::ExprBinary) -> bool {
     struct Binds(bool);
     impl<'ast> syn::visit::Visit<'ast> for Binds {
@@ -292,8 +358,13 @@ fn lowered_once_is_enough(b: &syn::ExprBinary) -> bool {
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
             self.0 = true;
         }
+        fn visit_expr_binary(&mut self, e: &'ast syn::ExprBinary) {
+            self.0 |= is_compound_assign(&e.op);
+            syn::visit::visit_expr_binary(self, e);
+        }
     }
     let mut v = Binds(false);
-    syn::visit::Visit::visit_expr_binary(&mut v, b);
+    syn::visit::visit_expr(&mut v, &b.left);
+    syn::visit::visit_expr(&mut v, &b.right);
     !v.0
 }

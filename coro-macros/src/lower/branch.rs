@@ -264,9 +264,20 @@ impl Lowerer<'_> {
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {
         let yields = expr_yields(&m.expr);
+        if want == Want::Value && (yields || self.has_temporaries(&m.expr)) {
+            // A `match` inside an expression: its scrutinee's temporaries belong to the
+            // enclosing statement (or block tail), past the match's yields and what follows it
+            // in the statement (`note(match D::new(yield_!(1)).get() { … })`).
+            let head = if yields {
+                self.lower_expr(&m.expr, Want::Value)?
+            } else {
+                self.extract_temporaries(&m.expr)
+            };
+            return self.lower_match_on(m, head, want);
+        }
         if yields || self.has_temporaries(&m.expr) {
-            // The scrutinee's temporaries live to the end of the `match`, past its yields, and
-            // no further: they become locals of a scope around it.
+            // A `match` statement: the scrutinee's temporaries live to its end, past its
+            // yields, and no further: they become locals of a scope around it.
             let result = match want {
                 Want::Value => Some(self.temp("value", false)),
                 Want::Discard => None,

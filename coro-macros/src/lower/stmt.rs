@@ -132,7 +132,11 @@ impl Lowerer<'_> {
         // Before 2024 a block's tail temporaries live to the end of the statement: it gets a
         // scope of its own for them.
         let tail_temporaries = matches!(e, Expr::Block(_)) && self.tails_pass_temporaries();
-        if is_control_flow(e) && !tail_temporaries {
+        // So does an `if let` whose scrutinee yields: its temporaries live to the statement's
+        // end, not to the end of the enclosing block.
+        let scrutinee_temporaries =
+            matches!(e, Expr::If(i) if matches!(&*i.cond, Expr::Let(l) if expr_yields(&l.expr)));
+        if is_control_flow(e) && !tail_temporaries && !scrutinee_temporaries {
             // Its own scopes hold its temporaries; its value, if any, is dropped.
             if let Some(v) = self.lower_expr(e, Want::Discard) {
                 self.discard(v);

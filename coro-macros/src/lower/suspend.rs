@@ -97,7 +97,7 @@ impl Lowerer<'_> {
             self.close_scope(v);
             self.local_operand(made)
         } else {
-            self.lower_expr(&e, Want::Value)?
+            self.verbatim_expr(&e)
         };
         let sub = self.temp("delegate", true);
         let sub_name = self.ir.locals[sub].name.clone();
