@@ -105,6 +105,60 @@ fn deferred_after_a_yield(p: u8) -> u8 {
     0
 }
 
+struct Pair {
+    a: u8,
+    b: u8,
+}
+
+impl Pair {
+    fn sum(&self) -> u8 {
+        self.a + self.b
+    }
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn sub(n: u8) -> u8 {
+    log(format!("sub {n}"));
+    yield_!(n)
+}
+
+/// Temporaries rustc keeps to the end of their statement (or drops sooner), found by
+/// coro-difftest (seeds 110 to 112): in a struct literal's field and a parenthesised receiver,
+/// past the statement's yield; the left operand of `||` drops its own before the right one
+/// runs; a `while let` scrutinee's live through the body's yields; a `match` inside an
+/// expression leaves its scrutinee's to the statement; a yielding `if let` statement drops its
+/// scrutinee's at its end; a delegate's argument's are dropped before the delegation; an
+/// assigned value's live past the place's yield.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn statement_temporaries(p: u8) -> u8 {
+    yield_!(Pair {
+        a: D::new(70, p).get(),
+        b: 1,
+    }
+    .sum());
+    yield_!((D::new(71, 0)).get() + D::new(72, 1).get());
+    if (yield_!(D::new(73, 0).get()) == 8) || ident(1) > 0 {
+        log("or");
+    }
+    let mut c = 0;
+    while let Some(x) = (c < 2).then_some(D::new(74, c).get()) {
+        c += 1;
+        yield_!(x);
+    }
+    ident(match opt(yield_!(D::new(75, p).get())) {
+        Some(x) => x,
+        None => 0,
+    });
+    if let Some(x) = opt((D::new(76, 0).get(), yield_!(6)).1) {
+        log(format!("some {x}"));
+    }
+    yield_!(7);
+    let s = yield_from!(sub(D::new(77, p).get()));
+    let mut a = [0u8; 2];
+    a[(yield_!(8) % 2) as usize] = D::new(78, 1).get() + ident(D::new(79, 2).get());
+    s + a[0] + a[1]
+}
+
 fn ident(n: u8) -> u8 {
     log(format!("ident {n}"));
     n
@@ -196,6 +250,71 @@ fn a_local_declared_without_a_value_is_assigned_after_a_yield() {
                 ],
             ),
             (&[0], 1, &["new 63 7", "yield 1", "drop 63"]),
+        ],
+    );
+}
+
+#[test]
+fn statement_temporaries_follow_rustcs_scopes() {
+    check(
+        || statement_temporaries(3),
+        &[
+            (
+                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+                99,
+                &[
+                    "new 70 3",
+                    "yield 4",
+                    "drop 70",
+                    "new 71 0",
+                    "new 72 1",
+                    "yield 1",
+                    "drop 72",
+                    "drop 71",
+                    "new 73 0",
+                    "yield 0",
+                    "drop 73",
+                    "ident 1",
+                    "or",
+                    "new 74 0",
+                    "yield 0",
+                    "drop 74",
+                    "new 74 1",
+                    "yield 1",
+                    "drop 74",
+                    "new 74 2",
+                    "drop 74",
+                    "new 75 3",
+                    "yield 3",
+                    "ident 6",
+                    "drop 75",
+                    "new 76 0",
+                    "yield 6",
+                    "some 7",
+                    "drop 76",
+                    "yield 7",
+                    "new 77 3",
+                    "drop 77",
+                    "sub 3",
+                    "yield 3",
+                    "new 78 1",
+                    "new 79 2",
+                    "ident 2",
+                    "yield 8",
+                    "drop 79",
+                    "drop 78",
+                    "return 12",
+                ],
+            ),
+            (
+                &[0, 1, 2, 3, 4],
+                4,
+                &[
+                    "new 70 3", "yield 4", "drop 70", "new 71 0", "new 72 1", "yield 1", "drop 72",
+                    "drop 71", "new 73 0", "yield 0", "drop 73", "ident 1", "or", "new 74 0",
+                    "yield 0", "dropping", "drop 74",
+                ],
+            ),
         ],
     );
 }

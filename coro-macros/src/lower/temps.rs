@@ -33,9 +33,7 @@ impl Lowerer<'_> {
             Expr::MethodCall(m) => {
                 let consumed = crate::syntax::guess::consumes_receiver(&m.method.to_string());
                 self.extract_place(&mut m.receiver, pure_so_far, fx, consumed);
-                for a in m.args.iter_mut() {
-                    self.extract_in(a, pure_so_far, fx);
-                }
+                self.extract_operands(m.args.iter_mut().collect(), pure_so_far, fx);
                 *pure_so_far = false;
             }
             Expr::Field(f) => self.extract_place(&mut f.base, pure_so_far, fx, false),
@@ -47,20 +45,19 @@ impl Lowerer<'_> {
             Expr::Paren(p) => self.extract_in(&mut p.expr, pure_so_far, fx),
             Expr::Cast(c) => self.extract_in(&mut c.expr, pure_so_far, fx),
             Expr::Unary(u) => self.extract_in(&mut u.expr, pure_so_far, fx),
-            Expr::Binary(b) => {
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                // The right side may not run: nothing of it is made beforehand.
                 self.extract_in(&mut b.left, pure_so_far, fx);
-                self.extract_in(&mut b.right, pure_so_far, fx);
-            }
-            Expr::Call(c) => {
-                for a in c.args.iter_mut() {
-                    self.extract_in(a, pure_so_far, fx);
-                }
                 *pure_so_far = false;
             }
-            Expr::Tuple(t) => t
-                .elems
-                .iter_mut()
-                .for_each(|x| self.extract_in(x, pure_so_far, fx)),
+            Expr::Binary(b) => {
+                self.extract_operands(vec![&mut *b.left, &mut *b.right], pure_so_far, fx)
+            }
+            Expr::Call(c) => {
+                self.extract_operands(c.args.iter_mut().collect(), pure_so_far, fx);
+                *pure_so_far = false;
+            }
+            Expr::Tuple(t) => self.extract_operands(t.elems.iter_mut().collect(), pure_so_far, fx),
             // Fields are evaluated in the order written, then the base (`..base`).
             Expr::Struct(st) => {
                 for f in st.fields.iter_mut() {
@@ -70,10 +67,7 @@ impl Lowerer<'_> {
                     self.extract_in(rest, pure_so_far, fx);
                 }
             }
-            Expr::Array(a) => a
-                .elems
-                .iter_mut()
-                .for_each(|x| self.extract_in(x, pure_so_far, fx)),
+            Expr::Array(a) => self.extract_operands(a.elems.iter_mut().collect(), pure_so_far, fx),
             // Before edition 2024 a block's tail expression keeps its temporaries to the end
             // of the enclosing statement: `{ D::new().get() }` is its tail for them.
             // Items declared in it (`{ fn f() {} p }`) run nothing.
@@ -101,6 +95,31 @@ impl Lowerer<'_> {
             }
             Expr::Path(_) | Expr::Lit(_) => {}
             _ => *pure_so_far = false,
+        }
+    }
+
+    /// Operands evaluated in order (a call's arguments, a binary operation's sides): when one
+    /// runs code (a call) and a later one has temporaries, its value is computed into a hidden
+    /// local first, so that the later temporaries can be made next without running before it
+    /// (`D::new(1).get() + f(D::new(2).get())`).
+    fn extract_operands(
+        &mut self,
+        items: Vec<&mut Expr>,
+        pure_so_far: &mut bool,
+        fx: &mut Effects,
+    ) {
+        let later_temporaries: Vec<bool> = (0..items.len())
+            .map(|i| items[i + 1..].iter().any(|e| self.has_temporaries(e)))
+            .collect();
+        for (x, later) in items.into_iter().zip(later_temporaries) {
+            self.extract_in(x, pure_so_far, fx);
+            if !*pure_so_far && later && !super::expr::is_place(x) {
+                let value = self.verbatim_expr(x);
+                let v = self.hoist(value, "tmp");
+                fx.merge(&v.effects);
+                *x = syn::parse2(v.tokens).expect("a name is an expression");
+                *pure_so_far = true;
+            }
         }
     }
 
