@@ -101,7 +101,9 @@ impl<'a> Emit<'a> {
             .filter(|&l| {
                 !fields.contains(&l)
                     && (assigned.contains(&l)
-                        || (self.ir.locals[l].deferred && assigned_later.contains(&l)))
+                        || (self.ir.locals[l].hidden
+                            && self.ir.locals[l].deferred
+                            && assigned_later.contains(&l)))
             })
             .collect();
         let order = |l: LocalId| block.visible.iter().position(|&v| v == l);

@@ -136,9 +136,18 @@ impl Lowerer<'_> {
     /// type-discovery pass tying `probe.p` and `probe.v` to the place's and the value's types
     /// (see `discovery`).
     fn lower_probed_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
-        let k = self.op_probes;
-        self.op_probes += 1;
-        self.sites.op_assigns.insert(b as *const syn::ExprBinary, k);
+        // One probe per assignment of the body, shared by the copies of an enclosing probed
+        // assignment's two orders.
+        let k = match self.sites.op_assigns.get(&(b as *const syn::ExprBinary)) {
+            Some(&k) => k,
+            None => {
+                self.op_probes += 1;
+                self.sites
+                    .op_assigns
+                    .insert(b as *const syn::ExprBinary, self.op_probes - 1);
+                self.op_probes - 1
+            }
+        };
         let (p, v) = (syn::Index::from(2 * k), syn::Index::from(2 * k + 1));
         let (krate, probe) = (self.krate, crate::syntax::names::hidden("__coro_probe"));
         let head =
@@ -343,27 +352,18 @@ fn order_may_show(b: &syn::ExprBinary) -> bool {
     !matches!(peel(&b.right), Expr::Lit(_) | Expr::Path(_))
 }
 
-/// Whether the place and the value can be lowered twice (once per order): they bind nothing
-/// and declare nothing (whose sites the type-discovery pass sees once), and hold no compound
-/// assignment of their own (which would ask for a probe in each copy).
+/// Whether the place and the value can be lowered twice (once per order): they declare no
+/// item (hoisted once). A compound assignment inside asks the same probe in both copies. A
+/// pattern lowered twice binds a local in each copy; the type-discovery
+/// pass witnesses the copy lowered last, and the other's type is inferred from the step.
 fn lowered_once_is_enough(b: &syn::ExprBinary) -> bool {
-    struct Binds(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Binds {
-        fn visit_pat(&mut self, _: &'ast syn::Pat) {
-            self.0 = true;
-        }
+    struct Declares(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Declares {
         fn visit_item(&mut self, _: &'ast syn::Item) {
             self.0 = true;
         }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
-            self.0 = true;
-        }
-        fn visit_expr_binary(&mut self, e: &'ast syn::ExprBinary) {
-            self.0 |= is_compound_assign(&e.op);
-            syn::visit::visit_expr_binary(self, e);
-        }
     }
-    let mut v = Binds(false);
+    let mut v = Declares(false);
     syn::visit::visit_expr(&mut v, &b.left);
     syn::visit::visit_expr(&mut v, &b.right);
     !v.0

@@ -299,15 +299,16 @@ impl Lowerer<'_> {
                 // binding a temporary now must not run it before the rest of an earlier
                 // operand (`opt(yield_!(a))? == D::new().get()`).
                 ops.push(self.extract_temporaries(e));
-            } else if self.keeps_temporaries()
-                && self.has_temporaries(e)
-                && (0..i).all(|j| is_a_name(&ops[j].tokens) || !is_place(items[j]))
-            {
-                // Its temporaries outlive a later yield of the statement, or the block's
-                // locals (see `tail_temps`): the operands before it are computed first, then
-                // they are made hidden locals.
-                for op in ops.iter_mut() {
-                    *op = self.hoist_if_needed(op.clone());
+            } else if self.has_temporaries(e) {
+                // Its temporaries belong to the statement (or outlive the block's locals, see
+                // `tail_temps`) even when what it is part of is stored before the statement
+                // ends: the operands before it that run code are computed first (places and
+                // constants stay: nothing here can change them), then they are made hidden
+                // locals.
+                for j in 0..i {
+                    if !is_place(items[j]) {
+                        ops[j] = self.hoist_if_needed(ops[j].clone());
+                    }
                 }
                 ops.push(self.extract_temporaries(e));
             } else {

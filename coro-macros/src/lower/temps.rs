@@ -230,13 +230,16 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
 }
 
 fn is_rvalue(e: &Expr) -> bool {
-    matches!(
-        super::expr::peel(e),
+    match super::expr::peel(e) {
         Expr::Call(_)
-            | Expr::MethodCall(_)
-            | Expr::Macro(_)
-            | Expr::Struct(_)
-            | Expr::Tuple(_)
-            | Expr::Array(_)
-    )
+        | Expr::MethodCall(_)
+        | Expr::Macro(_)
+        | Expr::Struct(_)
+        | Expr::Tuple(_)
+        | Expr::Array(_)
+        | Expr::Unsafe(_) => true,
+        // A block's value (`({ n }).wrapping_add(…)`); a labelled one may `break` with it.
+        Expr::Block(b) => b.label.is_none(),
+        _ => false,
+    }
 }
