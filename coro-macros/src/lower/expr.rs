@@ -421,8 +421,15 @@ impl Lowerer<'_> {
     /// An operand built from others: its effects are theirs.
     pub(super) fn derived(&self, tokens: TokenStream, parts: &[&Operand]) -> Operand {
         let mut effects = Effects::default();
-        for p in parts {
+        for (i, p) in parts.iter().enumerate() {
             effects.merge(&p.effects);
+            // Moved by one part and used by a later one (`[x, yield_!(0) ^ x]`): it is `Copy`,
+            // which a drop flag must not follow.
+            for q in &parts[i + 1..] {
+                effects
+                    .unflaggable
+                    .extend(p.effects.moves.intersection(&q.effects.uses).copied());
+            }
         }
         Operand { tokens, effects }
     }
