@@ -53,9 +53,9 @@ fn let_chains_only_in_edition_2024() {
 #[test]
 fn the_findings_case_files_parse() {
     for (file, n) in [
-        ("findings/issue19.txt", 61),
+        ("findings/issue19.txt", 62),
         ("findings/issue19-2024.txt", 3),
-        ("findings/temporaries.txt", 34),
+        ("findings/temporaries.txt", 35),
         ("findings/deferred-init.txt", 3),
         ("findings/op-assign.txt", 5),
         ("findings/drop-flags.txt", 15),

@@ -4,59 +4,45 @@
 //! be assigned by code this arm writes (its own, or code threaded into it) or only by a later
 //! state's arm. Which code an arm writes is known only once it is written, and a declaration
 //! nothing assigns has no type rustc can infer (E0282). So such declarations are written, and
-//! afterwards the ones whose name the arm never uses again are taken out: an uninitialised
+//! afterwards the ones whose name the rest of their block never uses are taken out: an uninitialised
 //! local nobody names has nothing to drop, so removing it changes nothing.
-
-use std::collections::HashMap;
 
 use proc_macro2::{Group, TokenStream, TokenTree};
 use syn::Ident;
 
-/// Removes `let NAME;` / `let mut NAME;` for each of `names` that `tokens` mention nowhere
-/// else.
+/// Removes `let NAME;` / `let mut NAME;` for each of `names` that the rest of its block does
+/// not mention (a declaration is seen only after it, in its own block: the same code threaded
+/// twice into one arm declares the name twice, each judged on its own).
 pub fn unused_declarations(tokens: TokenStream, names: &[Ident]) -> TokenStream {
     if names.is_empty() {
         return tokens;
     }
-    let mut counts: HashMap<String, usize> = names.iter().map(|n| (n.to_string(), 0)).collect();
-    count(&tokens, &mut counts);
-    let unused: Vec<String> = counts
-        .into_iter()
-        .filter(|(_, c)| *c == 1)
-        .map(|(n, _)| n)
-        .collect();
-    if unused.is_empty() {
-        return tokens;
-    }
-    remove(tokens, &unused)
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    remove(tokens, &names)
 }
 
-fn count(tokens: &TokenStream, counts: &mut HashMap<String, usize>) {
-    for tt in tokens.clone() {
-        match tt {
-            TokenTree::Ident(i) => {
-                if let Some(c) = counts.get_mut(&i.to_string()) {
-                    *c += 1;
-                }
-            }
-            TokenTree::Group(g) => count(&g.stream(), counts),
-            _ => {}
-        }
-    }
+fn mentioned(trees: &[TokenTree], name: &str) -> bool {
+    trees.iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == name,
+        TokenTree::Group(g) => mentioned(&g.stream().into_iter().collect::<Vec<_>>(), name),
+        _ => false,
+    })
 }
 
-fn remove(tokens: TokenStream, unused: &[String]) -> TokenStream {
+fn remove(tokens: TokenStream, names: &[String]) -> TokenStream {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out = Vec::with_capacity(trees.len());
     let mut i = 0;
     while i < trees.len() {
-        if let Some(len) = declaration_at(&trees[i..], unused) {
-            i += len;
-            continue;
+        if let Some((len, name)) = declaration_at(&trees[i..], names) {
+            if !mentioned(&trees[i + len..], &name) {
+                i += len;
+                continue;
+            }
         }
         match &trees[i] {
             TokenTree::Group(g) => {
-                let mut new = Group::new(g.delimiter(), remove(g.stream(), unused));
+                let mut new = Group::new(g.delimiter(), remove(g.stream(), names));
                 new.set_span(g.span());
                 out.push(TokenTree::Group(new));
             }
@@ -67,8 +53,9 @@ fn remove(tokens: TokenStream, unused: &[String]) -> TokenStream {
     out.into_iter().collect()
 }
 
-/// The length of `let [mut] NAME ;` at the start of `trees`, for a `NAME` in `unused`.
-fn declaration_at(trees: &[TokenTree], unused: &[String]) -> Option<usize> {
+/// The length of `let [mut] NAME ;` at the start of `trees`, for a `NAME` in `names`, and
+/// the name.
+fn declaration_at(trees: &[TokenTree], names: &[String]) -> Option<(usize, String)> {
     let is_ident = |t: &TokenTree, s: &str| matches!(t, TokenTree::Ident(i) if i == s);
     if !trees.first().is_some_and(|t| is_ident(t, "let")) {
         return None;
@@ -81,11 +68,12 @@ fn declaration_at(trees: &[TokenTree], unused: &[String]) -> Option<usize> {
     let TokenTree::Ident(name) = trees.get(name_at)? else {
         return None;
     };
-    if !unused.contains(&name.to_string()) {
+    let name = name.to_string();
+    if !names.contains(&name) {
         return None;
     }
     match trees.get(name_at + 1)? {
-        TokenTree::Punct(p) if p.as_char() == ';' => Some(name_at + 2),
+        TokenTree::Punct(p) if p.as_char() == ';' => Some((name_at + 2, name)),
         _ => None,
     }
 }
@@ -108,6 +96,16 @@ mod tests {
         assert_eq!(
             out.to_string(),
             quote!(let x; { let y; y = 1; f(y); } g();).to_string()
+        );
+    }
+
+    #[test]
+    fn judges_each_copy_of_a_declaration_by_the_rest_of_its_own_block() {
+        let tokens = quote!({ let mut __tmp; } { let mut __tmp; __tmp = 1; f(__tmp); });
+        let out = unused_declarations(tokens, &[ident("__tmp")]);
+        assert_eq!(
+            out.to_string(),
+            quote!({} { let mut __tmp; __tmp = 1; f(__tmp); }).to_string()
         );
     }
 

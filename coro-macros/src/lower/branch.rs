@@ -97,7 +97,9 @@ impl Lowerer<'_> {
     /// (`if D::new(yield_!(x)).get() > 0 { … }` drops the `D` before a branch is taken).
     pub(super) fn lower_in_temporary_scope(&mut self, cond: &Expr) -> Option<Operand> {
         if !expr_yields(cond) {
-            return self.lower_expr(cond, Want::Value);
+            // Written as it is: Rust drops its temporaries where it is evaluated (never made
+            // hidden locals of an enclosing statement or tail).
+            return Some(self.verbatim_expr(cond));
         }
         let result = self.temp("cond", false);
         self.open_statement_scope(result);
