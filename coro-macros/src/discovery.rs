@@ -51,7 +51,6 @@ impl Discovery<'_> {
             next_pattern: 0,
             condition_sites: Vec::new(),
             next_item: 0,
-            next_op_assign: 0,
         };
         pass.visit_block_mut(&mut block);
         // A yield's resume argument has the resume type: witnessed by type.
@@ -69,6 +68,26 @@ impl Discovery<'_> {
         let tap =
             (!self.sites.op_assigns.is_empty()).then(|| quote!(use #krate::__private::Tap as _;));
         quote!({ #tap #by_type #(#stmts)* })
+    }
+
+    /// A compound assignment whose order the step asks the types for (see `lower::assign`),
+    /// as `*place.__coro_tap(&probe.p) op= tap(&probe.v, value)`: the same evaluation and
+    /// borrows (a method's receiver is borrowed in two phases, as an overloaded operator's
+    /// place), the two types tied to the probe.
+    fn tap_probe(&self, b: &mut syn::ExprBinary) {
+        let Some(&k) = self.sites.op_assigns.get(&crate::lower::op_assign_key(b)) else {
+            return;
+        };
+        let (krate, probe) = (self.krate, crate::syntax::names::hidden("__coro_probe"));
+        let (p, v) = (syn::Index::from(2 * k), syn::Index::from(2 * k + 1));
+        let (left, right) = (&b.left, &b.right);
+        if let (Ok(l), Ok(r)) = (
+            syn::parse2(quote!(*(#left).__coro_tap(&#probe.#p))),
+            syn::parse2(quote!(#krate::__private::tap(&#probe.#v, #right))),
+        ) {
+            *b.left = l;
+            *b.right = r;
+        }
     }
 
     /// `witness(&tys.k, &name);` for each saved local this pattern site binds.
@@ -97,8 +116,6 @@ struct Pass<'d, 'a> {
     condition_sites: Vec<(usize, syn::Pat, bool)>,
     /// The number of the next item in a pre-order walk (as `lower::item_numbers`).
     next_item: usize,
-    /// The number of the next compound assignment (as `lower::op_assign_numbers`).
-    next_op_assign: usize,
 }
 
 impl Pass<'_, '_> {
@@ -138,6 +155,11 @@ impl VisitMut for Yields<'_, '_, '_> {
             }
         }
         visit_mut::visit_expr_mut(self, e);
+        if let Expr::Binary(b) = e {
+            if crate::lower::is_compound_assign(&b.op) {
+                self.0.d.tap_probe(b);
+            }
+        }
     }
 
     fn visit_stmt_mut(&mut self, s: &mut Stmt) {
@@ -326,25 +348,8 @@ impl VisitMut for Pass<'_, '_> {
                     .push((site, (*l.pat).clone(), witnessed));
             }
             Expr::Binary(b) if crate::lower::is_compound_assign(&b.op) => {
-                let number = self.next_op_assign;
-                self.next_op_assign += 1;
                 visit_mut::visit_expr_binary_mut(self, b);
-                if let Some(&k) = self.d.sites.op_assigns.get(&number) {
-                    // `*place.__coro_tap(&probe.p) op= tap(&probe.v, value)`: the same
-                    // evaluation and borrows (a method's receiver is borrowed in two phases, as
-                    // an overloaded operator's place), the two types tied to the probe.
-                    let (krate, probe) =
-                        (self.d.krate, crate::syntax::names::hidden("__coro_probe"));
-                    let (p, v) = (syn::Index::from(2 * k), syn::Index::from(2 * k + 1));
-                    let (left, right) = (&b.left, &b.right);
-                    if let (Ok(l), Ok(r)) = (
-                        syn::parse2(quote!(*(#left).__coro_tap(&#probe.#p))),
-                        syn::parse2(quote!(#krate::__private::tap(&#probe.#v, #right))),
-                    ) {
-                        *b.left = l;
-                        *b.right = r;
-                    }
-                }
+                self.d.tap_probe(b);
             }
             _ => visit_mut::visit_expr_mut(self, e),
         }

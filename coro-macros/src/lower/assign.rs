@@ -76,8 +76,8 @@ impl Lowerer<'_> {
         if expr_yields(&b.left) && !overloaded {
             // Only one the pass sees (not one the lowering wrote itself).
             let numbered = self
-                .op_assign_numbers
-                .contains_key(&(b as *const syn::ExprBinary));
+                .op_assign_keys
+                .contains(&super::sites::op_assign_key(b));
             // A value that yields while an overloaded operator holds the borrow of a local of
             // the coroutine is refused by rustc: with such a place, the operator is built in.
             // Nor can the value use the place's local while the place-first order holds a
@@ -138,13 +138,12 @@ impl Lowerer<'_> {
     fn lower_probed_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
         // One probe per assignment of the body, shared by the copies of an enclosing probed
         // assignment's two orders.
-        let k = match self.sites.op_assigns.get(&(b as *const syn::ExprBinary)) {
+        let key = super::sites::op_assign_key(b);
+        let k = match self.sites.op_assigns.get(&key) {
             Some(&k) => k,
             None => {
                 self.op_probes += 1;
-                self.sites
-                    .op_assigns
-                    .insert(b as *const syn::ExprBinary, self.op_probes - 1);
+                self.sites.op_assigns.insert(key, self.op_probes - 1);
                 self.op_probes - 1
             }
         };

@@ -27,8 +27,8 @@ mod temps;
 mod unsafe_code;
 
 pub use assign::is_compound_assign;
-pub use sites::Sites;
 use sites::{item_numbers, pattern_numbers, SitesByAddress};
+pub use sites::{op_assign_key, Sites};
 use unsafe_code::in_unsafe;
 
 use std::collections::{HashMap, HashSet};
@@ -86,7 +86,7 @@ pub fn lower_fn(
     }
     let numbers = pattern_numbers(&body);
     let item_numbers = item_numbers(&body);
-    lower.op_assign_numbers = sites::op_assign_numbers(&body);
+    lower.op_assign_keys = sites::op_assign_keys(&body);
     // The probes of `assign` are typed by the type-discovery pass, written unless a parameter
     // has an `impl Trait` type.
     lower.probes_allowed = !prepared
@@ -123,12 +123,7 @@ pub fn lower_fn(
             .iter()
             .filter_map(|a| item_numbers.get(a).copied())
             .collect(),
-        op_assigns: lower
-            .sites
-            .op_assigns
-            .iter()
-            .filter_map(|(a, k)| Some((*lower.op_assign_numbers.get(a)?, *k)))
-            .collect(),
+        op_assigns: lower.sites.op_assigns.clone(),
     };
     Ok(Lowered {
         ir: lower.ir,
@@ -190,8 +185,9 @@ pub struct Lowerer<'a> {
     /// The scope of an operand that a later yield of its statement follows (see
     /// `Lowerer::keeps_temporaries`).
     yield_follows_in: Option<ScopeId>,
-    /// The body's compound assignments, numbered (see `sites::op_assign_numbers`).
-    op_assign_numbers: HashMap<*const syn::ExprBinary, usize>,
+    /// The keys of the compound assignments the type-discovery pass sees (see
+    /// `sites::op_assign_keys`).
+    op_assign_keys: HashSet<String>,
     /// Whether a compound assignment may ask the types for its order (see `assign`).
     probes_allowed: bool,
     /// How many do.
@@ -221,7 +217,7 @@ impl<'a> Lowerer<'a> {
             unsafe_depth: 0,
             tail_home: None,
             yield_follows_in: None,
-            op_assign_numbers: HashMap::new(),
+            op_assign_keys: HashSet::new(),
             probes_allowed: false,
             op_probes: 0,
             tail_counts: HashMap::new(),

@@ -12,7 +12,7 @@ pub(super) struct SitesByAddress {
     pub(super) pats: HashMap<*const syn::Pat, Vec<LocalId>>,
     pub(super) for_iters: HashMap<*const syn::Pat, LocalId>,
     pub(super) hoisted: HashSet<*const syn::Item>,
-    pub(super) op_assigns: HashMap<*const syn::ExprBinary, usize>,
+    pub(super) op_assigns: HashMap<String, usize>,
 }
 
 /// Where the body binds the locals the lowering declared, for the type-discovery pass: each
@@ -29,9 +29,9 @@ pub struct Sites {
     /// their number in a pre-order walk of the body's items.
     pub hoisted_items: HashSet<usize>,
     /// The compound assignments whose evaluation order the step asks the types for (see
-    /// `lower::assign`): their number in a pre-order walk of the body's compound assignments,
-    /// to the index of their pair of `PhantomData`s in `__coro_probe`.
-    pub op_assigns: HashMap<usize, usize>,
+    /// `lower::assign`), by [`op_assign_key`], to the index of their pair of `PhantomData`s in
+    /// `__coro_probe`.
+    pub op_assigns: HashMap<String, usize>,
 }
 
 /// Numbers every item of the body in the order `syn::visit` reaches them.
@@ -64,20 +64,37 @@ pub(super) fn pattern_numbers(body: &syn::Block) -> HashMap<*const syn::Pat, usi
     n.0
 }
 
-/// Numbers every compound assignment (`a op= b`) of the body in the order `syn::visit` reaches
-/// them.
-pub(super) fn op_assign_numbers(body: &syn::Block) -> HashMap<*const syn::ExprBinary, usize> {
-    struct Numbers(HashMap<*const syn::ExprBinary, usize>);
-    impl<'ast> syn::visit::Visit<'ast> for Numbers {
+/// A compound assignment's key: its operator's span, the same in every copy of the user's
+/// tokens (the lowering re-parses some code: a desugared `while let`, the arguments of std's
+/// expression macros), and distinct for each source assignment.
+pub fn op_assign_key(b: &syn::ExprBinary) -> String {
+    format!("{:?}", syn::spanned::Spanned::span(&b.op))
+}
+
+/// The keys of the body's compound assignments, also those in the arguments of std's
+/// expression macros, that the type-discovery pass will see; one that occurs twice (tokens
+/// without a place of their own) is left out.
+pub(super) fn op_assign_keys(body: &syn::Block) -> HashSet<String> {
+    struct Keys(HashMap<String, usize>);
+    impl<'ast> syn::visit::Visit<'ast> for Keys {
         fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
             if super::assign::is_compound_assign(&b.op) {
-                let n = self.0.len();
-                self.0.insert(b as *const syn::ExprBinary, n);
+                *self.0.entry(op_assign_key(b)).or_default() += 1;
             }
             syn::visit::visit_expr_binary(self, b);
         }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            if let Some(args) = crate::syntax::macros::expression_macro_args(mac) {
+                for e in args.exprs() {
+                    self.visit_expr(e);
+                }
+            }
+        }
     }
-    let mut n = Numbers(HashMap::new());
-    syn::visit::Visit::visit_block(&mut n, body);
-    n.0
+    let mut k = Keys(HashMap::new());
+    syn::visit::Visit::visit_block(&mut k, body);
+    k.0.into_iter()
+        .filter(|(_, n)| *n == 1)
+        .map(|(key, _)| key)
+        .collect()
 }
