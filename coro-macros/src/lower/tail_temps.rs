@@ -7,6 +7,10 @@
 //! (`let mut __tmp;` before the block's `{`), and assigned where the temporary is made; that
 //! scope drops it after the block's locals, as rustc does. In edition 2024, and for every
 //! other temporary, the hidden local is bound where it is made.
+//!
+//! The same question, whether code being lowered must keep its temporaries as hidden locals,
+//! has a second answer here: an operand that a later yield of its statement follows
+//! ([`Lowerer::keeps_temporaries`]), whose temporaries live past that yield.
 
 use quote::quote;
 
