@@ -356,14 +356,29 @@ fn order_may_show(b: &syn::ExprBinary) -> bool {
 /// pattern lowered twice binds a local in each copy; the type-discovery
 /// pass witnesses the copy lowered last, and the other's type is inferred from the step.
 fn lowered_once_is_enough(b: &syn::ExprBinary) -> bool {
-    struct Declares(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Declares {
-        fn visit_item(&mut self, _: &'ast syn::Item) {
-            self.0 = true;
-        }
+    // By its tokens, so that an item inside a macro's arguments (`yield_!({ fn f() {} 1 })`)
+    // counts too: any keyword that starts an item.
+    fn declares(tokens: proc_macro2::TokenStream) -> bool {
+        const ITEM: &[&str] = &[
+            "fn",
+            "struct",
+            "enum",
+            "union",
+            "impl",
+            "trait",
+            "mod",
+            "static",
+            "const",
+            "type",
+            "use",
+            "extern",
+            "macro_rules",
+        ];
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => ITEM.iter().any(|k| i == k),
+            proc_macro2::TokenTree::Group(g) => declares(g.stream()),
+            _ => false,
+        })
     }
-    let mut v = Declares(false);
-    syn::visit::visit_expr(&mut v, &b.left);
-    syn::visit::visit_expr(&mut v, &b.right);
-    !v.0
+    !declares(b.left.to_token_stream()) && !declares(b.right.to_token_stream())
 }
