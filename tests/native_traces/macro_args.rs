@@ -28,6 +28,46 @@ fn formatted(p: u8) -> u8 {
     v.len() as u8 + w[0]
 }
 
+// The same `D` as tests/native_traces.rs: each module is self-contained for the recorder.
+struct D(u8, u8);
+
+impl D {
+    fn new(id: u8, v: u8) -> D {
+        log(format!("new {id} {v}"));
+        D(id, v)
+    }
+    fn get(&self) -> u8 {
+        self.1
+    }
+}
+
+impl Drop for D {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+/// The temporaries of `vec!`'s elements, `matches!`'s scrutinee and a labelled block's tail
+/// (before edition 2024) live to the end of the statement, past its yield (seeds 489626271904,
+/// 489626272678); an assertion's message is made only when it fails.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn argument_temporaries(p: u8) -> u8 {
+    yield_!(vec![D::new(1, p).get(), 0, p][1]);
+    log("after vec");
+    yield_!(matches!(D::new(2, p).get(), 1 | 2) as u8);
+    log("after matches");
+    #[allow(unused_labels)]
+    let t = yield_!('b: { D::new(3, p).get() });
+    log("after block");
+    assert!(
+        D::new(4, p).get() < yield_!(t) + 9,
+        "{}",
+        D::new(5, p).get()
+    );
+    log("after assert");
+    0
+}
+
 // --- tests ---
 
 #[test]
@@ -71,6 +111,52 @@ fn yields_in_the_arguments_of_formatting_and_assertion_macros() {
                 &[0, 10, 20],
                 2,
                 &["yield 1", "got 10 and 1", "yield 3", "dropping"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn argument_temporaries_live_to_the_end_of_the_statement() {
+    check(
+        || argument_temporaries(3),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                99,
+                &[
+                    "new 1 3",
+                    "yield 0",
+                    "drop 1",
+                    "after vec",
+                    "new 2 3",
+                    "yield 0",
+                    "drop 2",
+                    "after matches",
+                    "new 3 3",
+                    "yield 3",
+                    "drop 3",
+                    "after block",
+                    "new 4 3",
+                    "yield 3",
+                    "drop 4",
+                    "after assert",
+                    "return 0",
+                ],
+            ),
+            (
+                &[0, 1, 2, 3],
+                2,
+                &[
+                    "new 1 3",
+                    "yield 0",
+                    "drop 1",
+                    "after vec",
+                    "new 2 3",
+                    "yield 0",
+                    "dropping",
+                    "drop 2",
+                ],
             ),
         ],
     );

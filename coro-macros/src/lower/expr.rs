@@ -368,7 +368,17 @@ impl Lowerer<'_> {
         } else {
             Passing::ByValue
         };
-        let ops = self.lower_operands(&exprs, passing)?;
+        // An assertion's message is evaluated only when it fails: it stays in the macro.
+        let eager = crate::syntax::macros::eager_arguments(name).min(exprs.len());
+        let lazy_yields = exprs[eager..].iter().any(|e| expr_yields(e));
+        let mut ops = if lazy_yields {
+            self.lower_operands(&exprs, passing)?
+        } else {
+            self.lower_operands(&exprs[..eager], passing)?
+        };
+        if !lazy_yields {
+            ops.extend(exprs[eager..].iter().map(|e| self.verbatim_expr(e)));
+        }
         let values: Vec<TokenStream> = ops.iter().map(|o| o.tokens.clone()).collect();
         let (path, bang) = (&m.mac.path, &m.mac.bang_token);
         let inner = args.rebuild(&values);

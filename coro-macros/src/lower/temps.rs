@@ -71,7 +71,7 @@ impl Lowerer<'_> {
             // Before edition 2024 a block's tail expression keeps its temporaries to the end
             // of the enclosing statement: `{ D::new().get() }` is its tail for them.
             // Items declared in it (`{ fn f() {} p }`) run nothing.
-            Expr::Block(b) if b.label.is_none() => match tail_after_items_mut(&mut b.block) {
+            Expr::Block(b) if label_unused(b) => match tail_after_items_mut(&mut b.block) {
                 Some(tail) if self.tails_pass_temporaries() => {
                     self.extract_in(tail, pure_so_far, fx)
                 }
@@ -88,6 +88,25 @@ impl Lowerer<'_> {
                 }
                 None => *pure_so_far = false,
             },
+            // std's macros whose expansion evaluates their arguments in the enclosing statement
+            // (`vec![D::new().get()]`, `matches!(…)`, `assert_eq!(…)`): as a call's.
+            Expr::Macro(m) => {
+                let name = crate::syntax::macros::macro_name(&m.mac);
+                match crate::syntax::macros::expression_macro_args(&m.mac)
+                    .filter(|_| crate::syntax::macros::passes_temporaries(&name))
+                {
+                    Some(mut args) => {
+                        let mut operands = args.exprs_mut();
+                        operands.truncate(crate::syntax::macros::eager_arguments(&name));
+                        self.extract_operands(operands, pure_so_far, fx);
+                        let values: Vec<_> =
+                            args.exprs().iter().map(|e| e.to_token_stream()).collect();
+                        m.mac.tokens = args.rebuild(&values);
+                    }
+                    None => {}
+                }
+                *pure_so_far = false;
+            }
             // `e?` may return early: what follows it is not evaluated first.
             Expr::Try(t) => {
                 self.extract_in(&mut t.expr, pure_so_far, fx);
@@ -208,7 +227,7 @@ fn tail_after_items_mut(block: &mut syn::Block) -> Option<&mut Expr> {
 fn has_temporaries(e: &Expr, tails: bool) -> bool {
     let has = |e: &Expr| has_temporaries(e, tails);
     match e {
-        Expr::Block(b) if tails && b.label.is_none() => tail_only(&b.block).is_some_and(has),
+        Expr::Block(b) if tails && label_unused(b) => tail_only(&b.block).is_some_and(has),
         Expr::Unsafe(u) if tails => tail_only(&u.block).is_some_and(has),
         Expr::MethodCall(m) => is_rvalue(&m.receiver) || has(&m.receiver) || m.args.iter().any(has),
         Expr::Field(f) => is_rvalue(&f.base) || has(&f.base),
@@ -225,6 +244,14 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
         Expr::Struct(st) => {
             st.fields.iter().any(|f| has(&f.expr)) || st.rest.as_deref().is_some_and(has)
         }
+        Expr::Macro(m) => {
+            let name = crate::syntax::macros::macro_name(&m.mac);
+            crate::syntax::macros::passes_temporaries(&name)
+                && crate::syntax::macros::expression_macro_args(&m.mac).is_some_and(|args| {
+                    let eager = crate::syntax::macros::eager_arguments(&name);
+                    args.exprs().into_iter().take(eager).any(has)
+                })
+        }
         _ => false,
     }
 }
@@ -239,7 +266,16 @@ fn is_rvalue(e: &Expr) -> bool {
         | Expr::Array(_)
         | Expr::Unsafe(_) => true,
         // A block's value (`({ n }).wrapping_add(…)`); a labelled one may `break` with it.
-        Expr::Block(b) => b.label.is_none(),
+        Expr::Block(b) => label_unused(b),
         _ => false,
     }
+}
+
+/// Whether a block has no label, or one that nothing inside it breaks to (`'b: { e }` is `{ e }`).
+fn label_unused(b: &syn::ExprBlock) -> bool {
+    b.label.as_ref().is_none_or(|l| {
+        let label = l.name.to_string();
+        // Conservative: `'b1` also matches inside `'b10`.
+        !b.block.to_token_stream().to_string().contains(&label)
+    })
 }

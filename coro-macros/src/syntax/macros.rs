@@ -54,6 +54,23 @@ pub fn ends_temporaries(name: &str) -> bool {
     matches!(name, "format" | "print" | "println" | "eprint" | "eprintln")
 }
 
+/// Whether a std macro's expansion evaluates its arguments as operands of the enclosing
+/// statement, whose end drops their temporaries: `vec!` (a call), `matches!`, `dbg!` and
+/// `assert_eq!`/`assert_ne!` (a `match` on them).
+pub fn passes_temporaries(name: &str) -> bool {
+    matches!(name, "vec" | "matches" | "dbg" | "assert_eq" | "assert_ne")
+}
+
+/// How many of a macro's arguments are always evaluated: an assertion's message and its
+/// arguments only when it fails.
+pub fn eager_arguments(name: &str) -> usize {
+    match name {
+        "assert" | "debug_assert" => 1,
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
+        _ => usize::MAX,
+    }
+}
+
 /// The macro's name: the last segment of its path (`println` for `std::println!`).
 pub fn macro_name(mac: &Macro) -> String {
     mac.path
@@ -105,6 +122,15 @@ impl MacroArgs {
         }
     }
 
+    /// The expressions among the arguments, in order, to rewrite in place.
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            MacroArgs::List(items) => items.iter_mut().map(value_of_mut).collect(),
+            MacroArgs::Repeat(e, n) => vec![e, n],
+            MacroArgs::Matches(e, _) => vec![e],
+        }
+    }
+
     /// The macro's arguments with each expression replaced, in order, by `values`.
     pub fn rebuild(&self, values: &[TokenStream]) -> TokenStream {
         match self {
@@ -133,6 +159,14 @@ impl MacroArgs {
 /// `name = value` in a formatting macro names an argument.
 fn named(a: &syn::ExprAssign) -> bool {
     matches!(&*a.left, Expr::Path(p) if p.path.get_ident().is_some())
+}
+
+fn value_of_mut(e: &mut Expr) -> &mut Expr {
+    if matches!(e, Expr::Assign(a) if named(a)) {
+        let Expr::Assign(a) = e else { unreachable!() };
+        return &mut a.right;
+    }
+    e
 }
 
 fn value_of(e: &Expr) -> &Expr {
