@@ -92,18 +92,14 @@ impl Lowerer<'_> {
             // (`vec![D::new().get()]`, `matches!(…)`, `assert_eq!(…)`): as a call's.
             Expr::Macro(m) => {
                 let name = crate::syntax::macros::macro_name(&m.mac);
-                match crate::syntax::macros::expression_macro_args(&m.mac)
+                if let Some(mut args) = crate::syntax::macros::expression_macro_args(&m.mac)
                     .filter(|_| crate::syntax::macros::passes_temporaries(&name))
                 {
-                    Some(mut args) => {
-                        let mut operands = args.exprs_mut();
-                        operands.truncate(crate::syntax::macros::eager_arguments(&name));
-                        self.extract_operands(operands, pure_so_far, fx);
-                        let values: Vec<_> =
-                            args.exprs().iter().map(|e| e.to_token_stream()).collect();
-                        m.mac.tokens = args.rebuild(&values);
-                    }
-                    None => {}
+                    let mut operands = args.exprs_mut();
+                    operands.truncate(crate::syntax::macros::eager_arguments(&name));
+                    self.extract_operands(operands, pure_so_far, fx);
+                    let values: Vec<_> = args.exprs().iter().map(|e| e.to_token_stream()).collect();
+                    m.mac.tokens = args.rebuild(&values);
                 }
                 *pure_so_far = false;
             }
