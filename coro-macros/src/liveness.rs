@@ -89,6 +89,15 @@ pub fn analyse(ir: &Ir) -> Liveness {
     }
 }
 
+/// Code with effects `fx` runs before what `live` holds: what it assigns is dead before it,
+/// what it reads before assigning is live.
+fn through(fx: &Effects, live: &mut Set) {
+    for a in &fx.assigns {
+        live.remove(a);
+    }
+    live.extend(fx.read().iter().copied());
+}
+
 fn embedded_live(ir: &Ir, fx: &Effects, live_in: &[Set], live: &mut Set) {
     for &e in &fx.embedded {
         live.extend(live_term(ir, &ir.embedded[e], live_in, &mut None));
@@ -100,19 +109,20 @@ fn live_term(ir: &Ir, term: &Term, live_in: &[Set], rec: &mut Option<&mut LetSet
         Term::Jump { target, value } => {
             let mut s = live_in[*target].clone();
             if let Some(v) = value {
-                s.extend(v.effects.uses.iter().copied());
+                through(&v.effects, &mut s);
                 embedded_live(ir, &v.effects, live_in, &mut s);
             }
             s
         }
         Term::Yield { value, resume } => {
             let mut s = live_in[*resume].clone();
-            s.extend(value.effects.uses.iter().copied());
+            through(&value.effects, &mut s);
             embedded_live(ir, &value.effects, live_in, &mut s);
             s
         }
         Term::Return(v) => {
-            let mut s: Set = v.effects.uses.iter().copied().collect();
+            let mut s = Set::new();
+            through(&v.effects, &mut s);
             embedded_live(ir, &v.effects, live_in, &mut s);
             s
         }
@@ -125,7 +135,7 @@ fn live_term(ir: &Ir, term: &Term, live_in: &[Set], rec: &mut Option<&mut LetSet
                 }
                 s.extend(l);
             }
-            s.extend(br.head.effects.uses.iter().copied());
+            through(&br.head.effects, &mut s);
             embedded_live(ir, &br.head.effects, live_in, &mut s);
             s
         }
@@ -138,10 +148,7 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set], rec: &mut Option<&mut LetSe
         match node {
             Node::Term(t) => live = live_term(ir, t, live_in, rec),
             Node::Stmt(op) => {
-                for a in &op.effects.assigns {
-                    live.remove(a);
-                }
-                live.extend(op.effects.read().iter().copied());
+                through(&op.effects, &mut live);
                 embedded_live(ir, &op.effects, live_in, &mut live);
             }
             Node::Let {
@@ -154,7 +161,7 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set], rec: &mut Option<&mut LetSe
                     live.remove(b);
                 }
                 for op in init.iter().chain(els.iter()) {
-                    live.extend(op.effects.uses.iter().copied());
+                    through(&op.effects, &mut live);
                     embedded_live(ir, &op.effects, live_in, &mut live);
                 }
             }
@@ -163,7 +170,7 @@ fn live_code(ir: &Ir, code: CodeId, live_in: &[Set], rec: &mut Option<&mut LetSe
                     live.remove(&r);
                 }
                 if let Some(v) = value {
-                    live.extend(v.effects.uses.iter().copied());
+                    through(&v.effects, &mut live);
                     embedded_live(ir, &v.effects, live_in, &mut live);
                 }
             }
@@ -323,6 +330,10 @@ impl Moved {
             }
         }
         moved.extend(self.moves(ir, fx));
+        // Assigned as a whole (`{ …; __tmp = D::new(); __tmp.get() }` in a yield's value).
+        for a in &fx.assigns {
+            moved.remove(a);
+        }
     }
 
     fn code(&mut self, ir: &Ir, code: CodeId, mut moved: Bits, out: &mut Vec<(BlockId, Bits)>) {

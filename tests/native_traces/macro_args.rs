@@ -51,12 +51,12 @@ impl Drop for D {
 /// (before edition 2024) live to the end of the statement, past its yield (seeds 489626271904,
 /// 489626272678); an assertion's message is made only when it fails.
 #[coro::coroutine(yield = u8, resume = u8)]
+#[allow(unused_labels)]
 fn argument_temporaries(p: u8) -> u8 {
     yield_!(vec![D::new(1, p).get(), 0, p][1]);
     log("after vec");
     yield_!(matches!(D::new(2, p).get(), 1 | 2) as u8);
     log("after matches");
-    #[allow(unused_labels)]
     let t = yield_!('b: { D::new(3, p).get() });
     log("after block");
     assert!(

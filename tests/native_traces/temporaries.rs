@@ -170,6 +170,32 @@ unsafe fn unsafe_get(n: u8) -> u8 {
     n
 }
 
+/// Before edition 2024, the temporaries of the tail of a block with statements that is part of
+/// a yield's value (or of an operand a later yield follows) live to the end of the statement,
+/// after the block's locals and past the yield.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn operand_block_tails(p: u8) -> u8 {
+    yield_!({
+        let _d = D::new(80, p);
+        D::new(81, p).get()
+    });
+    log("after block");
+    yield_!(ident({
+        let d = D::new(82, p);
+        ident(d.get()) + D::new(83, p).get()
+    }));
+    log("after call");
+    let v = ident({
+        let _d = D::new(84, p);
+        D::new(85, p).get()
+    }) + yield_!(1);
+    log(format!("v {v}"));
+    yield_!(unsafe {
+        let _d = D::new(86, p);
+        unsafe_get(D::new(87, p).get())
+    })
+}
+
 // --- tests ---
 
 #[test]
@@ -313,6 +339,68 @@ fn statement_temporaries_follow_rustcs_scopes() {
                     "new 70 3", "yield 4", "drop 70", "new 71 0", "new 72 1", "yield 1", "drop 72",
                     "drop 71", "new 73 0", "yield 0", "drop 73", "ident 1", "or", "new 74 0",
                     "yield 0", "dropping", "drop 74",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn block_tails_in_operands_keep_their_temporaries_past_the_yield() {
+    check(
+        || operand_block_tails(2),
+        &[
+            (
+                &[0, 1, 2, 3, 4, 5],
+                99,
+                &[
+                    "new 80 2",
+                    "new 81 2",
+                    "drop 80",
+                    "yield 2",
+                    "drop 81",
+                    "after block",
+                    "new 82 2",
+                    "ident 2",
+                    "new 83 2",
+                    "drop 82",
+                    "ident 4",
+                    "yield 4",
+                    "drop 83",
+                    "after call",
+                    "new 84 2",
+                    "new 85 2",
+                    "drop 84",
+                    "ident 2",
+                    "yield 1",
+                    "drop 85",
+                    "v 5",
+                    "new 86 2",
+                    "new 87 2",
+                    "drop 86",
+                    "yield 2",
+                    "drop 87",
+                    "return 4",
+                ],
+            ),
+            (
+                &[0, 1, 2],
+                2,
+                &[
+                    "new 80 2",
+                    "new 81 2",
+                    "drop 80",
+                    "yield 2",
+                    "drop 81",
+                    "after block",
+                    "new 82 2",
+                    "ident 2",
+                    "new 83 2",
+                    "drop 82",
+                    "ident 4",
+                    "yield 4",
+                    "dropping",
+                    "drop 83",
                 ],
             ),
         ],

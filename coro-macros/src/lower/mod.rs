@@ -194,6 +194,10 @@ pub struct Lowerer<'a> {
     op_probes: usize,
     /// How many temporaries each tail home has declared so far.
     tail_counts: HashMap<(CodeId, usize), usize>,
+    /// While the tail of a block with statements inside a verbatim operand is rewritten: the
+    /// assignments of its temporaries, to write in the block before its tail (see
+    /// `temps::extract_in`).
+    in_block_temporaries: Option<Vec<syn::Stmt>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -221,6 +225,7 @@ impl<'a> Lowerer<'a> {
             probes_allowed: false,
             op_probes: 0,
             tail_counts: HashMap::new(),
+            in_block_temporaries: None,
             edition: crate::edition::Edition::Unknown,
         };
         let root = l.ir.scopes.len();

@@ -116,6 +116,23 @@ impl Lowerer<'_> {
         t
     }
 
+    /// Declares a new hidden local without a value (`let mut __tmp;`) where
+    /// [`Lowerer::bind_temporary`] would bind one, for code that assigns it.
+    pub(super) fn declare_temporary(&mut self) -> LocalId {
+        let t = self.temp("tmp", true);
+        let name = self.ir.locals[t].name.clone();
+        match self.tail_home.filter(|_| self.in_tail_scope()) {
+            Some((_, home)) => self.move_to_home(t, home),
+            None => self.push(Node::Let {
+                pat: quote!(mut #name),
+                init: None,
+                els: None,
+                binds: vec![t],
+            }),
+        }
+        t
+    }
+
     /// Moves the just-declared `t` from the innermost scope to `home`, declared there after
     /// the tail temporaries declared before it.
     fn move_to_home(&mut self, t: LocalId, home: TailHome) {

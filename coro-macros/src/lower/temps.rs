@@ -76,7 +76,12 @@ impl Lowerer<'_> {
                     self.extract_in(tail, pure_so_far, fx)
                 }
                 Some(Expr::Path(_) | Expr::Lit(_)) => {}
-                _ => *pure_so_far = false,
+                _ => {
+                    if self.tails_pass_temporaries() {
+                        self.extract_in_block_tail(&mut b.block, fx);
+                    }
+                    *pure_so_far = false
+                }
             },
             // The same in unsafe code: what is bound from it is written in `unsafe { }` again
             // (`push` wraps what it writes at an `unsafe_depth`).
@@ -86,7 +91,10 @@ impl Lowerer<'_> {
                     self.extract_in(tail, pure_so_far, fx);
                     self.unsafe_depth -= 1;
                 }
-                None => *pure_so_far = false,
+                None => {
+                    self.extract_in_block_tail(&mut u.block, fx);
+                    *pure_so_far = false
+                }
             },
             // std's macros whose expansion evaluates their arguments in the enclosing statement
             // (`vec![D::new().get()]`, `matches!(…)`, `assert_eq!(…)`): as a call's.
@@ -129,6 +137,17 @@ impl Lowerer<'_> {
         for (x, later) in items.into_iter().zip(later_temporaries) {
             self.extract_in(x, pure_so_far, fx);
             if !*pure_so_far && later && !super::expr::is_place(x) {
+                if let Some(stmts) = &mut self.in_block_temporaries {
+                    // Inside a block's statements: a local of the block.
+                    let name = crate::syntax::names::hidden(&format!("__operand_{}", stmts.len()));
+                    stmts.push(match self.unsafe_depth {
+                        0 => syn::parse_quote!(let #name = #x;),
+                        _ => syn::parse_quote!(let #name = unsafe { #x };),
+                    });
+                    *x = syn::parse_quote!(#name);
+                    *pure_so_far = true;
+                    continue;
+                }
                 let value = self.verbatim_expr(x);
                 let v = self.hoist(value, "tmp");
                 fx.merge(&v.effects);
@@ -136,6 +155,28 @@ impl Lowerer<'_> {
                 *pure_so_far = true;
             }
         }
+    }
+
+    /// Before edition 2024, the temporaries of the tail of a block with statements
+    /// (`{ let a = …; D::new().get() }`) live to the end of the enclosing statement: in a
+    /// verbatim operand, they are declared before it (`let mut __tmp;`) and assigned in the
+    /// block, after its statements (`{ let a = …; __tmp = D::new(); __tmp.get() }`).
+    ///
+    /// Only a block whose tail is always reached when the operand goes on (no label it could
+    /// break to): a temporary the state may keep must be initialised where it is kept.
+    fn extract_in_block_tail(&mut self, block: &mut syn::Block, fx: &mut Effects) {
+        let Some((syn::Stmt::Expr(tail, None), _)) = block.stmts.split_last_mut() else {
+            return;
+        };
+        if !self.has_temporaries(tail) {
+            return;
+        }
+        let outer = self.in_block_temporaries.replace(Vec::new());
+        let mut pure_so_far = true;
+        self.extract_in(tail, &mut pure_so_far, fx);
+        let assigns = std::mem::replace(&mut self.in_block_temporaries, outer).unwrap_or_default();
+        let at = block.stmts.len() - 1;
+        block.stmts.splice(at..at, assigns);
     }
 
     /// A place position holding an rvalue: the rvalue becomes a hidden local.
@@ -165,7 +206,27 @@ impl Lowerer<'_> {
         *pure_so_far = true;
         let mut op = self.verbatim_expr(place);
         op.effects.merge(&inner);
-        let t = self.bind_temporary(op);
+        let t = match &mut self.in_block_temporaries {
+            // Inside a block's statements: declared before the operand, assigned in the block.
+            Some(_) => {
+                let t = self.declare_temporary();
+                let name = self.ir.locals[t].name.clone();
+                fx.merge(&op.effects);
+                // Read only after it is assigned.
+                fx.exposed = Some(fx.read().clone());
+                fx.assigns.insert(t);
+                let assign: syn::Stmt = if self.unsafe_depth > 0 {
+                    syn::parse_quote!(#name = unsafe { #op };)
+                } else {
+                    syn::parse_quote!(#name = #op;)
+                };
+                if let Some(assigns) = &mut self.in_block_temporaries {
+                    assigns.push(assign);
+                }
+                t
+            }
+            None => self.bind_temporary(op),
+        };
         self.ir.locals[t].trivial_drop = trivial_drop;
         fx.uses.insert(t);
         if consumed {
