@@ -174,6 +174,7 @@ unsafe fn unsafe_get(n: u8) -> u8 {
 /// a yield's value (or of an operand a later yield follows) live to the end of the statement,
 /// after the block's locals and past the yield.
 #[coro::coroutine(yield = u8, resume = u8)]
+#[allow(unused_labels)]
 fn operand_block_tails(p: u8) -> u8 {
     yield_!({
         let _d = D::new(80, p);
@@ -190,6 +191,16 @@ fn operand_block_tails(p: u8) -> u8 {
         D::new(85, p).get()
     }) + yield_!(1);
     log(format!("v {v}"));
+    #[allow(unused_labels)]
+    let w = [
+        'b: {
+            let _d = D::new(88, p);
+            yield_!(5);
+            D::new(89, p).get()
+        },
+        ident(p),
+    ];
+    log(format!("w {w:?}"));
     yield_!(unsafe {
         let _d = D::new(86, p);
         unsafe_get(D::new(87, p).get())
@@ -351,7 +362,7 @@ fn block_tails_in_operands_keep_their_temporaries_past_the_yield() {
         || operand_block_tails(2),
         &[
             (
-                &[0, 1, 2, 3, 4, 5],
+                &[0, 1, 2, 3, 4, 5, 6],
                 99,
                 &[
                     "new 80 2",
@@ -375,12 +386,19 @@ fn block_tails_in_operands_keep_their_temporaries_past_the_yield() {
                     "yield 1",
                     "drop 85",
                     "v 5",
+                    "new 88 2",
+                    "yield 5",
+                    "new 89 2",
+                    "drop 88",
+                    "ident 2",
+                    "drop 89",
+                    "w [2, 2]",
                     "new 86 2",
                     "new 87 2",
                     "drop 86",
                     "yield 2",
                     "drop 87",
-                    "return 4",
+                    "return 5",
                 ],
             ),
             (

@@ -53,7 +53,7 @@ impl Lowerer<'_> {
             Expr::Paren(p) => self.lower_expr(&p.expr, want),
             Expr::Group(g) => self.lower_expr(&g.expr, want),
             Expr::Block(b) => {
-                if let Some(label) = &b.label {
+                if let Some(label) = b.label.as_ref().filter(|_| !super::temps::label_unused(b)) {
                     self.lower_labeled_block(label, &b.block, want)
                 } else if let Some(tail) = super::temps::tail_only(&b.block)
                     .filter(|t| self.tails_pass_temporaries() && !is_place(t))

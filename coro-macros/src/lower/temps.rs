@@ -329,7 +329,7 @@ fn is_rvalue(e: &Expr) -> bool {
 }
 
 /// Whether a block has no label, or one that nothing inside it breaks to (`'b: { e }` is `{ e }`).
-fn label_unused(b: &syn::ExprBlock) -> bool {
+pub(super) fn label_unused(b: &syn::ExprBlock) -> bool {
     b.label.as_ref().is_none_or(|l| {
         let label = l.name.to_string();
         // Conservative: `'b1` also matches inside `'b10`.
