@@ -207,6 +207,31 @@ fn operand_block_tails(p: u8) -> u8 {
     })
 }
 
+/// A labelled block's tail temporaries, before edition 2024, exist only where the tail ran (a
+/// `break` may leave first): they are dropped at the end of the statement where they were
+/// made (seeds 489626272281, 489626272123).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn breakable_block_tails(p: u8) -> u8 {
+    for limit in [1, 100] {
+        let v = yield_!(ident('b: {
+            let _d = D::new(90, p);
+            if p > limit {
+                break 'b yield_!(0);
+            }
+            yield_!(D::new(91, yield_!(p)).get())
+        }));
+        log(format!("v {v}"));
+        yield_!('b: {
+            if p > limit {
+                break 'b 0;
+            }
+            D::new(92, p).get()
+        });
+        log("after");
+    }
+    0
+}
+
 // --- tests ---
 
 #[test]
@@ -419,6 +444,34 @@ fn block_tails_in_operands_keep_their_temporaries_past_the_yield() {
                     "yield 4",
                     "dropping",
                     "drop 83",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn labelled_block_tails_drop_their_temporaries_where_they_were_made() {
+    check(
+        || breakable_block_tails(2),
+        &[
+            (
+                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+                99,
+                &[
+                    "new 90 2", "yield 0", "drop 90", "ident 1", "yield 1", "v 2", "yield 0",
+                    "after", "new 90 2", "yield 2", "new 91 4", "yield 4", "drop 90", "ident 5",
+                    "yield 5", "drop 91", "v 6", "new 92 2", "yield 2", "drop 92", "after",
+                    "return 0",
+                ],
+            ),
+            (
+                &[0, 1, 2, 3, 4, 5, 6, 7],
+                6,
+                &[
+                    "new 90 2", "yield 0", "drop 90", "ident 1", "yield 1", "v 2", "yield 0",
+                    "after", "new 90 2", "yield 2", "new 91 4", "yield 4", "drop 90", "ident 5",
+                    "yield 5", "dropping", "drop 91",
                 ],
             ),
         ],

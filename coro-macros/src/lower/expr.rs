@@ -65,8 +65,9 @@ impl Lowerer<'_> {
                     self.lower_block(&b.block, want)
                 }
             }
-            Expr::If(i) => self.lower_if(i, want),
-            Expr::Match(m) => self.lower_match(m, want),
+            // A tail's temporaries made in a branch exist on some paths only.
+            Expr::If(i) => self.in_branch(|l| l.lower_if(i, want)),
+            Expr::Match(m) => self.in_branch(|l| l.lower_match(m, want)),
             Expr::Loop(l) => self.lower_loop(l, want),
             Expr::While(w) => self.lower_while(w),
             Expr::ForLoop(f) => self.lower_for(f),
@@ -328,10 +329,11 @@ impl Lowerer<'_> {
         if !rvalue || is_a_name(&v.tokens) {
             return v;
         }
-        let t = self.bind_temporary(v);
-        let mut op = self.local_operand(t);
-        if !consumed {
-            op.effects.moves.remove(&t);
+        let bound = self.bind_temporary(v, consumed);
+        let mut op = self.local_operand(bound.local);
+        op.tokens = bound.tokens;
+        if !bound.moved {
+            op.effects.moves.remove(&bound.local);
         }
         op
     }

@@ -88,7 +88,10 @@ impl Lowerer<'_> {
     ) -> Option<Operand> {
         let span = label.name.span();
         self.push_loop(Some(label), None, want == Want::Value, false, span);
-        let v = self.lower_block(block, want);
+        // A `break` may leave before the tail: its temporaries exist on some paths only.
+        self.opening_breakable_block = true;
+        let v = self.in_branch(|l| l.lower_block(block, want));
+        self.opening_breakable_block = false;
         let index = self.loops.len() - 1;
         if let Some(v) = v {
             if self.alive() {

@@ -197,7 +197,11 @@ pub struct Lowerer<'a> {
     /// While the tail of a block with statements inside a verbatim operand is rewritten: the
     /// assignments of its temporaries, to write in the block before its tail (see
     /// `temps::extract_in`).
-    in_block_temporaries: Option<Vec<syn::Stmt>>,
+    in_block_temporaries: Option<temps::InBlock>,
+    /// How many branches enclose the code being lowered (see `Lowerer::in_branch`).
+    branch_depth: usize,
+    /// Set by a labelled block for the block it opens (see `Lowerer::tail_home_for_new_block`).
+    opening_breakable_block: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -226,6 +230,8 @@ impl<'a> Lowerer<'a> {
             op_probes: 0,
             tail_counts: HashMap::new(),
             in_block_temporaries: None,
+            branch_depth: 0,
+            opening_breakable_block: false,
             edition: crate::edition::Edition::Unknown,
         };
         let root = l.ir.scopes.len();

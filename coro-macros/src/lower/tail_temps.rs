@@ -12,7 +12,8 @@
 //! has a second answer here: an operand that a later yield of its statement follows
 //! ([`Lowerer::keeps_temporaries`]), whose temporaries live past that yield.
 
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{quote, ToTokens};
 
 use super::Lowerer;
 use crate::ir::{BlockId, CodeId, LocalId, Node, Operand, ScopeId};
@@ -28,12 +29,50 @@ pub struct TailHome {
     /// Blocks created from here on may have started inside the tail's block: they see the
     /// declarations too.
     blocks_at: BlockId,
+    /// How many branches enclosed the code when the home was made: a temporary made inside
+    /// more is made on some paths only (see [`Lowerer::bind_temporary`]).
+    branches_at: usize,
+}
+
+/// A temporary bound to a hidden local (see [`Lowerer::bind_temporary`]).
+pub struct Bound {
+    pub local: LocalId,
+    /// How the code refers to the temporary.
+    pub tokens: TokenStream,
+    /// Whether that use moves the local.
+    pub moved: bool,
+}
+
+impl Bound {
+    /// The temporary in `local` called `name`, used by a move (`consumed`) or in place; a
+    /// `flagged` one is taken out of its `Flagged` or used through it.
+    pub fn of(
+        local: LocalId,
+        name: Ident,
+        flagged: bool,
+        consumed: bool,
+        krate: &syn::Path,
+    ) -> Bound {
+        let tokens = match (flagged, consumed) {
+            (true, true) => quote!(#krate::__private::take(&mut #name)),
+            (true, false) => quote!((*#name)),
+            (false, _) => name.to_token_stream(),
+        };
+        Bound {
+            local,
+            tokens,
+            moved: consumed && !flagged,
+        }
+    }
 }
 
 impl Lowerer<'_> {
     /// Where the tail temporaries of a block about to open go: those of the enclosing block's
     /// tail when this block is part of that tail, else just before this block.
-    pub(super) fn tail_home_for_new_block(&self) -> Option<TailHome> {
+    pub(super) fn tail_home_for_new_block(&mut self) -> Option<TailHome> {
+        // A block a `break` may leave before its tail: its own temporaries are made on some
+        // paths only (see `bind_temporary`).
+        let breakable = std::mem::take(&mut self.opening_breakable_block);
         if !self.tails_pass_temporaries() {
             return None;
         }
@@ -50,6 +89,7 @@ impl Lowerer<'_> {
             at: self.ir.codes[code].len(),
             locals_at: self.ir.scopes[parent].locals.len(),
             blocks_at: self.ir.blocks.len(),
+            branches_at: self.branch_depth.saturating_sub(usize::from(breakable)),
         })
     }
 
@@ -91,20 +131,45 @@ impl Lowerer<'_> {
         out
     }
 
+    /// Runs `lower` on code that runs on some paths only (a branch of an `if` or `match`, the
+    /// body of a block a `break` may leave early).
+    pub(super) fn in_branch<T>(&mut self, lower: impl FnOnce(&mut Self) -> T) -> T {
+        self.branch_depth += 1;
+        let out = lower(self);
+        self.branch_depth -= 1;
+        out
+    }
+
     /// Binds `value`, a temporary Rust would keep to the end of its temporary scope, to a new
-    /// hidden local and returns the local.
-    pub(super) fn bind_temporary(&mut self, value: Operand) -> LocalId {
+    /// hidden local; returns the local and how the code refers to the temporary.
+    ///
+    /// A tail's temporary made in a branch of the tail (`{ …; if c { D::new().get() } else
+    /// { 0 } }`, or after a `break` out of a labelled block) exists on some paths only, and
+    /// rustc drops it at the statement's end only where it was made. Its local then holds a
+    /// `Flagged` (see `__private::drop_flag`) from the home on, empty until the temporary is
+    /// made, so that a state can keep it whether or not it was: the code uses it as `(*__tmp)`.
+    /// A `consumed` temporary is moved out of its `Flagged` (`take(&mut __tmp)`).
+    pub(super) fn bind_temporary(&mut self, value: Operand, consumed: bool) -> Bound {
         let t = self.temp("tmp", true);
         let name = self.ir.locals[t].name.clone();
         match self.tail_home.filter(|_| self.in_tail_scope()) {
             Some((_, home)) => {
-                self.move_to_home(t, home);
+                let flagged = self.branch_depth > home.branches_at;
+                let krate = self.krate.clone();
+                self.move_to_home(
+                    t,
+                    home,
+                    flagged.then(|| quote!(#krate::__private::Flagged::moved())),
+                );
                 let mut effects = value.effects.clone();
                 effects.assigns.insert(t);
-                self.push(Node::Stmt(Operand {
-                    tokens: quote!(#name = #value;),
-                    effects,
-                }));
+                let tokens = if flagged {
+                    quote!(#name = #krate::__private::Flagged::new(#value);)
+                } else {
+                    quote!(#name = #value;)
+                };
+                self.push(Node::Stmt(Operand { tokens, effects }));
+                return Bound::of(t, name, flagged, consumed, &krate);
             }
             None => self.push(Node::Let {
                 pat: quote!(mut #name),
@@ -113,19 +178,22 @@ impl Lowerer<'_> {
                 binds: vec![t],
             }),
         }
-        t
+        Bound::of(t, name, false, consumed, self.krate)
     }
 
     /// Declares a new hidden local without a value (`let mut __tmp;`) where
     /// [`Lowerer::bind_temporary`] would bind one, for code that assigns it.
-    pub(super) fn declare_temporary(&mut self) -> LocalId {
+    /// A `flagged` one holds a `Flagged`, empty until assigned.
+    pub(super) fn declare_temporary(&mut self, flagged: bool) -> LocalId {
         let t = self.temp("tmp", true);
         let name = self.ir.locals[t].name.clone();
+        let krate = self.krate;
+        let init = flagged.then(|| quote!(#krate::__private::Flagged::moved()));
         match self.tail_home.filter(|_| self.in_tail_scope()) {
-            Some((_, home)) => self.move_to_home(t, home),
+            Some((_, home)) => self.move_to_home(t, home, init),
             None => self.push(Node::Let {
                 pat: quote!(mut #name),
-                init: None,
+                init: init.map(super::plain),
                 els: None,
                 binds: vec![t],
             }),
@@ -135,7 +203,7 @@ impl Lowerer<'_> {
 
     /// Moves the just-declared `t` from the innermost scope to `home`, declared there after
     /// the tail temporaries declared before it.
-    fn move_to_home(&mut self, t: LocalId, home: TailHome) {
+    fn move_to_home(&mut self, t: LocalId, home: TailHome, init: Option<TokenStream>) {
         let inner = self.ir.locals[t].scope;
         self.ir.scopes[inner].locals.retain(|&l| l != t);
         let count = self.tail_counts.entry((home.code, home.at)).or_default();
@@ -149,7 +217,7 @@ impl Lowerer<'_> {
             home.at + already,
             Node::Let {
                 pat: quote!(mut #name),
-                init: None,
+                init: init.map(super::plain),
                 els: None,
                 binds: vec![t],
             },

@@ -15,6 +15,16 @@ use syn::Expr;
 use super::Lowerer;
 use crate::ir::{Effects, Operand};
 
+/// The tail of a block with statements being rewritten (see
+/// `Lowerer::extract_in_block_tail`).
+pub struct InBlock {
+    /// What to write in the block before its tail: its temporaries' assignments, and the
+    /// operands computed before them.
+    stmts: Vec<syn::Stmt>,
+    /// Whether the temporaries exist on some paths only.
+    flagged: bool,
+}
+
 impl Lowerer<'_> {
     /// Rewrites `e` (which contains no yield) so that its leading temporaries are hidden locals,
     /// and computes its effects (the user's locals it touches, and those temporaries).
@@ -78,11 +88,17 @@ impl Lowerer<'_> {
                 Some(Expr::Path(_) | Expr::Lit(_)) => {}
                 _ => {
                     if self.tails_pass_temporaries() {
-                        self.extract_in_block_tail(&mut b.block, fx);
+                        self.extract_in_block_tail(&mut b.block, fx, false);
                     }
                     *pure_so_far = false
                 }
             },
+            // A labelled block a `break` may leave before its tail: the same, with temporaries
+            // that exist on some paths only.
+            Expr::Block(b) if self.tails_pass_temporaries() => {
+                self.extract_in_block_tail(&mut b.block, fx, true);
+                *pure_so_far = false
+            }
             // The same in unsafe code: what is bound from it is written in `unsafe { }` again
             // (`push` wraps what it writes at an `unsafe_depth`).
             Expr::Unsafe(u) if self.tails_pass_temporaries() => match tail_only_mut(&mut u.block) {
@@ -92,7 +108,7 @@ impl Lowerer<'_> {
                     self.unsafe_depth -= 1;
                 }
                 None => {
-                    self.extract_in_block_tail(&mut u.block, fx);
+                    self.extract_in_block_tail(&mut u.block, fx, false);
                     *pure_so_far = false
                 }
             },
@@ -137,7 +153,7 @@ impl Lowerer<'_> {
         for (x, later) in items.into_iter().zip(later_temporaries) {
             self.extract_in(x, pure_so_far, fx);
             if !*pure_so_far && later && !super::expr::is_place(x) {
-                if let Some(stmts) = &mut self.in_block_temporaries {
+                if let Some(InBlock { stmts, .. }) = &mut self.in_block_temporaries {
                     // Inside a block's statements: a local of the block.
                     let name = crate::syntax::names::hidden(&format!("__operand_{}", stmts.len()));
                     stmts.push(match self.unsafe_depth {
@@ -162,19 +178,29 @@ impl Lowerer<'_> {
     /// verbatim operand, they are declared before it (`let mut __tmp;`) and assigned in the
     /// block, after its statements (`{ let a = …; __tmp = D::new(); __tmp.get() }`).
     ///
-    /// Only a block whose tail is always reached when the operand goes on (no label it could
-    /// break to): a temporary the state may keep must be initialised where it is kept.
-    fn extract_in_block_tail(&mut self, block: &mut syn::Block, fx: &mut Effects) {
+    /// When a `break` may leave the block (or an enclosing one) before its tail, its
+    /// temporaries exist on some paths only: their locals hold a `Flagged` (see
+    /// `Lowerer::bind_temporary`).
+    fn extract_in_block_tail(&mut self, block: &mut syn::Block, fx: &mut Effects, breakable: bool) {
         let Some((syn::Stmt::Expr(tail, None), _)) = block.stmts.split_last_mut() else {
             return;
         };
         if !self.has_temporaries(tail) {
             return;
         }
-        let outer = self.in_block_temporaries.replace(Vec::new());
+        let flagged = breakable
+            || self
+                .in_block_temporaries
+                .as_ref()
+                .is_some_and(|b| b.flagged);
+        let outer = self.in_block_temporaries.replace(InBlock {
+            stmts: Vec::new(),
+            flagged,
+        });
         let mut pure_so_far = true;
         self.extract_in(tail, &mut pure_so_far, fx);
-        let assigns = std::mem::replace(&mut self.in_block_temporaries, outer).unwrap_or_default();
+        let inner = std::mem::replace(&mut self.in_block_temporaries, outer);
+        let assigns = inner.map(|b| b.stmts).unwrap_or_default();
         let at = block.stmts.len() - 1;
         block.stmts.splice(at..at, assigns);
     }
@@ -206,34 +232,40 @@ impl Lowerer<'_> {
         *pure_so_far = true;
         let mut op = self.verbatim_expr(place);
         op.effects.merge(&inner);
-        let t = match &mut self.in_block_temporaries {
+        let bound = match &mut self.in_block_temporaries {
             // Inside a block's statements: declared before the operand, assigned in the block.
-            Some(_) => {
-                let t = self.declare_temporary();
+            Some(InBlock { flagged, .. }) => {
+                let flagged = *flagged;
+                let t = self.declare_temporary(flagged);
                 let name = self.ir.locals[t].name.clone();
                 fx.merge(&op.effects);
                 // Read only after it is assigned.
                 fx.exposed = Some(fx.read().clone());
                 fx.assigns.insert(t);
-                let assign: syn::Stmt = if self.unsafe_depth > 0 {
-                    syn::parse_quote!(#name = unsafe { #op };)
-                } else {
-                    syn::parse_quote!(#name = #op;)
+                let krate = self.krate;
+                let value = match flagged {
+                    true => quote::quote!(#krate::__private::Flagged::new(#op)),
+                    false => op.to_token_stream(),
                 };
-                if let Some(assigns) = &mut self.in_block_temporaries {
-                    assigns.push(assign);
+                let assign: syn::Stmt = if self.unsafe_depth > 0 {
+                    syn::parse_quote!(#name = unsafe { #value };)
+                } else {
+                    syn::parse_quote!(#name = #value;)
+                };
+                if let Some(InBlock { stmts, .. }) = &mut self.in_block_temporaries {
+                    stmts.push(assign);
                 }
-                t
+                super::tail_temps::Bound::of(t, name, flagged, consumed, krate)
             }
-            None => self.bind_temporary(op),
+            None => self.bind_temporary(op, consumed),
         };
+        let t = bound.local;
         self.ir.locals[t].trivial_drop = trivial_drop;
         fx.uses.insert(t);
-        if consumed {
+        if bound.moved {
             fx.moves.insert(t);
         }
-        let name = self.ir.locals[t].name.clone();
-        *place = syn::parse2(name.to_token_stream()).expect("an identifier is an expression");
+        *place = syn::parse2(bound.tokens).expect("a temporary's use is an expression");
     }
 }
 
@@ -256,6 +288,14 @@ impl Lowerer<'_> {
 pub fn tail_only(block: &syn::Block) -> Option<&Expr> {
     match block.stmts.as_slice() {
         [syn::Stmt::Expr(e, None)] => Some(e),
+        _ => None,
+    }
+}
+
+/// A block's tail expression.
+fn tail_of(block: &syn::Block) -> Option<&Expr> {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => Some(e),
         _ => None,
     }
 }
@@ -284,8 +324,9 @@ fn tail_after_items_mut(block: &mut syn::Block) -> Option<&mut Expr> {
 fn has_temporaries(e: &Expr, tails: bool) -> bool {
     let has = |e: &Expr| has_temporaries(e, tails);
     match e {
-        Expr::Block(b) if tails && label_unused(b) => tail_only(&b.block).is_some_and(has),
-        Expr::Unsafe(u) if tails => tail_only(&u.block).is_some_and(has),
+        // Before 2024 a block's tail passes its temporaries on, after its statements too.
+        Expr::Block(b) if tails => tail_of(&b.block).is_some_and(has),
+        Expr::Unsafe(u) if tails => tail_of(&u.block).is_some_and(has),
         Expr::MethodCall(m) => is_rvalue(&m.receiver) || has(&m.receiver) || m.args.iter().any(has),
         Expr::Field(f) => is_rvalue(&f.base) || has(&f.base),
         Expr::Index(i) => is_rvalue(&i.expr) || has(&i.expr),
