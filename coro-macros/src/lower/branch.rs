@@ -117,7 +117,7 @@ impl Lowerer<'_> {
             return self.lower_expr(&if_chain_as_nested_ifs(i), want);
         }
         if let Some(m) = self.if_let_as_match(i) {
-            return self.lower_match(&m, want);
+            return self.lower_expr(&m, want);
         }
         // The condition: `let` patterns bind in the then-branch.
         let (head, cond_pat) = match &*i.cond {
@@ -248,20 +248,25 @@ impl Lowerer<'_> {
     /// `if let P = e { a } else { b }` whose scrutinee makes temporaries (`opt(D::new().get())`)
     /// and whose branches yield, as the `match e { P => a, _ => b }` it is for its temporaries:
     /// they live through `a`'s yields to the end of the `if let`. That is the rule without an
-    /// `else`, and with one before edition 2024 (which drops them before `b`, kept as an `if`).
-    fn if_let_as_match(&self, i: &syn::ExprIf) -> Option<syn::ExprMatch> {
+    /// `else`, and with one before edition 2024. Edition 2024 drops them before `b`: there it
+    /// is `'l: { match e { P => break 'l a, _ => {} } b }`, whose `match` statement ends first.
+    fn if_let_as_match(&self, i: &syn::ExprIf) -> Option<Expr> {
         let Expr::Let(l) = &*i.cond else { return None };
-        let edition_agrees =
-            i.else_branch.is_none() || self.edition == crate::edition::Edition::Before2024;
-        if expr_yields(&l.expr) || !self.has_temporaries(&l.expr) || !edition_agrees {
+        if expr_yields(&l.expr) || !self.has_temporaries(&l.expr) {
             return None;
         }
         let (pat, e, then) = (&l.pat, &l.expr, &i.then_branch);
-        let otherwise = match &i.else_branch {
-            Some((_, b)) => quote!(#b),
-            None => quote!({}),
+        let tokens = match &i.else_branch {
+            None => quote!(match #e { #pat => #then, _ => {} }),
+            Some((_, b)) if self.edition == crate::edition::Edition::Before2024 => {
+                quote!(match #e { #pat => #then, _ => #b })
+            }
+            Some((_, b)) => {
+                let label = syn::Lifetime::new("'__coro_if_let", proc_macro2::Span::mixed_site());
+                quote!(#label: { match #e { #pat => break #label #then, _ => {} } #b })
+            }
         };
-        syn::parse2(quote!(match #e { #pat => #then, _ => #otherwise })).ok()
+        syn::parse2(tokens).ok()
     }
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {

@@ -81,6 +81,49 @@ pub fn unsafe_chain(a: Option<u32>, limit: u32) -> u32 {
     got
 }
 
+thread_local! {
+    static LOG: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn log(s: impl Into<String>) {
+    LOG.with(|l| l.borrow_mut().push(s.into()));
+}
+
+/// Logs its creation and its drop.
+pub struct D(u32, u32);
+
+impl D {
+    fn new(id: u32, v: u32) -> D {
+        log(format!("new {id}"));
+        D(id, v)
+    }
+    fn get(&self) -> u32 {
+        self.1
+    }
+}
+
+impl Drop for D {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+/// In edition 2024 an `if let`'s scrutinee temporaries live through the then-block's yields
+/// and are dropped before the `else` block runs (difftest seed 562640715865: they were dropped
+/// at the then-block's yield).
+#[coro::coroutine(yield = u32, resume = u32)]
+pub fn if_let_else_temporaries(p: u32) -> u32 {
+    let mut got = 0;
+    if let Some(x) = (p < 5).then_some(D::new(1, p).get()) {
+        got += yield_!(x);
+    } else {
+        log("else");
+        got += yield_!(0);
+    }
+    log("after");
+    got
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +183,38 @@ mod tests {
         assert_eq!(
             run(chain_yields(None, 5), &[0, 1, 1, 1, 9]),
             ["yield 3", "yield 2", "yield 1", "return 1006"]
+        );
+    }
+
+    /// Drives `c` with `args`, logging what it yields and returns among what it logs.
+    fn traced(
+        mut c: impl coro::Coroutine<u32, Yield = u32, Return = u32> + Unpin,
+        args: &[u32],
+    ) -> Vec<String> {
+        use coro::{CoroutineExt, CoroutineState};
+        for a in args {
+            match c.send(*a) {
+                CoroutineState::Yielded(y) => log(format!("yield {y}")),
+                CoroutineState::Complete(r) => {
+                    log(format!("return {r}"));
+                    break;
+                }
+            }
+        }
+        drop(c);
+        LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
+    }
+
+    #[test]
+    fn if_let_else_drops_scrutinee_temporaries_before_the_else_block() {
+        // Recorded from rustc's coroutines (nightly, edition 2024, the same body with `yield`).
+        assert_eq!(
+            traced(if_let_else_temporaries(3), &[10, 20]),
+            ["new 1", "yield 3", "drop 1", "after", "return 20"]
+        );
+        assert_eq!(
+            traced(if_let_else_temporaries(7), &[10, 20]),
+            ["new 1", "drop 1", "else", "yield 0", "after", "return 20"]
         );
     }
 
