@@ -16,6 +16,8 @@ mod borrows;
 mod discovery;
 #[path = "native_traces/drop_flags.rs"]
 mod drop_flags;
+#[path = "native_traces/flag_reassigned.rs"]
+mod flag_reassigned;
 #[path = "native_traces/formats.rs"]
 mod formats;
 #[path = "native_traces/hand_driven.rs"]

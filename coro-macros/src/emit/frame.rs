@@ -193,7 +193,16 @@ impl<'a> Emit<'a> {
             let local = &self.ir.locals[l];
             let n = &local.name;
             let m = self.binding_mutability(l);
-            let decl = (order(l), quote!(let #m #n;));
+            let decl = if self.live.flagged.contains(&l) {
+                // Moved out on every path to here: its flag is down until it is assigned.
+                let krate = self.krate;
+                (
+                    order(l),
+                    quote!(let #m #n = #krate::__private::Flagged::moved();),
+                )
+            } else {
+                (order(l), quote!(let #m #n;))
+            };
             cx.tentative.push(n.clone());
             if in_flat(l) {
                 flat_bindings.push(decl);

@@ -10,7 +10,7 @@
 use proc_macro2::{Group, TokenStream, TokenTree};
 use syn::Ident;
 
-/// Removes `let NAME;` / `let mut NAME;` for each of `names` that the rest of its block does
+/// Removes `let NAME;` / `let mut NAME;` (or `let mut NAME = …::Flagged::moved();`) for each of `names` that the rest of its block does
 /// not mention (a declaration is seen only after it, in its own block: the same code threaded
 /// twice into one arm declares the name twice, each judged on its own).
 pub fn unused_declarations(tokens: TokenStream, names: &[Ident]) -> TokenStream {
@@ -74,6 +74,20 @@ fn declaration_at(trees: &[TokenTree], names: &[String]) -> Option<(usize, Strin
     }
     match trees.get(name_at + 1)? {
         TokenTree::Punct(p) if p.as_char() == ';' => Some((name_at + 2, name)),
+        // `let mut x = …::Flagged::moved();`: a flagged local whose flag is down.
+        TokenTree::Punct(p) if p.as_char() == '=' => {
+            let end = name_at
+                + 2
+                + trees[name_at + 2..]
+                    .iter()
+                    .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))?;
+            let init = &trees[name_at + 2..end];
+            // `… Flagged : : moved ()`
+            let flag_down = init.len() >= 5
+                && is_ident(&init[init.len() - 5], "Flagged")
+                && is_ident(&init[init.len() - 2], "moved");
+            flag_down.then_some((end + 1, name))
+        }
         _ => None,
     }
 }
@@ -106,6 +120,18 @@ mod tests {
         assert_eq!(
             out.to_string(),
             quote!({} { let mut __tmp; __tmp = 1; f(__tmp); }).to_string()
+        );
+    }
+
+    #[test]
+    fn removes_an_unnamed_flagged_local_whose_flag_is_down() {
+        let tokens = quote! {
+            let mut x = ::coro::__private::Flagged::moved(); let mut y = ::coro::__private::Flagged::moved(); f(y);
+        };
+        let out = unused_declarations(tokens, &[ident("x"), ident("y")]);
+        assert_eq!(
+            out.to_string(),
+            quote!(let mut y = ::coro::__private::Flagged::moved(); f(y);).to_string()
         );
     }
 

@@ -1,0 +1,94 @@
+//! Issue 19.6, continued: a local with a drop flag that is moved before a yield and assigned
+//! again on some paths after it (difftest seed 489626272646: E0381, a false rejection). Its
+//! flag is down where the state resumes, and up again where it is assigned; the next state
+//! keeps it either way. Traces recorded from rustc's coroutines by
+//! `scripts/record-native-traces.py tests/native_traces/flag_reassigned.rs`.
+
+#![allow(clippy::useless_format)]
+
+use super::{check, log};
+
+struct F(&'static str);
+
+impl Drop for F {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+fn consume(f: F) -> u8 {
+    log(format!("consume {}", f.0));
+    f.0.len() as u8
+}
+
+#[coro::coroutine(yield = u8, resume = u8)]
+fn reassigned_after_its_move(c: u8) -> u8 {
+    let mut f = F("first");
+    if c > 0 {
+        if yield_!(consume(f)) > 5 {
+            log("kept moved");
+        } else {
+            f = F("second");
+        }
+    }
+    yield_!(1);
+    log("end");
+    0
+}
+
+// --- tests ---
+
+#[test]
+fn a_flagged_local_assigned_again_after_its_move() {
+    check(
+        || reassigned_after_its_move(1),
+        &[
+            (
+                &[0, 9, 0],
+                99,
+                &[
+                    "consume first",
+                    "drop first",
+                    "yield 5",
+                    "kept moved",
+                    "yield 1",
+                    "end",
+                    "return 0",
+                ],
+            ),
+            (
+                &[0, 1, 0],
+                99,
+                &[
+                    "consume first",
+                    "drop first",
+                    "yield 5",
+                    "yield 1",
+                    "end",
+                    "drop second",
+                    "return 0",
+                ],
+            ),
+            (
+                &[0, 1],
+                1,
+                &["consume first", "drop first", "yield 5", "dropping"],
+            ),
+            (
+                &[0, 1],
+                2,
+                &[
+                    "consume first",
+                    "drop first",
+                    "yield 5",
+                    "yield 1",
+                    "drop second",
+                ],
+            ),
+        ],
+    );
+    check(
+        || reassigned_after_its_move(0),
+        &[(&[0, 0], 99, &["yield 1", "end", "drop first", "return 0"])],
+    );
+}
