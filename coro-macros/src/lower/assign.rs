@@ -87,12 +87,7 @@ impl Lowerer<'_> {
                 && place_root(&b.left).is_none_or(|root| {
                     !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
                 });
-            if numbered
-                && self.probes_allowed
-                && place_first_compiles
-                && order_may_show(b)
-                && lowered_once_is_enough(b)
-            {
+            if numbered && self.probes_allowed && place_first_compiles && order_may_show(b) {
                 return self.lower_probed_compound_assign(b);
             }
         }
@@ -349,36 +344,4 @@ fn place_root(place: &Expr) -> Option<String> {
 /// not name in a way the generated programs show).
 fn order_may_show(b: &syn::ExprBinary) -> bool {
     !matches!(peel(&b.right), Expr::Lit(_) | Expr::Path(_))
-}
-
-/// Whether the place and the value can be lowered twice (once per order): they declare no
-/// item (hoisted once). A compound assignment inside asks the same probe in both copies. A
-/// pattern lowered twice binds a local in each copy; the type-discovery
-/// pass witnesses the copy lowered last, and the other's type is inferred from the step.
-fn lowered_once_is_enough(b: &syn::ExprBinary) -> bool {
-    // By its tokens, so that an item inside a macro's arguments (`yield_!({ fn f() {} 1 })`)
-    // counts too: any keyword that starts an item.
-    fn declares(tokens: proc_macro2::TokenStream) -> bool {
-        const ITEM: &[&str] = &[
-            "fn",
-            "struct",
-            "enum",
-            "union",
-            "impl",
-            "trait",
-            "mod",
-            "static",
-            "const",
-            "type",
-            "use",
-            "extern",
-            "macro_rules",
-        ];
-        tokens.into_iter().any(|tt| match tt {
-            proc_macro2::TokenTree::Ident(i) => ITEM.iter().any(|k| i == k),
-            proc_macro2::TokenTree::Group(g) => declares(g.stream()),
-            _ => false,
-        })
-    }
-    !declares(b.left.to_token_stream()) && !declares(b.right.to_token_stream())
 }

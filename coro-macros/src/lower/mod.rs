@@ -202,6 +202,8 @@ pub struct Lowerer<'a> {
     branch_depth: usize,
     /// Set by a labelled block for the block it opens (see `Lowerer::tail_home_for_new_block`).
     opening_breakable_block: bool,
+    /// The items hoisted so far, by their tokens (see `lower_stmt`).
+    hoisted_tokens: HashSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -232,6 +234,7 @@ impl<'a> Lowerer<'a> {
             in_block_temporaries: None,
             branch_depth: 0,
             opening_breakable_block: false,
+            hoisted_tokens: HashSet::new(),
             edition: crate::edition::Edition::Unknown,
         };
         let root = l.ir.scopes.len();

@@ -103,7 +103,12 @@ impl Lowerer<'_> {
         match stmt {
             Stmt::Item(item) => {
                 self.note_hoisted(item);
-                self.hoisted.push(item.clone());
+                // Code lowered twice (a compound assignment's two orders) declares its items
+                // once; so do identical items of different blocks, hoisted side by side.
+                let tokens = item.to_token_stream().to_string();
+                if self.hoisted_tokens.insert(tokens) {
+                    self.hoisted.push(item.clone());
+                }
             }
             Stmt::Local(local) => self.lower_let(local),
             Stmt::Macro(m)
