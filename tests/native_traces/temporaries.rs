@@ -232,6 +232,16 @@ fn breakable_block_tails(p: u8) -> u8 {
     0
 }
 
+/// The temporaries in a range's ends and an array repeat's value are the statement's: a `for`
+/// loop's keep theirs through the loop (seed 562640716232).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn range_temporaries(p: u8) -> u8 {
+    for i in 0..(D::new(95, p).get() as u16).min(2) {
+        yield_!(i as u8);
+    }
+    yield_!([D::new(96, p).get(); 2][1])
+}
+
 // --- tests ---
 
 #[test]
@@ -474,6 +484,24 @@ fn labelled_block_tails_drop_their_temporaries_where_they_were_made() {
                     "yield 5", "dropping", "drop 91",
                 ],
             ),
+        ],
+    );
+}
+
+#[test]
+fn range_ends_keep_their_temporaries_to_the_statements_end() {
+    check(
+        || range_temporaries(3),
+        &[
+            (
+                &[0, 1, 2, 3],
+                99,
+                &[
+                    "new 95 3", "yield 0", "yield 1", "drop 95", "new 96 3", "yield 3", "drop 96",
+                    "return 3",
+                ],
+            ),
+            (&[0], 1, &["new 95 3", "yield 0", "drop 95"]),
         ],
     );
 }

@@ -264,14 +264,14 @@ impl<'a> Emit<'a> {
             // In place: the pattern binds `&mut` fields of `&mut state`. Without any arm in
             // place, the whole state is matched by value (`match mem::replace(…)`).
             quote! {
-                #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
+                #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_unsafe)]
                 #pattern => { #body }
             }
         } else {
             // Take the variant out, leaving `Poisoned`, and own its fields.
             let state = self.state(cx.guarded);
             quote! {
-                #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
+                #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_unsafe)]
                 #state_enum::#name { .. } => {
                     let #pattern = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                         ::core::unreachable!()

@@ -249,18 +249,21 @@ impl Lowerer<'_> {
     /// and whose branches yield, as the `match e { P => a, _ => b }` it is for its temporaries:
     /// they live through `a`'s yields to the end of the `if let`. That is the rule without an
     /// `else`, and with one before edition 2024. Edition 2024 drops them before `b`: there it
-    /// is `'l: { match e { P => break 'l a, _ => {} } b }`, whose `match` statement ends first.
+    /// is `'l: { match e { P => break 'l a, _ => {} } b }`, whose `match` statement ends first
+    /// (also when `e` yields: the hidden locals of its temporaries end with that statement).
     fn if_let_as_match(&self, i: &syn::ExprIf) -> Option<Expr> {
         let Expr::Let(l) = &*i.cond else { return None };
-        if expr_yields(&l.expr) || !self.has_temporaries(&l.expr) {
-            return None;
-        }
         let (pat, e, then) = (&l.pat, &l.expr, &i.then_branch);
+        let yields = expr_yields(e);
         let tokens = match &i.else_branch {
-            None => quote!(match #e { #pat => #then, _ => {} }),
-            Some((_, b)) if self.edition == crate::edition::Edition::Before2024 => {
+            _ if !yields && !self.has_temporaries(e) => return None,
+            None if !yields => quote!(match #e { #pat => #then, _ => {} }),
+            Some((_, b)) if self.edition == crate::edition::Edition::Before2024 && !yields => {
                 quote!(match #e { #pat => #then, _ => #b })
             }
+            // A yielding scrutinee's temporaries are hidden locals of the `if let`'s scope.
+            None => return None,
+            Some(_) if self.edition == crate::edition::Edition::Before2024 => return None,
             Some((_, b)) => {
                 let label = syn::Lifetime::new("'__coro_if_let", proc_macro2::Span::mixed_site());
                 quote!(#label: { match #e { #pat => break #label #then, _ => {} } #b })

@@ -78,6 +78,12 @@ impl Lowerer<'_> {
                 }
             }
             Expr::Array(a) => self.extract_operands(a.elems.iter_mut().collect(), pure_so_far, fx),
+            Expr::Range(r) => {
+                let ends = r.start.iter_mut().chain(r.end.iter_mut());
+                self.extract_operands(ends.map(|e| &mut **e).collect(), pure_so_far, fx)
+            }
+            Expr::Repeat(r) => self.extract_in(&mut r.expr, pure_so_far, fx),
+            Expr::Group(g) => self.extract_in(&mut g.expr, pure_so_far, fx),
             // Before edition 2024 a block's tail expression keeps its temporaries to the end
             // of the enclosing statement: `{ D::new().get() }` is its tail for them.
             // Items declared in it (`{ fn f() {} p }`) run nothing.
@@ -339,6 +345,9 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
         Expr::Try(t) => has(&t.expr),
         Expr::Tuple(t) => t.elems.iter().any(has),
         Expr::Array(a) => a.elems.iter().any(has),
+        Expr::Range(r) => r.start.as_deref().is_some_and(has) || r.end.as_deref().is_some_and(has),
+        Expr::Repeat(r) => has(&r.expr),
+        Expr::Group(g) => has(&g.expr),
         Expr::Struct(st) => {
             st.fields.iter().any(|f| has(&f.expr)) || st.rest.as_deref().is_some_and(has)
         }

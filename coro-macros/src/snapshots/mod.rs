@@ -90,7 +90,13 @@ fn running_sum() {
                     __arg: u64,
                 | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
                     match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_braces,
+                            unused_parens,
+                            unused_unsafe
+                        )]
                         State::Start { start } => {
                             ::core::mem::drop(__arg);
                             let __block = {
@@ -128,7 +134,13 @@ fn running_sum() {
                                 );
                             }
                         }
-                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_braces,
+                            unused_parens,
+                            unused_unsafe
+                        )]
                         State::AfterYield1 { total: __saved_total, iter: __saved_iter } => {
                             let __block = {
                                 let mut total = __saved_total;
@@ -238,7 +250,13 @@ fn countdown_iterator() {
                     __arg: (),
                 | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
                     match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_braces,
+                            unused_parens,
+                            unused_unsafe
+                        )]
                         State::Start { n } => {
                             ::core::mem::drop(__arg);
                             let __block = {
@@ -272,7 +290,13 @@ fn countdown_iterator() {
                                 );
                             }
                         }
-                        #[allow(unused_mut, unused_variables, unused_braces, unused_unsafe)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_braces,
+                            unused_parens,
+                            unused_unsafe
+                        )]
                         State::AfterYield1 { i: __saved_i } => {
                             let __block = {
                                 let mut i = __saved_i;

@@ -124,6 +124,19 @@ pub fn if_let_else_temporaries(p: u32) -> u32 {
     got
 }
 
+/// The same with a scrutinee that yields (seed 562640716244).
+#[coro::coroutine(yield = u32, resume = u32)]
+pub fn if_let_else_yielding_scrutinee(p: u32) -> u32 {
+    let mut got = 0;
+    if let Some(x) = (p < 5).then_some(D::new(2, yield_!(p)).get()) {
+        got += yield_!(x);
+    } else {
+        log("else");
+    }
+    log("after");
+    got
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +228,26 @@ mod tests {
         assert_eq!(
             traced(if_let_else_temporaries(7), &[10, 20]),
             ["new 1", "drop 1", "else", "yield 0", "after", "return 20"]
+        );
+    }
+
+    #[test]
+    fn if_let_else_drops_a_yielding_scrutinees_temporaries_before_the_else_block() {
+        // Recorded from rustc's coroutines (nightly, edition 2024, the same body with `yield`).
+        assert_eq!(
+            traced(if_let_else_yielding_scrutinee(3), &[10, 20, 30]),
+            [
+                "yield 3",
+                "new 2",
+                "yield 20",
+                "drop 2",
+                "after",
+                "return 30"
+            ]
+        );
+        assert_eq!(
+            traced(if_let_else_yielding_scrutinee(7), &[10, 20]),
+            ["yield 7", "new 2", "drop 2", "else", "after", "return 0"]
         );
     }
 
