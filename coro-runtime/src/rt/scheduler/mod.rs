@@ -48,6 +48,12 @@ enum Timer {
 /// Where diagnostics go.
 pub(crate) type Sink = Rc<dyn Fn(&Diagnostic)>;
 
+/// The task a loop is stepping, while it steps it (`None` between steps). The loop holds it in
+/// an `Rc` that the sockets registered with its poller share, so that a socket operation finds
+/// the running task without a thread-local look-up: only the loop running on this thread can
+/// be stepping a task.
+pub(crate) type Current = Rc<RefCell<Option<Rc<dyn AnyTask>>>>;
+
 /// How a loop was configured.
 pub(crate) struct Config {
     /// The slow-step threshold, when debug mode is on.
@@ -75,6 +81,8 @@ pub(crate) struct Scheduler {
     reactor: OnceCell<Rc<Reactor<Waker>>>,
     /// The blocking pool, made at the first `run_in_thread`.
     pool: OnceCell<Pool>,
+    /// The task being stepped.
+    current: Current,
 }
 
 impl Scheduler {
@@ -92,7 +100,13 @@ impl Scheduler {
             strict_failures: RefCell::new(Vec::new()),
             reactor: OnceCell::new(),
             pool: OnceCell::new(),
+            current: Current::default(),
         }
+    }
+
+    /// The cell that holds the task this loop is stepping (see [`Current`]).
+    pub(crate) fn current(&self) -> &Current {
+        &self.current
     }
 
     // ---- what handles read and ask for ----
@@ -342,7 +356,6 @@ pub(crate) fn report_unretrieved_panic(h: &Header, message: &str) {
 
 thread_local! {
     static RUNNING: RefCell<Option<Rc<Scheduler>>> = const { RefCell::new(None) };
-    static CURRENT_TASK: RefCell<Option<Rc<dyn AnyTask>>> = const { RefCell::new(None) };
 }
 
 /// Marks a loop as running on this thread until dropped.
@@ -385,21 +398,24 @@ impl Drop for Enter {
     }
 }
 
-/// Marks a task as the one being stepped until dropped.
-struct CurrentTask {
-    _private: (),
+/// Marks a task as the one its loop is stepping until dropped (a field of the loop, not a
+/// thread-local: setting it costs no thread-local access per step).
+struct CurrentTask<'a> {
+    cell: &'a Current,
 }
 
-impl CurrentTask {
-    fn new(task: &Rc<dyn AnyTask>) -> CurrentTask {
-        CURRENT_TASK.with(|c| *c.borrow_mut() = Some(task.clone()));
-        CurrentTask { _private: () }
+impl<'a> CurrentTask<'a> {
+    #[inline]
+    fn new(cell: &'a Current, task: &Rc<dyn AnyTask>) -> CurrentTask<'a> {
+        *cell.borrow_mut() = Some(task.clone());
+        CurrentTask { cell }
     }
 }
 
-impl Drop for CurrentTask {
+impl Drop for CurrentTask<'_> {
+    #[inline]
     fn drop(&mut self) {
-        let previous = CURRENT_TASK.with(|c| c.borrow_mut().take());
+        let previous = self.cell.borrow_mut().take();
         drop(previous);
     }
 }
@@ -439,7 +455,11 @@ pub(crate) fn running() -> Rc<Scheduler> {
 /// Outside a task.
 #[track_caller]
 pub(crate) fn with_current_task<R>(f: impl FnOnce(&Rc<dyn AnyTask>) -> R) -> R {
-    let r = CURRENT_TASK.with(|c| c.borrow().as_ref().map(f));
+    let r = RUNNING.with(|r| {
+        r.borrow()
+            .as_deref()
+            .and_then(|s| s.current.borrow().as_ref().map(f))
+    });
     match r {
         Some(r) => r,
         None => panic!("coro: no task is running on this thread (call this from inside a task)"),

@@ -160,7 +160,7 @@ impl Scheduler {
         // step that models a blocking call with `advance` is slow too (deterministic tests).
         let started = self.config.slow_step.map(|_| self.clock.now());
         let result = {
-            let _current = CurrentTask::new(&task);
+            let _current = CurrentTask::new(&self.current, &task);
             catch_unwind(AssertUnwindSafe(|| task.step(reply)))
         };
         if let (Some(at), Some(threshold)) = (started, self.config.slow_step) {
