@@ -25,14 +25,14 @@ use super::io::reactor::Reactor;
 use super::outcome::{payload_message, JoinError};
 use super::pool::Pool;
 use super::slots::Slots;
-use super::task::{AnyTask, Header, Listener, TaskCell, TaskState, Waker};
+use super::task::{AnyTask, Header, Listener, TaskCell, TaskState, Typed, Waker};
 use super::timers::{TimerKey, Timers};
 use super::{Awaitable, Instant, Reply, TaskId};
 
 /// An entry of the ready queue.
 enum Runnable {
     /// Resume this task with this reply.
-    Task(Rc<dyn AnyTask>, Reply),
+    Task(Rc<AnyTask>, Reply),
     /// Run this callback.
     Call(Rc<CallbackCell>),
 }
@@ -40,7 +40,7 @@ enum Runnable {
 /// What a timer does when its deadline comes.
 enum Timer {
     /// Resume a parked task with `Reply::Deadline`.
-    Wake(Weak<dyn AnyTask>),
+    Wake(Weak<AnyTask>),
     /// Run a callback set with `call_later`/`call_at`.
     Call(Rc<CallbackCell>),
 }
@@ -52,7 +52,7 @@ pub(crate) type Sink = Rc<dyn Fn(&Diagnostic)>;
 /// an `Rc` that the sockets registered with its poller share, so that a socket operation finds
 /// the running task without a thread-local look-up: only the loop running on this thread can
 /// be stepping a task.
-pub(crate) type Current = Rc<RefCell<Option<Rc<dyn AnyTask>>>>;
+pub(crate) type Current = Rc<RefCell<Option<Rc<AnyTask>>>>;
 
 /// How a loop was configured.
 pub(crate) struct Config {
@@ -69,7 +69,7 @@ pub(crate) struct Scheduler {
     ready: RefCell<VecDeque<Runnable>>,
     timers: RefCell<Timers<Timer>>,
     /// The live tasks: the loop owns them until they finish.
-    tasks: RefCell<Slots<Rc<dyn AnyTask>>>,
+    tasks: RefCell<Slots<Rc<AnyTask>>>,
     clock: Clock,
     config: Config,
     next_id: Cell<u64>,
@@ -186,7 +186,7 @@ impl Scheduler {
         coroutine: C,
         name: Option<Box<str>>,
         at: &'static Location<'static>,
-    ) -> Rc<TaskCell<C, C::Return>>
+    ) -> Rc<TaskCell<Typed<C, C::Return>>>
     where
         C: Awaitable + 'static,
         C::Return: 'static,
@@ -195,8 +195,8 @@ impl Scheduler {
         let id = self.next_id.get() + 1;
         self.next_id.set(id);
         let header = Header::new(TaskId(id), name, at, Rc::downgrade(self));
-        let cell: Rc<TaskCell<C, C::Return>> = Rc::new(TaskCell::new(header, coroutine));
-        let task: Rc<dyn AnyTask> = cell.clone();
+        let cell: Rc<TaskCell<Typed<C, C::Return>>> = Rc::new(TaskCell::new(header, coroutine));
+        let task: Rc<AnyTask> = cell.clone();
         self.adopt(task.clone());
         self.push_ready(Runnable::Task(task, Reply::Start));
         cell
@@ -240,7 +240,7 @@ impl Scheduler {
     // ---- task transitions ----
 
     /// A new task joins the table of live tasks.
-    fn adopt(&self, task: Rc<dyn AnyTask>) {
+    fn adopt(&self, task: Rc<AnyTask>) {
         self.tasks.borrow_mut().insert_with(|slot| {
             task.header().slot.set(slot);
             task
@@ -251,7 +251,7 @@ impl Scheduler {
     /// and the timer of its park, if any, is removed. (From a timer, a waker, or a
     /// cancellation: the one way out of a park.)
     #[inline(always)]
-    fn unpark(&self, task: Rc<dyn AnyTask>, reply: Reply) {
+    fn unpark(&self, task: Rc<AnyTask>, reply: Reply) {
         let h = task.header();
         h.state.set(TaskState::Scheduled);
         if let Some(key) = h.timer.take() {
@@ -262,7 +262,7 @@ impl Scheduler {
 
     /// Cancellation, delivered: drops the coroutine where it is suspended (its live locals run
     /// their destructors, which unregister its waits), then finishes the task as cancelled.
-    fn cancel_now(&self, task: &Rc<dyn AnyTask>) {
+    fn cancel_now(&self, task: &Rc<AnyTask>) {
         let h = task.header();
         if let Some(key) = h.timer.take() {
             self.timers.borrow_mut().remove(key);
@@ -280,7 +280,7 @@ impl Scheduler {
     }
 
     /// Done: the task leaves the table and its listeners hear of it.
-    fn finish(&self, task: &Rc<dyn AnyTask>) {
+    fn finish(&self, task: &Rc<AnyTask>) {
         let h = task.header();
         h.state.set(TaskState::Done);
         h.park.set(None);
@@ -312,7 +312,7 @@ impl Scheduler {
 }
 
 /// Makes a parked task ready (or notes the wake-up if it is running): what a [`Waker`] does.
-pub(crate) fn wake(task: &Rc<dyn AnyTask>) {
+pub(crate) fn wake(task: &Rc<AnyTask>) {
     let h = task.header();
     match h.state.get() {
         TaskState::Parked => {
@@ -326,7 +326,7 @@ pub(crate) fn wake(task: &Rc<dyn AnyTask>) {
 }
 
 /// Asks for a task's cancellation: see [`JoinHandle::cancel`](super::JoinHandle::cancel).
-pub(crate) fn cancel(task: &Rc<dyn AnyTask>) {
+pub(crate) fn cancel(task: &Rc<AnyTask>) {
     let h = task.header();
     if h.state.get() == TaskState::Done || h.cancel_requested.replace(true) {
         return;
@@ -406,7 +406,7 @@ struct CurrentTask<'a> {
 
 impl<'a> CurrentTask<'a> {
     #[inline]
-    fn new(cell: &'a Current, task: &Rc<dyn AnyTask>) -> CurrentTask<'a> {
+    fn new(cell: &'a Current, task: &Rc<AnyTask>) -> CurrentTask<'a> {
         *cell.borrow_mut() = Some(task.clone());
         CurrentTask { cell }
     }
@@ -454,7 +454,7 @@ pub(crate) fn running() -> Rc<Scheduler> {
 ///
 /// Outside a task.
 #[track_caller]
-pub(crate) fn with_current_task<R>(f: impl FnOnce(&Rc<dyn AnyTask>) -> R) -> R {
+pub(crate) fn with_current_task<R>(f: impl FnOnce(&Rc<AnyTask>) -> R) -> R {
     let r = RUNNING.with(|r| {
         r.borrow()
             .as_deref()

@@ -144,7 +144,7 @@ impl Scheduler {
     }
 
     /// One step of a task, and what its request makes of it.
-    fn run_task(&self, task: Rc<dyn AnyTask>, reply: Reply) {
+    fn run_task(&self, task: Rc<AnyTask>, reply: Reply) {
         let h = task.header();
         if h.state.get() != TaskState::Scheduled {
             return;
@@ -231,7 +231,7 @@ impl Scheduler {
             // Round one: cancel every leftover, and run the loop until no task is left: the
             // cancellations are delivered, and what their destructors schedule (a cleanup
             // task, a callback) runs to its end; stop early if nothing could happen any more.
-            let leftovers: Vec<Rc<dyn AnyTask>> = self.tasks.borrow().iter().cloned().collect();
+            let leftovers: Vec<Rc<AnyTask>> = self.tasks.borrow().iter().cloned().collect();
             for task in &leftovers {
                 super::cancel(task);
             }
@@ -268,7 +268,7 @@ impl Scheduler {
         }
     }
 
-    fn take_all_tasks(&self) -> Vec<Rc<dyn AnyTask>> {
+    fn take_all_tasks(&self) -> Vec<Rc<AnyTask>> {
         let tasks = self.tasks.borrow_mut().take_all();
         for t in &tasks {
             t.header().slot.set(usize::MAX);
