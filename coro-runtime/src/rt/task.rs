@@ -352,7 +352,7 @@ impl Waker {
     /// ```
     pub fn wake(&self) {
         if let Some(task) = self.task.upgrade() {
-            scheduler::wake(&task);
+            scheduler::wake(task);
         }
     }
 
@@ -380,9 +380,13 @@ impl fmt::Debug for Waker {
 }
 
 impl Wake for Waker {
+    type Loop = Scheduler;
+
     #[inline]
-    fn wake(&self) {
-        Waker::wake(self);
+    fn wake(&self, lp: &Scheduler) {
+        if let Some(task) = self.task.upgrade() {
+            scheduler::wake_on(lp, task);
+        }
     }
 }
 

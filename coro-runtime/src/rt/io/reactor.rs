@@ -14,7 +14,9 @@ use mio::{Events, Interest, Poll, Registry, Token};
 /// What the reactor wakes when a socket becomes ready or a blocking call returns: a task's
 /// `Waker`, in the loop (the reactor itself names no task).
 pub(crate) trait Wake {
-    fn wake(&self);
+    /// The loop that owns the reactor: [`Reactor::poll`] hands it to each wake-up.
+    type Loop;
+    fn wake(&self, lp: &Self::Loop);
 }
 
 /// The token of the cross-thread waker; sockets get the slab's indices, which never reach it.
@@ -98,12 +100,12 @@ impl<W: Wake> Waiters<W> {
         self.first.borrow().is_none() && self.rest.borrow().is_empty()
     }
 
-    fn wake_all(&self) {
+    fn wake_all(&self, lp: &W::Loop) {
         if let Some((_, waker)) = &*self.first.borrow() {
-            waker.wake();
+            waker.wake(lp);
         }
         for (_, waker) in self.rest.borrow().iter() {
-            waker.wake();
+            waker.wake(lp);
         }
     }
 }
@@ -141,11 +143,11 @@ impl<W: Wake> Slot<W> {
     }
 
     /// Applies an event: sets the bits and wakes whoever waits on them.
-    fn fire(&self, bits: u8) {
+    fn fire(&self, bits: u8, lp: &W::Loop) {
         self.ready.set(self.ready.get() | bits);
         for dir in [READ, WRITE] {
             if bits & (dir | closed(dir)) != 0 {
-                self.waiters(dir).wake_all();
+                self.waiters(dir).wake_all(lp);
             }
         }
     }
@@ -336,12 +338,12 @@ impl<W: Wake> Reactor<W> {
     }
 
     /// Waits for events (up to `timeout`; `None` waits as long as it takes) and wakes the tasks
-    /// they concern.
+    /// they concern; `lp` is the loop that owns the reactor.
     ///
     /// # Panics
     ///
     /// When the poller fails for another reason than a signal.
-    pub(crate) fn poll(&self, timeout: Option<Duration>) {
+    pub(crate) fn poll(&self, timeout: Option<Duration>, lp: &W::Loop) {
         let mut poll = self.poll.borrow_mut();
         let mut events = self.events.borrow_mut();
         match poll.poll(&mut events, timeout) {
@@ -352,7 +354,7 @@ impl<W: Wake> Reactor<W> {
         let slots = self.slots.borrow();
         for event in events.iter() {
             if event.token() == NOTIFY {
-                self.deliver_calls();
+                self.deliver_calls(lp);
                 continue;
             }
             let Some(Some(slot)) = slots.get(event.token().0) else {
@@ -371,18 +373,18 @@ impl<W: Wake> Reactor<W> {
             if event.is_write_closed() {
                 bits |= WRITE_CLOSED;
             }
-            slot.fire(bits);
+            slot.fire(bits, lp);
         }
     }
 
-    fn deliver_calls(&self) {
+    fn deliver_calls(&self, lp: &W::Loop) {
         let done = self.notifier.take();
         let calls = self.calls.borrow();
         for id in done {
             // A call nobody waits for any more (its task was cancelled) is ignored: its
             // result is dropped with the last reference to it.
             if let Some(waker) = calls.get(&id) {
-                waker.wake();
+                waker.wake(lp);
             }
         }
     }

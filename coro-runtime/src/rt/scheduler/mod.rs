@@ -312,16 +312,28 @@ impl Scheduler {
 }
 
 /// Makes a parked task ready (or notes the wake-up if it is running): what a [`Waker`] does.
-pub(crate) fn wake(task: &Rc<AnyTask>) {
+pub(crate) fn wake(task: Rc<AnyTask>) {
     let h = task.header();
     match h.state.get() {
         TaskState::Parked => {
             if let Some(s) = h.lp.upgrade() {
-                s.unpark(task.clone(), Reply::Woken);
+                s.unpark(task, Reply::Woken);
             }
         }
         TaskState::Running => h.woken_while_running.set(true),
         TaskState::Scheduled | TaskState::Done => {}
+    }
+}
+
+/// [`wake`], from the poller of loop `lp`: the task's loop is `lp` (a socket's waiters and a
+/// blocking call's are tasks of the loop whose poller holds them), which saves upgrading the
+/// task's `Weak` to its loop; checked by address all the same.
+#[inline]
+pub(crate) fn wake_on(lp: &Scheduler, task: Rc<AnyTask>) {
+    let h = task.header();
+    match h.state.get() {
+        TaskState::Parked if std::ptr::eq(h.lp.as_ptr(), lp) => lp.unpark(task, Reply::Woken),
+        _ => wake(task),
     }
 }
 

@@ -95,18 +95,18 @@ impl Scheduler {
         let now = self.clock.now();
         let busy = !self.ready.borrow().is_empty() || next.is_some_and(|d| d <= now);
         if busy {
-            reactor.poll(Some(Duration::ZERO));
+            reactor.poll(Some(Duration::ZERO), self);
         } else if !self.clock.is_virtual() {
-            reactor.poll(next.map(|d| poll_timeout(d - now)));
+            reactor.poll(next.map(|d| poll_timeout(d - now)), self);
         } else if reactor.call_count() > 0 {
-            reactor.poll(None);
+            reactor.poll(None, self);
         } else if let Some(deadline) = next {
-            reactor.poll(Some(Duration::ZERO));
+            reactor.poll(Some(Duration::ZERO), self);
             if self.ready.borrow().is_empty() {
                 self.clock.wait_until(deadline);
             }
         } else {
-            reactor.poll(None);
+            reactor.poll(None, self);
         }
     }
 
