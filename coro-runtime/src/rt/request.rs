@@ -139,6 +139,7 @@ impl Park {
     /// let here = Location::caller();
     /// assert_eq!(Park::at(None, "x", here).at, here);
     /// ```
+    #[inline]
     pub fn at(deadline: Option<Instant>, on: &'static str, at: &'static Location<'static>) -> Park {
         Park {
             deadline,

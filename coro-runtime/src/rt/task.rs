@@ -329,6 +329,7 @@ impl Waker {
         scheduler::with_current_task(Waker::for_task)
     }
 
+    #[inline]
     pub(crate) fn for_task(task: &Rc<AnyTask>) -> Waker {
         Waker {
             id: task.header().id,

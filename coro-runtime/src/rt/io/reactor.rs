@@ -69,16 +69,24 @@ impl<W: Wake> Waiters<W> {
         }
     }
 
+    #[inline]
     fn add(&self, key: u64, waker: W) {
         let mut first = self.first.borrow_mut();
         if first.is_none() {
             *first = Some((key, waker));
         } else {
-            self.rest.borrow_mut().push((key, waker));
+            drop(first);
+            self.add_to_rest(key, waker);
         }
     }
 
+    #[cold]
+    fn add_to_rest(&self, key: u64, waker: W) {
+        self.rest.borrow_mut().push((key, waker));
+    }
+
     /// Removes waiter `key`; whether it was there.
+    #[inline]
     fn remove(&self, key: u64) -> bool {
         let mut first = self.first.borrow_mut();
         if matches!(&*first, Some((k, _)) if *k == key) {
@@ -86,6 +94,11 @@ impl<W: Wake> Waiters<W> {
             return true;
         }
         drop(first);
+        self.remove_from_rest(key)
+    }
+
+    #[cold]
+    fn remove_from_rest(&self, key: u64) -> bool {
         let mut rest = self.rest.borrow_mut();
         match rest.iter().position(|(k, _)| *k == key) {
             Some(i) => {
@@ -289,6 +302,7 @@ impl<W: Wake> Reactor<W> {
     }
 
     /// Adds `waker` to the slot's waiters in direction `dir`; the key to remove it with.
+    #[inline]
     pub(crate) fn add_waiter(&self, slot: &Slot<W>, dir: u8, waker: W) -> u64 {
         let key = slot.next_key.get();
         slot.next_key.set(key.wrapping_add(1));
@@ -298,6 +312,7 @@ impl<W: Wake> Reactor<W> {
     }
 
     /// Removes waiter `key` from the slot's waiters in direction `dir`, if it is still there.
+    #[inline]
     pub(crate) fn remove_waiter(&self, slot: &Slot<W>, dir: u8, key: u64) {
         if slot.waiters(dir).remove(key) {
             self.waits.set(self.waits.get() - 1);

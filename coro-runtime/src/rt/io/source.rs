@@ -52,6 +52,7 @@ impl<S: AsRawFd> Source<S> {
 
     /// Runs `f` (one non-blocking system call) unless the socket is known not to be ready in
     /// direction `dir`; on `WouldBlock`, notes that it is not.
+    #[inline]
     pub(crate) fn try_io<R>(&self, dir: u8, f: impl FnOnce(&S) -> io::Result<R>) -> io::Result<R> {
         if !self.slot.is_ready(dir) {
             return Err(io::ErrorKind::WouldBlock.into());
@@ -132,6 +133,7 @@ impl<S: AsRawFd> Source<S> {
     }
 
     /// Removes waiter `key` (from [`add_waiter`](Self::add_waiter)) if it is still there.
+    #[inline]
     pub(crate) fn remove_waiter(&self, dir: u8, key: u64) {
         // A socket with waiters is registered, and stays with its reactor while they wait.
         if let Some(reg) = &*self.reg.borrow() {

@@ -299,6 +299,7 @@ impl Scheduler {
         drop(owned);
     }
 
+    #[inline]
     fn push_ready(&self, r: Runnable) {
         self.ready.borrow_mut().push_back(r);
     }
