@@ -108,6 +108,7 @@ impl Via {
         self.dropped
     }
 
+    #[inline]
     fn push(&mut self, site: &'static Location<'static>) {
         match self.sites.iter_mut().find(|s| s.is_none()) {
             Some(slot) => *slot = Some(site),

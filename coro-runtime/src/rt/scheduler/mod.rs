@@ -305,6 +305,9 @@ impl Scheduler {
     }
 
     fn check_strict(&self) {
+        if self.strict_failures.borrow().is_empty() {
+            return;
+        }
         let failures = std::mem::take(&mut *self.strict_failures.borrow_mut());
         if !failures.is_empty() {
             panic!("coro (strict mode): {}", failures.join("; "));

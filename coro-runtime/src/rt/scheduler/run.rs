@@ -91,16 +91,21 @@ impl Scheduler {
     ///   ready as soon as the peer's system call returns, so a test on the virtual clock sees
     ///   them before any timer fires.
     fn poll_io(&self, reactor: &Reactor<Waker>) {
-        let next = self.timers.borrow().next_deadline();
-        let now = self.clock.now();
-        let busy = !self.ready.borrow().is_empty() || next.is_some_and(|d| d <= now);
+        // The first timer's deadline, and the time now: the clock is read only when a timer
+        // is set (a busy server with none saves a `clock_gettime` per iteration).
+        let next = self
+            .timers
+            .borrow()
+            .next_deadline()
+            .map(|d| (d, self.clock.now()));
+        let busy = !self.ready.borrow().is_empty() || next.is_some_and(|(d, now)| d <= now);
         if busy {
             reactor.poll(Some(Duration::ZERO), self);
         } else if !self.clock.is_virtual() {
-            reactor.poll(next.map(|d| poll_timeout(d - now)), self);
+            reactor.poll(next.map(|(d, now)| poll_timeout(d - now)), self);
         } else if reactor.call_count() > 0 {
             reactor.poll(None, self);
-        } else if let Some(deadline) = next {
+        } else if let Some((deadline, _)) = next {
             reactor.poll(Some(Duration::ZERO), self);
             if self.ready.borrow().is_empty() {
                 self.clock.wait_until(deadline);
@@ -112,6 +117,9 @@ impl Scheduler {
 
     /// The due timers go to the ready queue, in deadline order.
     fn fire_timers(&self) {
+        if self.timers.borrow().len() == 0 {
+            return;
+        }
         let now = self.clock.now();
         loop {
             let timer = self.timers.borrow_mut().pop_due(now);
