@@ -55,10 +55,12 @@ pub(crate) struct Slot<W> {
 
 /// The tasks waiting on one direction of a socket: the first in place (the usual case: one
 /// reader and one writer per socket, so a wait costs no list operation), any others in a list.
-/// Each waiter has a key, unique within its slot, by which it leaves.
+/// Each waiter has a key, unique within its slot, by which it leaves. The count lets an event
+/// pass a direction nobody waits on (a socket's writers, mostly) without looking further.
 struct Waiters<W> {
     first: RefCell<Option<(u64, W)>>,
     rest: RefCell<Vec<(u64, W)>>,
+    count: Cell<usize>,
 }
 
 impl<W: Wake> Waiters<W> {
@@ -66,11 +68,13 @@ impl<W: Wake> Waiters<W> {
         Waiters {
             first: RefCell::new(None),
             rest: RefCell::new(Vec::new()),
+            count: Cell::new(0),
         }
     }
 
     #[inline]
     fn add(&self, key: u64, waker: W) {
+        self.count.set(self.count.get() + 1);
         let mut first = self.first.borrow_mut();
         if first.is_none() {
             *first = Some((key, waker));
@@ -91,6 +95,7 @@ impl<W: Wake> Waiters<W> {
         let mut first = self.first.borrow_mut();
         if matches!(&*first, Some((k, _)) if *k == key) {
             *first = None;
+            self.count.set(self.count.get() - 1);
             return true;
         }
         drop(first);
@@ -103,6 +108,7 @@ impl<W: Wake> Waiters<W> {
         match rest.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 rest.swap_remove(i);
+                self.count.set(self.count.get() - 1);
                 true
             }
             None => false,
@@ -110,13 +116,27 @@ impl<W: Wake> Waiters<W> {
     }
 
     fn is_empty(&self) -> bool {
-        self.first.borrow().is_none() && self.rest.borrow().is_empty()
+        self.count.get() == 0
     }
 
+    #[inline]
     fn wake_all(&self, lp: &W::Loop) {
+        let count = self.count.get();
+        if count == 0 {
+            return;
+        }
+        let mut woken = 0;
         if let Some((_, waker)) = &*self.first.borrow() {
             waker.wake(lp);
+            woken = 1;
         }
+        if count > woken {
+            self.wake_rest(lp);
+        }
+    }
+
+    #[cold]
+    fn wake_rest(&self, lp: &W::Loop) {
         for (_, waker) in self.rest.borrow().iter() {
             waker.wake(lp);
         }
@@ -158,10 +178,11 @@ impl<W: Wake> Slot<W> {
     /// Applies an event: sets the bits and wakes whoever waits on them.
     fn fire(&self, bits: u8, lp: &W::Loop) {
         self.ready.set(self.ready.get() | bits);
-        for dir in [READ, WRITE] {
-            if bits & (dir | closed(dir)) != 0 {
-                self.waiters(dir).wake_all(lp);
-            }
+        if bits & (READ | closed(READ)) != 0 {
+            self.readers.wake_all(lp);
+        }
+        if bits & (WRITE | closed(WRITE)) != 0 {
+            self.writers.wake_all(lp);
         }
     }
 }
