@@ -54,6 +54,8 @@ pub(crate) struct Header {
     pub(crate) cancel_requested: Cell<bool>,
     /// A waker fired while the task was running: its next park returns at once.
     pub(crate) woken_while_running: Cell<bool>,
+    /// What the task is resumed with when its turn in the ready queue comes.
+    pub(crate) reply: Cell<Reply>,
     /// The timer of the current park, if it has a deadline.
     pub(crate) timer: Cell<Option<TimerKey>>,
     /// The current park, for dumps.
@@ -80,6 +82,7 @@ impl Header {
             slot: Cell::new(usize::MAX),
             cancel_requested: Cell::new(false),
             woken_while_running: Cell::new(false),
+            reply: Cell::new(Reply::Start),
             timer: Cell::new(None),
             park: Cell::new(None),
             listeners: RefCell::new(Vec::new()),

@@ -31,8 +31,9 @@ use super::{Awaitable, Instant, Reply, TaskId};
 
 /// An entry of the ready queue.
 enum Runnable {
-    /// Resume this task with this reply.
-    Task(Rc<AnyTask>, Reply),
+    /// Resume this task with the reply in its header ([`Header::reply`]: a task is in the
+    /// queue at most once, so it has one, and the entry stays two words).
+    Task(Rc<AnyTask>),
     /// Run this callback.
     Call(Rc<CallbackCell>),
 }
@@ -198,7 +199,7 @@ impl Scheduler {
         let cell: Rc<TaskCell<Typed<C, C::Return>>> = Rc::new(TaskCell::new(header, coroutine));
         let task: Rc<AnyTask> = cell.clone();
         self.adopt(task.clone());
-        self.push_ready(Runnable::Task(task, Reply::Start));
+        self.push_task(task, Reply::Start);
         cell
     }
 
@@ -257,7 +258,7 @@ impl Scheduler {
         if let Some(key) = h.timer.take() {
             self.timers.borrow_mut().remove(key);
         }
-        self.push_ready(Runnable::Task(task, reply));
+        self.push_task(task, reply);
     }
 
     /// Cancellation, delivered: drops the coroutine where it is suspended (its live locals run
@@ -302,6 +303,13 @@ impl Scheduler {
     #[inline]
     fn push_ready(&self, r: Runnable) {
         self.ready.borrow_mut().push_back(r);
+    }
+
+    /// A task to the back of the ready queue, to be resumed with `reply`.
+    #[inline]
+    fn push_task(&self, task: Rc<AnyTask>, reply: Reply) {
+        task.header().reply.set(reply);
+        self.push_ready(Runnable::Task(task));
     }
 
     fn check_strict(&self) {

@@ -69,7 +69,7 @@ impl Scheduler {
         for _ in 0..n {
             let next = self.ready.borrow_mut().pop_front();
             match next {
-                Some(Runnable::Task(task, reply)) => self.run_task(task, reply),
+                Some(Runnable::Task(task)) => self.run_task(task),
                 Some(Runnable::Call(cell)) => self.run_callback(&cell),
                 None => break,
             }
@@ -152,8 +152,9 @@ impl Scheduler {
     }
 
     /// One step of a task, and what its request makes of it.
-    fn run_task(&self, task: Rc<AnyTask>, reply: Reply) {
+    fn run_task(&self, task: Rc<AnyTask>) {
         let h = task.header();
+        let reply = h.reply.get();
         if h.state.get() != TaskState::Scheduled {
             return;
         }
@@ -187,12 +188,12 @@ impl Scheduler {
             Ok(Some(_)) if h.cancel_requested.get() => self.cancel_now(&task),
             Ok(Some(Request::YieldNow)) => {
                 h.state.set(TaskState::Scheduled);
-                self.push_ready(Runnable::Task(task, Reply::Ready));
+                self.push_task(task, Reply::Ready);
             }
             Ok(Some(Request::Park(park))) => {
                 if h.woken_while_running.replace(false) {
                     h.state.set(TaskState::Scheduled);
-                    self.push_ready(Runnable::Task(task, Reply::Woken));
+                    self.push_task(task, Reply::Woken);
                     return;
                 }
                 h.state.set(TaskState::Parked);
