@@ -346,6 +346,38 @@ fn a_socket_can_move_to_another_loop_when_nothing_waits_on_it() {
     loop_holds_nothing(&second);
 }
 
+/// A socket registered with a loop that lives on but is not running: a wait from another loop's
+/// task must not take the first loop's task for the running one (a socket finds the running
+/// task through the loop it is registered with, when that loop is stepping one).
+#[test]
+fn a_socket_moves_between_two_live_loops() {
+    let first = Loop::new();
+    let second = Loop::new();
+    let (client, server) = first.run_until_complete(pair());
+    let r = first.run_until_complete(rt::timeout(
+        Duration::from_millis(1),
+        server.read(vec![0u8; 4]),
+    ));
+    assert!(r.is_err());
+    assert_eq!(first.socket_count(), 2);
+    for (lp, other, word) in [(&second, &first, "one"), (&first, &second, "two")] {
+        let reader = lp.spawn(server.read(vec![0u8; 4]));
+        lp.run_until_complete(rt::yield_now());
+        assert_eq!(
+            lp.io_count(),
+            1,
+            "the reader waits on the loop that runs it"
+        );
+        assert_eq!(other.io_count(), 0);
+        lp.run_until_complete(client.write_all(word)).0.unwrap();
+        let (res, buf) = lp.run_until_complete(reader.join()).unwrap();
+        assert_eq!(&buf[..res.unwrap()], word.as_bytes());
+    }
+    drop((client, server));
+    loop_holds_nothing(&first);
+    loop_holds_nothing(&second);
+}
+
 #[test]
 fn closing_the_loop_cancels_socket_waits() {
     let lp = Loop::new();

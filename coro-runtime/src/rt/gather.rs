@@ -98,7 +98,7 @@ where
 }
 
 /// Cancels the tasks still running when dropped.
-pub(crate) struct CancelOnDrop(pub(crate) Vec<Rc<dyn AnyTask>>);
+pub(crate) struct CancelOnDrop(pub(crate) Vec<Rc<AnyTask>>);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {

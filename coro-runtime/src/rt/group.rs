@@ -75,7 +75,7 @@ pub struct TaskGroup {
 #[derive(Default)]
 struct Inner {
     /// The children still running.
-    children: Vec<Rc<dyn AnyTask>>,
+    children: Vec<Rc<AnyTask>>,
     failures: Vec<ChildFailure>,
     waiters: WaitList<()>,
     /// The tasks running a scope's body ([`TaskGroup::run`]): woken at the first failure.
@@ -404,7 +404,7 @@ impl fmt::Debug for TaskGroup {
     }
 }
 
-fn child_done(inner: &Rc<RefCell<Inner>>, task: &dyn AnyTask) {
+fn child_done(inner: &Rc<RefCell<Inner>>, task: &AnyTask) {
     let h = task.header();
     let (first_failure, waiters) = {
         let mut s = inner.borrow_mut();

@@ -42,15 +42,15 @@ use super::{AwaitableOf, Park, Request, TaskId};
 /// assert!(flag.get());
 /// ```
 pub struct JoinHandle<T> {
-    task: Rc<dyn Joinable<T>>,
+    task: Rc<Joinable<T>>,
 }
 
 impl<T: 'static> JoinHandle<T> {
-    pub(crate) fn new(task: Rc<dyn Joinable<T>>) -> JoinHandle<T> {
+    pub(crate) fn new(task: Rc<Joinable<T>>) -> JoinHandle<T> {
         JoinHandle { task }
     }
 
-    pub(crate) fn any_task(&self) -> Rc<dyn AnyTask> {
+    pub(crate) fn any_task(&self) -> Rc<AnyTask> {
         self.task.clone().into_any_task()
     }
 
@@ -224,7 +224,7 @@ impl<T: 'static> JoinHandle<T> {
 /// ```
 #[derive(Clone)]
 pub struct CancelHandle {
-    task: Weak<dyn AnyTask>,
+    task: Weak<AnyTask>,
     id: TaskId,
 }
 
@@ -286,10 +286,7 @@ impl<T> fmt::Debug for JoinHandle<T> {
 }
 
 #[coro_macros::coroutine(crate = crate, task)]
-fn join<T: 'static>(
-    task: Rc<dyn Joinable<T>>,
-    at: &'static Location<'static>,
-) -> Result<T, JoinError> {
+fn join<T: 'static>(task: Rc<Joinable<T>>, at: &'static Location<'static>) -> Result<T, JoinError> {
     loop {
         if let Some(outcome) = task.take_outcome() {
             return outcome;
@@ -301,12 +298,12 @@ fn join<T: 'static>(
 
 /// A registration among a task's listeners, removed when dropped.
 pub(crate) struct JoinWaiter {
-    task: Rc<dyn AnyTask>,
+    task: Rc<AnyTask>,
     waker: Rc<Waker>,
 }
 
 impl JoinWaiter {
-    pub(crate) fn register(task: Rc<dyn AnyTask>) -> JoinWaiter {
+    pub(crate) fn register(task: Rc<AnyTask>) -> JoinWaiter {
         let waker = Rc::new(Waker::current());
         task.header()
             .listeners
@@ -358,7 +355,7 @@ pub fn join_or_cancel<T: 'static>(handle: JoinHandle<T>) -> impl AwaitableOf<Res
 
 #[coro_macros::coroutine(crate = crate, task)]
 fn join_cancelling<T: 'static>(
-    task: Rc<dyn Joinable<T>>,
+    task: Rc<Joinable<T>>,
     at: &'static Location<'static>,
 ) -> Result<T, JoinError> {
     let _cancel_if_abandoned = CancelIfAbandoned(task.clone().into_any_task());
@@ -366,7 +363,7 @@ fn join_cancelling<T: 'static>(
 }
 
 /// Cancels its task when dropped (nothing happens if the task has finished).
-struct CancelIfAbandoned(Rc<dyn AnyTask>);
+struct CancelIfAbandoned(Rc<AnyTask>);
 
 impl Drop for CancelIfAbandoned {
     fn drop(&mut self) {

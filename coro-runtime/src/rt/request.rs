@@ -108,6 +108,7 @@ impl Via {
         self.dropped
     }
 
+    #[inline]
     fn push(&mut self, site: &'static Location<'static>) {
         match self.sites.iter_mut().find(|s| s.is_none()) {
             Some(slot) => *slot = Some(site),
@@ -139,6 +140,7 @@ impl Park {
     /// let here = Location::caller();
     /// assert_eq!(Park::at(None, "x", here).at, here);
     /// ```
+    #[inline]
     pub fn at(deadline: Option<Instant>, on: &'static str, at: &'static Location<'static>) -> Park {
         Park {
             deadline,

@@ -31,7 +31,7 @@ pub(crate) enum TaskState {
 }
 
 /// Called when a task finishes (internal: `AsCompleted`, `TaskGroup`).
-pub(crate) type DoneCallback = Box<dyn FnOnce(&dyn AnyTask)>;
+pub(crate) type DoneCallback = Box<dyn FnOnce(&AnyTask)>;
 
 /// Who hears when a task finishes. One list for both kinds keeps the header small; a task
 /// rarely has more than one or two.
@@ -54,6 +54,8 @@ pub(crate) struct Header {
     pub(crate) cancel_requested: Cell<bool>,
     /// A waker fired while the task was running: its next park returns at once.
     pub(crate) woken_while_running: Cell<bool>,
+    /// What the task is resumed with when its turn in the ready queue comes.
+    pub(crate) reply: Cell<Reply>,
     /// The timer of the current park, if it has a deadline.
     pub(crate) timer: Cell<Option<TimerKey>>,
     /// The current park, for dumps.
@@ -80,6 +82,7 @@ impl Header {
             slot: Cell::new(usize::MAX),
             cancel_requested: Cell::new(false),
             woken_while_running: Cell::new(false),
+            reply: Cell::new(Reply::Start),
             timer: Cell::new(None),
             park: Cell::new(None),
             listeners: RefCell::new(Vec::new()),
@@ -110,9 +113,16 @@ impl Header {
     }
 }
 
-/// A task seen by the loop, whatever its coroutine and output types.
-pub(crate) trait AnyTask {
-    fn header(&self) -> &Header;
+/// A task seen by the loop, whatever its coroutine and output types: the header at a place
+/// every task has it (reading it costs no call through the vtable), then the part that
+/// depends on the types.
+pub(crate) type AnyTask = TaskCell<dyn Body>;
+
+/// A task seen by its `JoinHandle`: it knows the output type.
+pub(crate) type Joinable<T> = TaskCell<dyn JoinBody<T>>;
+
+/// What the loop asks of the typed part of a task.
+pub(crate) trait Body {
     /// Resumes the coroutine once. `None`: it completed and its output is stored.
     fn step(&self, reply: Reply) -> Option<Request>;
     /// Drops the coroutine (its live locals), if it is still there.
@@ -123,40 +133,92 @@ pub(crate) trait AnyTask {
     fn exit(&self) -> Option<Exit>;
     /// The message of the panic that ended the task.
     fn panic_message(&self) -> Option<String>;
+    /// Takes the outcome if it is a panic (when the task is dropped: whether to report it).
+    fn take_panic(&mut self) -> Option<JoinError>;
 }
 
-/// A task seen by its `JoinHandle`: it knows the output type.
-pub(crate) trait Joinable<T>: AnyTask {
+/// The typed part of a task seen by its `JoinHandle`.
+pub(crate) trait JoinBody<T>: Body {
     /// Takes the outcome once the task has finished.
     fn take_outcome(&self) -> Option<Result<T, JoinError>>;
-    fn into_any_task(self: Rc<Self>) -> Rc<dyn AnyTask>;
 }
 
-/// The one allocation a task costs: header, coroutine and outcome together.
-pub(crate) struct TaskCell<C, T> {
+/// The one allocation a task costs: header, coroutine and outcome together. `B` is a
+/// [`Typed`] part, or one of the trait objects [`AnyTask`] and [`Joinable`] see it through.
+pub(crate) struct TaskCell<B: ?Sized + Body> {
     header: Header,
+    body: B,
+}
+
+/// The coroutine and the outcome of a task.
+pub(crate) struct Typed<C, T> {
     coroutine: RefCell<Option<C>>,
     outcome: RefCell<Outcome<T>>,
 }
 
-impl<C, T> TaskCell<C, T> {
-    pub(crate) fn new(header: Header, coroutine: C) -> TaskCell<C, T> {
+impl<C, T> TaskCell<Typed<C, T>>
+where
+    C: Coroutine<Reply, Yield = Request, Return = T> + Unpin,
+{
+    pub(crate) fn new(header: Header, coroutine: C) -> TaskCell<Typed<C, T>> {
         TaskCell {
             header,
-            coroutine: RefCell::new(Some(coroutine)),
-            outcome: RefCell::new(Outcome::Pending),
+            body: Typed {
+                coroutine: RefCell::new(Some(coroutine)),
+                outcome: RefCell::new(Outcome::Pending),
+            },
         }
     }
 }
 
-impl<C, T> AnyTask for TaskCell<C, T>
-where
-    C: Coroutine<Reply, Yield = Request, Return = T> + Unpin,
-{
-    fn header(&self) -> &Header {
+impl<B: ?Sized + Body> TaskCell<B> {
+    #[inline]
+    pub(crate) fn header(&self) -> &Header {
         &self.header
     }
 
+    /// Resumes the coroutine once. `None`: it completed and its output is stored.
+    #[inline]
+    pub(crate) fn step(&self, reply: Reply) -> Option<Request> {
+        self.body.step(reply)
+    }
+
+    /// Drops the coroutine (its live locals), if it is still there.
+    pub(crate) fn drop_coroutine(&self) {
+        self.body.drop_coroutine();
+    }
+
+    /// Records a failure as the outcome, unless the task already has one.
+    pub(crate) fn fail(&self, error: JoinError) {
+        self.body.fail(error);
+    }
+
+    /// How the task ended; `None` while it runs.
+    pub(crate) fn exit(&self) -> Option<Exit> {
+        self.body.exit()
+    }
+
+    /// The message of the panic that ended the task.
+    pub(crate) fn panic_message(&self) -> Option<String> {
+        self.body.panic_message()
+    }
+}
+
+impl<T: 'static> Joinable<T> {
+    /// Takes the outcome once the task has finished.
+    pub(crate) fn take_outcome(&self) -> Option<Result<T, JoinError>> {
+        self.body.take_outcome()
+    }
+
+    pub(crate) fn into_any_task(self: Rc<Self>) -> Rc<AnyTask> {
+        self
+    }
+}
+
+impl<C, T> Body for Typed<C, T>
+where
+    C: Coroutine<Reply, Yield = Request, Return = T> + Unpin,
+{
     fn step(&self, reply: Reply) -> Option<Request> {
         let mut slot = self.coroutine.borrow_mut();
         let coroutine = slot.as_mut().expect("coro: a finished task was resumed");
@@ -188,26 +250,27 @@ where
     fn panic_message(&self) -> Option<String> {
         self.outcome.borrow().panic_message()
     }
+
+    fn take_panic(&mut self) -> Option<JoinError> {
+        match std::mem::replace(self.outcome.get_mut(), Outcome::Pending) {
+            Outcome::Done(Err(e @ JoinError::Panicked(_))) => Some(e),
+            _ => None,
+        }
+    }
 }
 
-impl<C, T> Joinable<T> for TaskCell<C, T>
+impl<C, T> JoinBody<T> for Typed<C, T>
 where
-    C: Coroutine<Reply, Yield = Request, Return = T> + Unpin + 'static,
-    T: 'static,
+    C: Coroutine<Reply, Yield = Request, Return = T> + Unpin,
 {
     fn take_outcome(&self) -> Option<Result<T, JoinError>> {
         self.outcome.borrow_mut().take()
     }
-
-    fn into_any_task(self: Rc<Self>) -> Rc<dyn AnyTask> {
-        self
-    }
 }
 
-impl<C, T> Drop for TaskCell<C, T> {
+impl<B: ?Sized + Body> Drop for TaskCell<B> {
     fn drop(&mut self) {
-        let outcome = std::mem::replace(self.outcome.get_mut(), Outcome::Pending);
-        if let Outcome::Done(Err(e @ JoinError::Panicked(_))) = outcome {
+        if let Some(e) = self.body.take_panic() {
             if !self.header.panic_retrieved.get() {
                 let message = e.panic_message().unwrap_or("<non-string panic payload>");
                 scheduler::report_unretrieved_panic(&self.header, message);
@@ -240,7 +303,7 @@ impl<C, T> Drop for TaskCell<C, T> {
 /// ```
 #[derive(Clone)]
 pub struct Waker {
-    task: Weak<dyn AnyTask>,
+    task: Weak<AnyTask>,
     id: TaskId,
 }
 
@@ -269,7 +332,8 @@ impl Waker {
         scheduler::with_current_task(Waker::for_task)
     }
 
-    pub(crate) fn for_task(task: &Rc<dyn AnyTask>) -> Waker {
+    #[inline]
+    pub(crate) fn for_task(task: &Rc<AnyTask>) -> Waker {
         Waker {
             id: task.header().id,
             task: Rc::downgrade(task),
@@ -292,7 +356,7 @@ impl Waker {
     /// ```
     pub fn wake(&self) {
         if let Some(task) = self.task.upgrade() {
-            scheduler::wake(&task);
+            scheduler::wake(task);
         }
     }
 
@@ -320,9 +384,13 @@ impl fmt::Debug for Waker {
 }
 
 impl Wake for Waker {
+    type Loop = Scheduler;
+
     #[inline]
-    fn wake(&self) {
-        Waker::wake(self);
+    fn wake(&self, lp: &Scheduler) {
+        if let Some(task) = self.task.upgrade() {
+            scheduler::wake_on(lp, task);
+        }
     }
 }
 

@@ -14,7 +14,9 @@ use mio::{Events, Interest, Poll, Registry, Token};
 /// What the reactor wakes when a socket becomes ready or a blocking call returns: a task's
 /// `Waker`, in the loop (the reactor itself names no task).
 pub(crate) trait Wake {
-    fn wake(&self);
+    /// The loop that owns the reactor: [`Reactor::poll`] hands it to each wake-up.
+    type Loop;
+    fn wake(&self, lp: &Self::Loop);
 }
 
 /// The token of the cross-thread waker; sockets get the slab's indices, which never reach it.
@@ -53,10 +55,12 @@ pub(crate) struct Slot<W> {
 
 /// The tasks waiting on one direction of a socket: the first in place (the usual case: one
 /// reader and one writer per socket, so a wait costs no list operation), any others in a list.
-/// Each waiter has a key, unique within its slot, by which it leaves.
+/// Each waiter has a key, unique within its slot, by which it leaves. The count lets an event
+/// pass a direction nobody waits on (a socket's writers, mostly) without looking further.
 struct Waiters<W> {
     first: RefCell<Option<(u64, W)>>,
     rest: RefCell<Vec<(u64, W)>>,
+    count: Cell<usize>,
 }
 
 impl<W: Wake> Waiters<W> {
@@ -64,30 +68,47 @@ impl<W: Wake> Waiters<W> {
         Waiters {
             first: RefCell::new(None),
             rest: RefCell::new(Vec::new()),
+            count: Cell::new(0),
         }
     }
 
+    #[inline]
     fn add(&self, key: u64, waker: W) {
+        self.count.set(self.count.get() + 1);
         let mut first = self.first.borrow_mut();
         if first.is_none() {
             *first = Some((key, waker));
         } else {
-            self.rest.borrow_mut().push((key, waker));
+            drop(first);
+            self.add_to_rest(key, waker);
         }
     }
 
+    #[cold]
+    fn add_to_rest(&self, key: u64, waker: W) {
+        self.rest.borrow_mut().push((key, waker));
+    }
+
     /// Removes waiter `key`; whether it was there.
+    #[inline]
     fn remove(&self, key: u64) -> bool {
         let mut first = self.first.borrow_mut();
         if matches!(&*first, Some((k, _)) if *k == key) {
             *first = None;
+            self.count.set(self.count.get() - 1);
             return true;
         }
         drop(first);
+        self.remove_from_rest(key)
+    }
+
+    #[cold]
+    fn remove_from_rest(&self, key: u64) -> bool {
         let mut rest = self.rest.borrow_mut();
         match rest.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 rest.swap_remove(i);
+                self.count.set(self.count.get() - 1);
                 true
             }
             None => false,
@@ -95,15 +116,29 @@ impl<W: Wake> Waiters<W> {
     }
 
     fn is_empty(&self) -> bool {
-        self.first.borrow().is_none() && self.rest.borrow().is_empty()
+        self.count.get() == 0
     }
 
-    fn wake_all(&self) {
-        if let Some((_, waker)) = &*self.first.borrow() {
-            waker.wake();
+    #[inline]
+    fn wake_all(&self, lp: &W::Loop) {
+        let count = self.count.get();
+        if count == 0 {
+            return;
         }
+        let mut woken = 0;
+        if let Some((_, waker)) = &*self.first.borrow() {
+            waker.wake(lp);
+            woken = 1;
+        }
+        if count > woken {
+            self.wake_rest(lp);
+        }
+    }
+
+    #[cold]
+    fn wake_rest(&self, lp: &W::Loop) {
         for (_, waker) in self.rest.borrow().iter() {
-            waker.wake();
+            waker.wake(lp);
         }
     }
 }
@@ -141,12 +176,13 @@ impl<W: Wake> Slot<W> {
     }
 
     /// Applies an event: sets the bits and wakes whoever waits on them.
-    fn fire(&self, bits: u8) {
+    fn fire(&self, bits: u8, lp: &W::Loop) {
         self.ready.set(self.ready.get() | bits);
-        for dir in [READ, WRITE] {
-            if bits & (dir | closed(dir)) != 0 {
-                self.waiters(dir).wake_all();
-            }
+        if bits & (READ | closed(READ)) != 0 {
+            self.readers.wake_all(lp);
+        }
+        if bits & (WRITE | closed(WRITE)) != 0 {
+            self.writers.wake_all(lp);
         }
     }
 }
@@ -287,6 +323,7 @@ impl<W: Wake> Reactor<W> {
     }
 
     /// Adds `waker` to the slot's waiters in direction `dir`; the key to remove it with.
+    #[inline]
     pub(crate) fn add_waiter(&self, slot: &Slot<W>, dir: u8, waker: W) -> u64 {
         let key = slot.next_key.get();
         slot.next_key.set(key.wrapping_add(1));
@@ -296,6 +333,7 @@ impl<W: Wake> Reactor<W> {
     }
 
     /// Removes waiter `key` from the slot's waiters in direction `dir`, if it is still there.
+    #[inline]
     pub(crate) fn remove_waiter(&self, slot: &Slot<W>, dir: u8, key: u64) {
         if slot.waiters(dir).remove(key) {
             self.waits.set(self.waits.get() - 1);
@@ -336,12 +374,12 @@ impl<W: Wake> Reactor<W> {
     }
 
     /// Waits for events (up to `timeout`; `None` waits as long as it takes) and wakes the tasks
-    /// they concern.
+    /// they concern; `lp` is the loop that owns the reactor.
     ///
     /// # Panics
     ///
     /// When the poller fails for another reason than a signal.
-    pub(crate) fn poll(&self, timeout: Option<Duration>) {
+    pub(crate) fn poll(&self, timeout: Option<Duration>, lp: &W::Loop) {
         let mut poll = self.poll.borrow_mut();
         let mut events = self.events.borrow_mut();
         match poll.poll(&mut events, timeout) {
@@ -352,7 +390,7 @@ impl<W: Wake> Reactor<W> {
         let slots = self.slots.borrow();
         for event in events.iter() {
             if event.token() == NOTIFY {
-                self.deliver_calls();
+                self.deliver_calls(lp);
                 continue;
             }
             let Some(Some(slot)) = slots.get(event.token().0) else {
@@ -371,18 +409,18 @@ impl<W: Wake> Reactor<W> {
             if event.is_write_closed() {
                 bits |= WRITE_CLOSED;
             }
-            slot.fire(bits);
+            slot.fire(bits, lp);
         }
     }
 
-    fn deliver_calls(&self) {
+    fn deliver_calls(&self, lp: &W::Loop) {
         let done = self.notifier.take();
         let calls = self.calls.borrow();
         for id in done {
             // A call nobody waits for any more (its task was cancelled) is ignored: its
             // result is dropped with the last reference to it.
             if let Some(waker) = calls.get(&id) {
-                waker.wake();
+                waker.wake(lp);
             }
         }
     }

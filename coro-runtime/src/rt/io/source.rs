@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use mio::unix::SourceFd;
 
-use super::super::scheduler::{self, Scheduler};
+use super::super::scheduler::{self, Current, Scheduler};
 use super::super::task::Waker;
 use super::reactor::{IoWait, Reactor, Slot};
 
@@ -26,13 +26,15 @@ pub(crate) struct Source<S: AsRawFd> {
     reg: RefCell<Option<Reg>>,
 }
 
-/// Where a socket is registered: the reactor and its token there, and the loop that reactor
+/// Where a socket is registered: the reactor and its token there, the loop that reactor
 /// belongs to (a `Weak`, which keeps the loop's allocation, so its address is never reused
-/// while the socket compares it with the running task's loop).
+/// while the socket compares it with the running task's loop), and that loop's cell of the
+/// task it is stepping.
 struct Reg {
     reactor: Rc<Reactor<Waker>>,
     token: usize,
     lp: Weak<Scheduler>,
+    current: Current,
 }
 
 impl<S: AsRawFd> Source<S> {
@@ -50,6 +52,7 @@ impl<S: AsRawFd> Source<S> {
 
     /// Runs `f` (one non-blocking system call) unless the socket is known not to be ready in
     /// direction `dir`; on `WouldBlock`, notes that it is not.
+    #[inline]
     pub(crate) fn try_io<R>(&self, dir: u8, f: impl FnOnce(&S) -> io::Result<R>) -> io::Result<R> {
         if !self.slot.is_ready(dir) {
             return Err(io::ErrorKind::WouldBlock.into());
@@ -93,9 +96,28 @@ impl<S: AsRawFd> Source<S> {
     /// without a guard: the caller keeps the key and calls [`remove_waiter`](Self::remove_waiter)
     /// when resumed or abandoned (the socket operations, which hold the `Source` anyway).
     ///
-    /// The usual case costs one look-up of the running task, which gives both its waker and
-    /// its loop (compared by address with the loop the socket is registered with).
+    /// The usual case reads the running task from the loop the socket is registered with: if
+    /// that loop is stepping a task, it is the loop running on this thread (only one loop runs
+    /// on a thread, and only a running loop steps tasks), and the task is the one calling.
+    /// Otherwise (a socket not registered yet, or registered with a loop that is not running),
+    /// the running task is looked up on this thread, and the socket registered with its loop.
+    #[inline]
     pub(crate) fn add_waiter(&self, dir: u8) -> io::Result<u64> {
+        if let Some(reg) = &*self.reg.borrow() {
+            if let Some(task) = &*reg.current.borrow() {
+                return Ok(reg
+                    .reactor
+                    .add_waiter(&self.slot, dir, Waker::for_task(task)));
+            }
+        }
+        self.add_waiter_elsewhere(dir)
+    }
+
+    /// [`add_waiter`](Self::add_waiter) when the socket's loop is not the one stepping the
+    /// running task: one look-up of the running task, which gives both its waker and its loop
+    /// (compared by address with the loop the socket is registered with).
+    #[cold]
+    fn add_waiter_elsewhere(&self, dir: u8) -> io::Result<u64> {
         scheduler::with_current_task(|task| {
             let lp = &task.header().lp;
             if !matches!(&*self.reg.borrow(), Some(reg) if Weak::ptr_eq(&reg.lp, lp)) {
@@ -111,6 +133,7 @@ impl<S: AsRawFd> Source<S> {
     }
 
     /// Removes waiter `key` (from [`add_waiter`](Self::add_waiter)) if it is still there.
+    #[inline]
     pub(crate) fn remove_waiter(&self, dir: u8, key: u64) {
         // A socket with waiters is registered, and stays with its reactor while they wait.
         if let Some(reg) = &*self.reg.borrow() {
@@ -138,6 +161,7 @@ impl<S: AsRawFd> Source<S> {
             reactor,
             token,
             lp: Rc::downgrade(lp),
+            current: lp.current().clone(),
         });
         Ok(())
     }

@@ -235,6 +235,7 @@ impl<K: OpKind, S: std::os::fd::AsRawFd, B, R, F> Drop for IoOp<K, S, B, R, F> {
 }
 
 /// Retries `f` while it fails with `Interrupted` (a signal arrived during the call).
+#[inline]
 fn uninterrupted<R>(mut f: impl FnMut() -> io::Result<R>) -> io::Result<R> {
     loop {
         match f() {

@@ -325,6 +325,7 @@ impl TcpStream {
 
 /// One non-blocking read. A read shorter than `dst` drained the socket: note it, so that the
 /// next read waits for the poller instead of calling `read` just to get `EAGAIN`.
+#[inline]
 fn try_read(source: &Source<mio::net::TcpStream>, dst: &mut [u8]) -> io::Result<usize> {
     let n = source.try_io(READ, |s| uninterrupted(|| (&*s).read(dst)))?;
     if n > 0 && n < dst.len() {
@@ -334,6 +335,7 @@ fn try_read(source: &Source<mio::net::TcpStream>, dst: &mut [u8]) -> io::Result<
 }
 
 /// One non-blocking write; a short write filled the send buffer (the same reasoning).
+#[inline]
 fn try_write(source: &Source<mio::net::TcpStream>, src: &[u8]) -> io::Result<usize> {
     let n = source.try_io(WRITE, |s| uninterrupted(|| (&*s).write(src)))?;
     if n < src.len() {

@@ -25,14 +25,15 @@ use super::io::reactor::Reactor;
 use super::outcome::{payload_message, JoinError};
 use super::pool::Pool;
 use super::slots::Slots;
-use super::task::{AnyTask, Header, Listener, TaskCell, TaskState, Waker};
+use super::task::{AnyTask, Header, Listener, TaskCell, TaskState, Typed, Waker};
 use super::timers::{TimerKey, Timers};
 use super::{Awaitable, Instant, Reply, TaskId};
 
 /// An entry of the ready queue.
 enum Runnable {
-    /// Resume this task with this reply.
-    Task(Rc<dyn AnyTask>, Reply),
+    /// Resume this task with the reply in its header ([`Header::reply`]: a task is in the
+    /// queue at most once, so it has one, and the entry stays two words).
+    Task(Rc<AnyTask>),
     /// Run this callback.
     Call(Rc<CallbackCell>),
 }
@@ -40,13 +41,19 @@ enum Runnable {
 /// What a timer does when its deadline comes.
 enum Timer {
     /// Resume a parked task with `Reply::Deadline`.
-    Wake(Weak<dyn AnyTask>),
+    Wake(Weak<AnyTask>),
     /// Run a callback set with `call_later`/`call_at`.
     Call(Rc<CallbackCell>),
 }
 
 /// Where diagnostics go.
 pub(crate) type Sink = Rc<dyn Fn(&Diagnostic)>;
+
+/// The task a loop is stepping, while it steps it (`None` between steps). The loop holds it in
+/// an `Rc` that the sockets registered with its poller share, so that a socket operation finds
+/// the running task without a thread-local look-up: only the loop running on this thread can
+/// be stepping a task.
+pub(crate) type Current = Rc<RefCell<Option<Rc<AnyTask>>>>;
 
 /// How a loop was configured.
 pub(crate) struct Config {
@@ -63,7 +70,7 @@ pub(crate) struct Scheduler {
     ready: RefCell<VecDeque<Runnable>>,
     timers: RefCell<Timers<Timer>>,
     /// The live tasks: the loop owns them until they finish.
-    tasks: RefCell<Slots<Rc<dyn AnyTask>>>,
+    tasks: RefCell<Slots<Rc<AnyTask>>>,
     clock: Clock,
     config: Config,
     next_id: Cell<u64>,
@@ -75,6 +82,8 @@ pub(crate) struct Scheduler {
     reactor: OnceCell<Rc<Reactor<Waker>>>,
     /// The blocking pool, made at the first `run_in_thread`.
     pool: OnceCell<Pool>,
+    /// The task being stepped.
+    current: Current,
 }
 
 impl Scheduler {
@@ -92,7 +101,13 @@ impl Scheduler {
             strict_failures: RefCell::new(Vec::new()),
             reactor: OnceCell::new(),
             pool: OnceCell::new(),
+            current: Current::default(),
         }
+    }
+
+    /// The cell that holds the task this loop is stepping (see [`Current`]).
+    pub(crate) fn current(&self) -> &Current {
+        &self.current
     }
 
     // ---- what handles read and ask for ----
@@ -172,7 +187,7 @@ impl Scheduler {
         coroutine: C,
         name: Option<Box<str>>,
         at: &'static Location<'static>,
-    ) -> Rc<TaskCell<C, C::Return>>
+    ) -> Rc<TaskCell<Typed<C, C::Return>>>
     where
         C: Awaitable + 'static,
         C::Return: 'static,
@@ -181,10 +196,10 @@ impl Scheduler {
         let id = self.next_id.get() + 1;
         self.next_id.set(id);
         let header = Header::new(TaskId(id), name, at, Rc::downgrade(self));
-        let cell: Rc<TaskCell<C, C::Return>> = Rc::new(TaskCell::new(header, coroutine));
-        let task: Rc<dyn AnyTask> = cell.clone();
+        let cell: Rc<TaskCell<Typed<C, C::Return>>> = Rc::new(TaskCell::new(header, coroutine));
+        let task: Rc<AnyTask> = cell.clone();
         self.adopt(task.clone());
-        self.push_ready(Runnable::Task(task, Reply::Start));
+        self.push_task(task, Reply::Start);
         cell
     }
 
@@ -226,7 +241,7 @@ impl Scheduler {
     // ---- task transitions ----
 
     /// A new task joins the table of live tasks.
-    fn adopt(&self, task: Rc<dyn AnyTask>) {
+    fn adopt(&self, task: Rc<AnyTask>) {
         self.tasks.borrow_mut().insert_with(|slot| {
             task.header().slot.set(slot);
             task
@@ -237,18 +252,18 @@ impl Scheduler {
     /// and the timer of its park, if any, is removed. (From a timer, a waker, or a
     /// cancellation: the one way out of a park.)
     #[inline(always)]
-    fn unpark(&self, task: Rc<dyn AnyTask>, reply: Reply) {
+    fn unpark(&self, task: Rc<AnyTask>, reply: Reply) {
         let h = task.header();
         h.state.set(TaskState::Scheduled);
         if let Some(key) = h.timer.take() {
             self.timers.borrow_mut().remove(key);
         }
-        self.push_ready(Runnable::Task(task, reply));
+        self.push_task(task, reply);
     }
 
     /// Cancellation, delivered: drops the coroutine where it is suspended (its live locals run
     /// their destructors, which unregister its waits), then finishes the task as cancelled.
-    fn cancel_now(&self, task: &Rc<dyn AnyTask>) {
+    fn cancel_now(&self, task: &Rc<AnyTask>) {
         let h = task.header();
         if let Some(key) = h.timer.take() {
             self.timers.borrow_mut().remove(key);
@@ -266,7 +281,7 @@ impl Scheduler {
     }
 
     /// Done: the task leaves the table and its listeners hear of it.
-    fn finish(&self, task: &Rc<dyn AnyTask>) {
+    fn finish(&self, task: &Rc<AnyTask>) {
         let h = task.header();
         h.state.set(TaskState::Done);
         h.park.set(None);
@@ -285,11 +300,22 @@ impl Scheduler {
         drop(owned);
     }
 
+    #[inline]
     fn push_ready(&self, r: Runnable) {
         self.ready.borrow_mut().push_back(r);
     }
 
+    /// A task to the back of the ready queue, to be resumed with `reply`.
+    #[inline]
+    fn push_task(&self, task: Rc<AnyTask>, reply: Reply) {
+        task.header().reply.set(reply);
+        self.push_ready(Runnable::Task(task));
+    }
+
     fn check_strict(&self) {
+        if self.strict_failures.borrow().is_empty() {
+            return;
+        }
         let failures = std::mem::take(&mut *self.strict_failures.borrow_mut());
         if !failures.is_empty() {
             panic!("coro (strict mode): {}", failures.join("; "));
@@ -298,12 +324,12 @@ impl Scheduler {
 }
 
 /// Makes a parked task ready (or notes the wake-up if it is running): what a [`Waker`] does.
-pub(crate) fn wake(task: &Rc<dyn AnyTask>) {
+pub(crate) fn wake(task: Rc<AnyTask>) {
     let h = task.header();
     match h.state.get() {
         TaskState::Parked => {
             if let Some(s) = h.lp.upgrade() {
-                s.unpark(task.clone(), Reply::Woken);
+                s.unpark(task, Reply::Woken);
             }
         }
         TaskState::Running => h.woken_while_running.set(true),
@@ -311,8 +337,20 @@ pub(crate) fn wake(task: &Rc<dyn AnyTask>) {
     }
 }
 
+/// [`wake`], from the poller of loop `lp`: the task's loop is `lp` (a socket's waiters and a
+/// blocking call's are tasks of the loop whose poller holds them), which saves upgrading the
+/// task's `Weak` to its loop; checked by address all the same.
+#[inline]
+pub(crate) fn wake_on(lp: &Scheduler, task: Rc<AnyTask>) {
+    let h = task.header();
+    match h.state.get() {
+        TaskState::Parked if std::ptr::eq(h.lp.as_ptr(), lp) => lp.unpark(task, Reply::Woken),
+        _ => wake(task),
+    }
+}
+
 /// Asks for a task's cancellation: see [`JoinHandle::cancel`](super::JoinHandle::cancel).
-pub(crate) fn cancel(task: &Rc<dyn AnyTask>) {
+pub(crate) fn cancel(task: &Rc<AnyTask>) {
     let h = task.header();
     if h.state.get() == TaskState::Done || h.cancel_requested.replace(true) {
         return;
@@ -342,7 +380,6 @@ pub(crate) fn report_unretrieved_panic(h: &Header, message: &str) {
 
 thread_local! {
     static RUNNING: RefCell<Option<Rc<Scheduler>>> = const { RefCell::new(None) };
-    static CURRENT_TASK: RefCell<Option<Rc<dyn AnyTask>>> = const { RefCell::new(None) };
 }
 
 /// Marks a loop as running on this thread until dropped.
@@ -385,21 +422,24 @@ impl Drop for Enter {
     }
 }
 
-/// Marks a task as the one being stepped until dropped.
-struct CurrentTask {
-    _private: (),
+/// Marks a task as the one its loop is stepping until dropped (a field of the loop, not a
+/// thread-local: setting it costs no thread-local access per step).
+struct CurrentTask<'a> {
+    cell: &'a Current,
 }
 
-impl CurrentTask {
-    fn new(task: &Rc<dyn AnyTask>) -> CurrentTask {
-        CURRENT_TASK.with(|c| *c.borrow_mut() = Some(task.clone()));
-        CurrentTask { _private: () }
+impl<'a> CurrentTask<'a> {
+    #[inline]
+    fn new(cell: &'a Current, task: &Rc<AnyTask>) -> CurrentTask<'a> {
+        *cell.borrow_mut() = Some(task.clone());
+        CurrentTask { cell }
     }
 }
 
-impl Drop for CurrentTask {
+impl Drop for CurrentTask<'_> {
+    #[inline]
     fn drop(&mut self) {
-        let previous = CURRENT_TASK.with(|c| c.borrow_mut().take());
+        let previous = self.cell.borrow_mut().take();
         drop(previous);
     }
 }
@@ -438,8 +478,12 @@ pub(crate) fn running() -> Rc<Scheduler> {
 ///
 /// Outside a task.
 #[track_caller]
-pub(crate) fn with_current_task<R>(f: impl FnOnce(&Rc<dyn AnyTask>) -> R) -> R {
-    let r = CURRENT_TASK.with(|c| c.borrow().as_ref().map(f));
+pub(crate) fn with_current_task<R>(f: impl FnOnce(&Rc<AnyTask>) -> R) -> R {
+    let r = RUNNING.with(|r| {
+        r.borrow()
+            .as_deref()
+            .and_then(|s| s.current.borrow().as_ref().map(f))
+    });
     match r {
         Some(r) => r,
         None => panic!("coro: no task is running on this thread (call this from inside a task)"),

@@ -69,7 +69,7 @@ impl Scheduler {
         for _ in 0..n {
             let next = self.ready.borrow_mut().pop_front();
             match next {
-                Some(Runnable::Task(task, reply)) => self.run_task(task, reply),
+                Some(Runnable::Task(task)) => self.run_task(task),
                 Some(Runnable::Call(cell)) => self.run_callback(&cell),
                 None => break,
             }
@@ -91,27 +91,35 @@ impl Scheduler {
     ///   ready as soon as the peer's system call returns, so a test on the virtual clock sees
     ///   them before any timer fires.
     fn poll_io(&self, reactor: &Reactor<Waker>) {
-        let next = self.timers.borrow().next_deadline();
-        let now = self.clock.now();
-        let busy = !self.ready.borrow().is_empty() || next.is_some_and(|d| d <= now);
+        // The first timer's deadline, and the time now: the clock is read only when a timer
+        // is set (a busy server with none saves a `clock_gettime` per iteration).
+        let next = self
+            .timers
+            .borrow()
+            .next_deadline()
+            .map(|d| (d, self.clock.now()));
+        let busy = !self.ready.borrow().is_empty() || next.is_some_and(|(d, now)| d <= now);
         if busy {
-            reactor.poll(Some(Duration::ZERO));
+            reactor.poll(Some(Duration::ZERO), self);
         } else if !self.clock.is_virtual() {
-            reactor.poll(next.map(|d| poll_timeout(d - now)));
+            reactor.poll(next.map(|(d, now)| poll_timeout(d - now)), self);
         } else if reactor.call_count() > 0 {
-            reactor.poll(None);
-        } else if let Some(deadline) = next {
-            reactor.poll(Some(Duration::ZERO));
+            reactor.poll(None, self);
+        } else if let Some((deadline, _)) = next {
+            reactor.poll(Some(Duration::ZERO), self);
             if self.ready.borrow().is_empty() {
                 self.clock.wait_until(deadline);
             }
         } else {
-            reactor.poll(None);
+            reactor.poll(None, self);
         }
     }
 
     /// The due timers go to the ready queue, in deadline order.
     fn fire_timers(&self) {
+        if self.timers.borrow().len() == 0 {
+            return;
+        }
         let now = self.clock.now();
         loop {
             let timer = self.timers.borrow_mut().pop_due(now);
@@ -144,8 +152,9 @@ impl Scheduler {
     }
 
     /// One step of a task, and what its request makes of it.
-    fn run_task(&self, task: Rc<dyn AnyTask>, reply: Reply) {
+    fn run_task(&self, task: Rc<AnyTask>) {
         let h = task.header();
+        let reply = h.reply.get();
         if h.state.get() != TaskState::Scheduled {
             return;
         }
@@ -160,7 +169,7 @@ impl Scheduler {
         // step that models a blocking call with `advance` is slow too (deterministic tests).
         let started = self.config.slow_step.map(|_| self.clock.now());
         let result = {
-            let _current = CurrentTask::new(&task);
+            let _current = CurrentTask::new(&self.current, &task);
             catch_unwind(AssertUnwindSafe(|| task.step(reply)))
         };
         if let (Some(at), Some(threshold)) = (started, self.config.slow_step) {
@@ -179,12 +188,12 @@ impl Scheduler {
             Ok(Some(_)) if h.cancel_requested.get() => self.cancel_now(&task),
             Ok(Some(Request::YieldNow)) => {
                 h.state.set(TaskState::Scheduled);
-                self.push_ready(Runnable::Task(task, Reply::Ready));
+                self.push_task(task, Reply::Ready);
             }
             Ok(Some(Request::Park(park))) => {
                 if h.woken_while_running.replace(false) {
                     h.state.set(TaskState::Scheduled);
-                    self.push_ready(Runnable::Task(task, Reply::Woken));
+                    self.push_task(task, Reply::Woken);
                     return;
                 }
                 h.state.set(TaskState::Parked);
@@ -231,7 +240,7 @@ impl Scheduler {
             // Round one: cancel every leftover, and run the loop until no task is left: the
             // cancellations are delivered, and what their destructors schedule (a cleanup
             // task, a callback) runs to its end; stop early if nothing could happen any more.
-            let leftovers: Vec<Rc<dyn AnyTask>> = self.tasks.borrow().iter().cloned().collect();
+            let leftovers: Vec<Rc<AnyTask>> = self.tasks.borrow().iter().cloned().collect();
             for task in &leftovers {
                 super::cancel(task);
             }
@@ -268,7 +277,7 @@ impl Scheduler {
         }
     }
 
-    fn take_all_tasks(&self) -> Vec<Rc<dyn AnyTask>> {
+    fn take_all_tasks(&self) -> Vec<Rc<AnyTask>> {
         let tasks = self.tasks.borrow_mut().take_all();
         for t in &tasks {
             t.header().slot.set(usize::MAX);
