@@ -21,6 +21,17 @@ pub fn unused_declarations(tokens: TokenStream, names: &[Ident]) -> TokenStream 
     remove(tokens, &names)
 }
 
+/// Whether `init` is `…::Flagged::moved()`: a flagged local that holds nothing yet.
+pub fn is_flag_down(init: &TokenStream) -> bool {
+    let is_ident = |t: &TokenTree, s: &str| matches!(t, TokenTree::Ident(i) if i == s);
+    let trees: Vec<TokenTree> = init.clone().into_iter().collect();
+    // `… Flagged : : moved ()`
+    trees.len() >= 5
+        && is_ident(&trees[trees.len() - 5], "Flagged")
+        && is_ident(&trees[trees.len() - 2], "moved")
+        && matches!(&trees[trees.len() - 1], TokenTree::Group(g) if g.stream().is_empty())
+}
+
 fn mentioned(trees: &[TokenTree], name: &str) -> bool {
     trees.iter().any(|tt| match tt {
         TokenTree::Ident(i) => i == name,
@@ -81,12 +92,8 @@ fn declaration_at(trees: &[TokenTree], names: &[String]) -> Option<(usize, Strin
                 + trees[name_at + 2..]
                     .iter()
                     .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))?;
-            let init = &trees[name_at + 2..end];
-            // `… Flagged : : moved ()`
-            let flag_down = init.len() >= 5
-                && is_ident(&init[init.len() - 5], "Flagged")
-                && is_ident(&init[init.len() - 2], "moved");
-            flag_down.then_some((end + 1, name))
+            let init: TokenStream = trees[name_at + 2..end].iter().cloned().collect();
+            is_flag_down(&init).then_some((end + 1, name))
         }
         _ => None,
     }

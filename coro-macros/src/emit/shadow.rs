@@ -183,7 +183,12 @@ impl<'a> Emit<'a> {
                 Some(hidden) => hidden.clone(),
                 None => self.ir.locals[b].name.clone(),
             };
-            if init.is_none() {
+            // A declaration without a value, or one whose flag is down (a tail temporary made on
+            // some paths only), is taken out again if the arm never names it.
+            if init
+                .as_ref()
+                .is_none_or(|i| super::prune::is_flag_down(&i.to_token_stream()))
+            {
                 cx.tentative.push(spelled.clone());
             }
             cx.names.insert(b, spelled);
