@@ -26,6 +26,8 @@ mod hand_driven;
 mod items;
 #[path = "native_traces/macro_args.rs"]
 mod macro_args;
+#[path = "native_traces/pending_operands.rs"]
+mod pending_operands;
 #[path = "native_traces/reborrows.rs"]
 mod reborrows;
 #[path = "native_traces/temporaries.rs"]

@@ -192,8 +192,12 @@ pub struct Lowerer<'a> {
     probes_allowed: bool,
     /// How many do.
     op_probes: usize,
-    /// How many temporaries each tail home has declared so far.
-    tail_counts: HashMap<(CodeId, usize), usize>,
+    /// Where the nodes and locals that homes inserted went, counted without the insertions
+    /// (see `tail_temps::inserted_at`).
+    code_insertions: HashMap<CodeId, Vec<usize>>,
+    local_insertions: HashMap<ScopeId, Vec<usize>>,
+    /// The home of each statement scope's temporaries (see `Lowerer::make_statement_home`).
+    statement_homes: HashMap<ScopeId, tail_temps::TailHome>,
     /// While the tail of a block with statements inside a verbatim operand is rewritten: the
     /// assignments of its temporaries, to write in the block before its tail (see
     /// `temps::extract_in`).
@@ -230,7 +234,9 @@ impl<'a> Lowerer<'a> {
             op_assign_keys: HashSet::new(),
             probes_allowed: false,
             op_probes: 0,
-            tail_counts: HashMap::new(),
+            code_insertions: HashMap::new(),
+            local_insertions: HashMap::new(),
+            statement_homes: HashMap::new(),
             in_block_temporaries: None,
             branch_depth: 0,
             opening_breakable_block: false,
@@ -346,6 +352,7 @@ impl<'a> Lowerer<'a> {
     fn open_statement_scope(&mut self, result: LocalId) -> ScopeId {
         let id = self.open_scope(Some(result));
         self.ir.scopes[id].statement = true;
+        self.make_statement_home();
         id
     }
 

@@ -150,6 +150,7 @@ impl Lowerer<'_> {
         }
         // Temporaries live to the end of the statement: a scope of their own.
         self.open_scope(None);
+        self.make_statement_home();
         if let Some(v) = self.lower_expr(e, Want::Discard) {
             self.discard(v);
         }

@@ -11,6 +11,13 @@
 //! The same question, whether code being lowered must keep its temporaries as hidden locals,
 //! has a second answer here: an operand that a later yield of its statement follows
 //! ([`Lowerer::keeps_temporaries`]), whose temporaries live past that yield.
+//!
+//! A statement that yields has a home of its own too ([`Lowerer::make_statement_home`]): its
+//! temporaries are declared where it starts, before the operands it computes and keeps for a
+//! later call, so that those are dropped first, as rustc drops pending operands before the
+//! statement's temporaries. Homes insert into code already written; positions are counted
+//! without the insertions ([`inserted_at`]), so that one home's insertions never shift
+//! another's.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, ToTokens};
@@ -83,14 +90,46 @@ impl Lowerer<'_> {
             }
         }
         let code = self.cursor?;
-        Some(TailHome {
-            scope: parent,
+        let mut home = self.home_here(parent, code);
+        home.branches_at = self.branch_depth.saturating_sub(usize::from(breakable));
+        Some(home)
+    }
+
+    /// A home for temporaries in `scope`, at the end of `code` as it is now.
+    fn home_here(&self, scope: ScopeId, code: CodeId) -> TailHome {
+        TailHome {
+            scope,
             code,
-            at: self.ir.codes[code].len(),
-            locals_at: self.ir.scopes[parent].locals.len(),
+            at: self.ir.codes[code].len() - self.code_insertions.get(&code).map_or(0, Vec::len),
+            locals_at: self.ir.scopes[scope].locals.len()
+                - self.local_insertions.get(&scope).map_or(0, Vec::len),
             blocks_at: self.ir.blocks.len(),
-            branches_at: self.branch_depth.saturating_sub(usize::from(breakable)),
-        })
+            branches_at: self.branch_depth,
+        }
+    }
+
+    /// Makes the statement scope just opened the home of the temporaries its statement makes:
+    /// they are declared where it starts, before the operands it computes, so that an operand
+    /// still waiting for its call is dropped before them (at an early exit or when the
+    /// coroutine is dropped at a yield of the statement), as rustc drops a call's pending
+    /// operands before the statement's temporaries.
+    pub(super) fn make_statement_home(&mut self) {
+        if let (Some(&scope), Some(code)) = (self.env.last(), self.cursor) {
+            let home = self.home_here(scope, code);
+            self.statement_homes.insert(scope, home);
+        }
+    }
+
+    /// Where a temporary made now is declared: in the tail home when the code is a tail's,
+    /// else in its statement's home, if it has one.
+    fn home_for_temporary(&self) -> Option<TailHome> {
+        if let Some((_, home)) = self.tail_home.filter(|_| self.in_tail_scope()) {
+            return Some(home);
+        }
+        self.env
+            .last()
+            .and_then(|s| self.statement_homes.get(s))
+            .copied()
     }
 
     /// Lowers a block's tail expression with its temporaries going to `home`.
@@ -152,8 +191,8 @@ impl Lowerer<'_> {
     pub(super) fn bind_temporary(&mut self, value: Operand, consumed: bool) -> Bound {
         let t = self.temp("tmp", true);
         let name = self.ir.locals[t].name.clone();
-        match self.tail_home.filter(|_| self.in_tail_scope()) {
-            Some((_, home)) => {
+        match self.home_for_temporary() {
+            Some(home) => {
                 let flagged = self.branch_depth > home.branches_at;
                 let krate = self.krate.clone();
                 self.move_to_home(
@@ -189,8 +228,8 @@ impl Lowerer<'_> {
         let name = self.ir.locals[t].name.clone();
         let krate = self.krate;
         let init = flagged.then(|| quote!(#krate::__private::Flagged::moved()));
-        match self.tail_home.filter(|_| self.in_tail_scope()) {
-            Some((_, home)) => self.move_to_home(t, home, init),
+        match self.home_for_temporary() {
+            Some(home) => self.move_to_home(t, home, init),
             None => self.push(Node::Let {
                 pat: quote!(mut #name),
                 init: init.map(super::plain),
@@ -202,19 +241,20 @@ impl Lowerer<'_> {
     }
 
     /// Moves the just-declared `t` from the innermost scope to `home`, declared there after
-    /// the tail temporaries declared before it.
+    /// the temporaries declared there before it.
     fn move_to_home(&mut self, t: LocalId, home: TailHome, init: Option<TokenStream>) {
         let inner = self.ir.locals[t].scope;
         self.ir.scopes[inner].locals.retain(|&l| l != t);
-        let count = self.tail_counts.entry((home.code, home.at)).or_default();
-        let already = *count;
-        *count += 1;
-        let position = home.locals_at + already;
+        let position = inserted_at(
+            self.local_insertions.entry(home.scope).or_default(),
+            home.locals_at,
+        );
         self.ir.scopes[home.scope].locals.insert(position, t);
         self.ir.locals[t].scope = home.scope;
         let name = self.ir.locals[t].name.clone();
+        let at = inserted_at(self.code_insertions.entry(home.code).or_default(), home.at);
         self.ir.codes[home.code].insert(
-            home.at + already,
+            at,
             Node::Let {
                 pat: quote!(mut #name),
                 init: init.map(super::plain),
@@ -249,4 +289,13 @@ impl Lowerer<'_> {
             self.ir.blocks[b].visible.insert(outer + before, t);
         }
     }
+}
+
+/// Where a node goes that is inserted at `at`, a position counted as if nothing had been
+/// inserted before (homes record their positions so): after what was inserted there earlier,
+/// and shifted by what was inserted before it. Records the insertion.
+fn inserted_at(insertions: &mut Vec<usize>, at: usize) -> usize {
+    let index = at + insertions.iter().filter(|&&i| i <= at).count();
+    insertions.push(at);
+    index
 }
