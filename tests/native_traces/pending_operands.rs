@@ -33,6 +33,7 @@ impl Drop for D {
 }
 
 fn ident(n: u8) -> u8 {
+    log(format!("ident {n}"));
     n
 }
 
@@ -55,6 +56,18 @@ fn pending_operands(p: u8) -> u8 {
     )
 }
 
+/// An index that runs code is computed before the temporaries that follow it in the
+/// statement are made, which then live past the statement's yield (seed 566935683486).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn index_then_temporary(p: u8) -> u8 {
+    let v = [1u8, 2, 3];
+    let m = v[ident(p) as usize % 3].max(D::new(7, p).get());
+    if let Some(x) = Some(v[ident(p) as usize % 3].max(D::new(8, p).get())) {
+        yield_!(x);
+    }
+    m
+}
+
 // --- tests ---
 
 #[test]
@@ -66,33 +79,57 @@ fn pending_operands_are_dropped_before_the_statements_temporaries() {
                 &[0, 1, 2, 3],
                 99,
                 &[
-                    "new 1 1", "new 2 1", "yield 1", "add 1 2", "drop 1", "drop 2", "a 3",
-                    "new 3 1", "new 4 1", "yield 2", "drop 3", "drop 4", "t 1", "new 5 1",
-                    "new 6 1", "yield 3", "add 5 4", "drop 5", "drop 6", "return 5",
+                    "new 1 1", "new 2 1", "ident 1", "yield 1", "add 1 2", "drop 1", "drop 2",
+                    "a 3", "new 3 1", "new 4 1", "yield 2", "drop 3", "drop 4", "t 1", "new 5 1",
+                    "new 6 1", "ident 1", "yield 3", "add 5 4", "drop 5", "drop 6", "return 5",
                 ],
             ),
             (
                 &[0, 1, 2, 30],
                 99,
                 &[
-                    "new 1 1", "new 2 1", "yield 1", "add 1 2", "drop 1", "drop 2", "a 3",
-                    "new 3 1", "new 4 1", "yield 2", "drop 3", "drop 4", "t 1", "new 5 1",
-                    "new 6 1", "yield 3", "drop 5", "drop 6", "return 0",
+                    "new 1 1", "new 2 1", "ident 1", "yield 1", "add 1 2", "drop 1", "drop 2",
+                    "a 3", "new 3 1", "new 4 1", "yield 2", "drop 3", "drop 4", "t 1", "new 5 1",
+                    "new 6 1", "ident 1", "yield 3", "drop 5", "drop 6", "return 0",
                 ],
             ),
             (
                 &[0, 1],
                 1,
                 &[
-                    "new 1 1", "new 2 1", "yield 1", "dropping", "drop 1", "drop 2",
+                    "new 1 1", "new 2 1", "ident 1", "yield 1", "dropping", "drop 1", "drop 2",
                 ],
             ),
             (
                 &[0, 1],
                 2,
                 &[
-                    "new 1 1", "new 2 1", "yield 1", "add 1 2", "drop 1", "drop 2", "a 3",
-                    "new 3 1", "new 4 1", "yield 2", "drop 3", "drop 4",
+                    "new 1 1", "new 2 1", "ident 1", "yield 1", "add 1 2", "drop 1", "drop 2",
+                    "a 3", "new 3 1", "new 4 1", "yield 2", "drop 3", "drop 4",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn an_index_that_runs_code_comes_before_later_temporaries() {
+    check(
+        || index_then_temporary(1),
+        &[
+            (
+                &[0, 1],
+                99,
+                &[
+                    "ident 1", "new 7 1", "drop 7", "ident 1", "new 8 1", "yield 2", "drop 8",
+                    "return 2",
+                ],
+            ),
+            (
+                &[0],
+                1,
+                &[
+                    "ident 1", "new 7 1", "drop 7", "ident 1", "new 8 1", "yield 2", "drop 8",
                 ],
             ),
         ],

@@ -91,6 +91,17 @@ impl Lowerer<'_> {
                 return self.lower_probed_compound_assign(b);
             }
         }
+        // A yielding value after a place whose index runs code (`s.l[f()] += yield_!(x)`):
+        // the order shows too; the place-first order computes only the index first.
+        if !expr_yields(&b.left) && expr_yields(&b.right) && !overloaded && index_runs_code(&b.left)
+        {
+            let numbered = self
+                .op_assign_keys
+                .contains(&super::sites::op_assign_key(b));
+            if numbered && self.probes_allowed {
+                return self.lower_probed_compound_assign(b);
+            }
+        }
         self.compound_assign_in_order(b, overloaded)?;
         Some(super::plain(quote!(())))
     }
@@ -112,6 +123,12 @@ impl Lowerer<'_> {
                 self.hoist(v, "tmp")
             };
             (self.lower_place(&b.left)?, v)
+        } else if overloaded && expr_yields(&b.right) {
+            // The place first: its indices are computed before the value's yields (the place
+            // itself is borrowed once the value is there).
+            let left = self.place_with_indices_first(&b.left);
+            let v = self.lower_expr(&b.right, Want::Value)?;
+            (left, v)
         } else {
             let v = self.lower_expr(&b.right, Want::Value)?;
             (self.verbatim_place(&b.left), v)
@@ -123,6 +140,33 @@ impl Lowerer<'_> {
             effects: op.effects,
         }));
         Some(())
+    }
+
+    /// A place that does not yield, with the indices that run code computed into hidden locals
+    /// now, in order (`a.b[f()].c[g()]`).
+    fn place_with_indices_first(&mut self, e: &Expr) -> Operand {
+        match e {
+            Expr::Paren(p) => {
+                let inner = self.place_with_indices_first(&p.expr);
+                self.derived(quote!((#inner)), &[&inner])
+            }
+            Expr::Field(f) => {
+                let base = self.place_with_indices_first(&f.base);
+                let member = &f.member;
+                self.derived(quote!(#base.#member), &[&base])
+            }
+            Expr::Index(i) if index_runs_code(e) => {
+                let base = self.place_with_indices_first(&i.expr);
+                let index = if is_place(&i.index) {
+                    self.verbatim_expr(&i.index)
+                } else {
+                    let v = self.extract_temporaries(&i.index);
+                    self.hoist(v, "tmp")
+                };
+                self.derived(quote!(#base[#index]), &[&base, &index])
+            }
+            _ => self.verbatim_place(e),
+        }
     }
 
     /// `place op= value` where the order shows and the types are unseen (`s.l[yield_!(i)] +=
@@ -344,4 +388,16 @@ fn place_root(place: &Expr) -> Option<String> {
 /// not name in a way the generated programs show).
 fn order_may_show(b: &syn::ExprBinary) -> bool {
     !matches!(peel(&b.right), Expr::Lit(_) | Expr::Path(_))
+}
+
+/// Whether a place has an index that runs code (`v[i.len() - 1]`, not `v[i]` or `v[2]`).
+fn index_runs_code(e: &Expr) -> bool {
+    match e {
+        Expr::Paren(p) => index_runs_code(&p.expr),
+        Expr::Field(f) => index_runs_code(&f.base),
+        Expr::Index(i) => {
+            !matches!(peel(&i.index), Expr::Lit(_) | Expr::Path(_)) || index_runs_code(&i.expr)
+        }
+        _ => false,
+    }
 }

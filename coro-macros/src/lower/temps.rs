@@ -50,6 +50,12 @@ impl Lowerer<'_> {
             Expr::Index(i) => {
                 self.extract_place(&mut i.expr, pure_so_far, fx, false);
                 self.extract_in(&mut i.index, pure_so_far, fx);
+                // An index that ran code (`v[i.len() - 1]`) is computed first, so that the
+                // temporaries of what follows can still be made in order.
+                if !*pure_so_far && !super::expr::is_place(&i.index) {
+                    self.computed_first(&mut i.index, fx);
+                    *pure_so_far = true;
+                }
             }
             Expr::Reference(r) => self.extract_place(&mut r.expr, pure_so_far, fx, false),
             Expr::Paren(p) => self.extract_in(&mut p.expr, pure_so_far, fx),
@@ -159,24 +165,29 @@ impl Lowerer<'_> {
         for (x, later) in items.into_iter().zip(later_temporaries) {
             self.extract_in(x, pure_so_far, fx);
             if !*pure_so_far && later && !super::expr::is_place(x) {
-                if let Some(InBlock { stmts, .. }) = &mut self.in_block_temporaries {
-                    // Inside a block's statements: a local of the block.
-                    let name = crate::syntax::names::hidden(&format!("__operand_{}", stmts.len()));
-                    stmts.push(match self.unsafe_depth {
-                        0 => syn::parse_quote!(let #name = #x;),
-                        _ => syn::parse_quote!(let #name = unsafe { #x };),
-                    });
-                    *x = syn::parse_quote!(#name);
-                    *pure_so_far = true;
-                    continue;
-                }
-                let value = self.verbatim_expr(x);
-                let v = self.hoist(value, "tmp");
-                fx.merge(&v.effects);
-                *x = syn::parse2(v.tokens).expect("a name is an expression");
+                self.computed_first(x, fx);
                 *pure_so_far = true;
             }
         }
+    }
+
+    /// Computes `x`, code that ran, into a hidden local now, and refers to it by name: what
+    /// comes after may then make its temporaries first without running before it.
+    fn computed_first(&mut self, x: &mut Expr, fx: &mut Effects) {
+        if let Some(InBlock { stmts, .. }) = &mut self.in_block_temporaries {
+            // Inside a block's statements: a local of the block.
+            let name = crate::syntax::names::hidden(&format!("__operand_{}", stmts.len()));
+            stmts.push(match self.unsafe_depth {
+                0 => syn::parse_quote!(let #name = #x;),
+                _ => syn::parse_quote!(let #name = unsafe { #x };),
+            });
+            *x = syn::parse_quote!(#name);
+            return;
+        }
+        let value = self.verbatim_expr(x);
+        let v = self.hoist(value, "tmp");
+        fx.merge(&v.effects);
+        *x = syn::parse2(v.tokens).expect("a name is an expression");
     }
 
     /// Before edition 2024, the temporaries of the tail of a block with statements
