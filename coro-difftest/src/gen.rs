@@ -1680,7 +1680,10 @@ impl Gen<'_> {
             is_loop: false,
             value: false,
         });
+        // A loop's condition runs on every pass: it may not move what the loop does not own.
+        self.loop_depth += 1;
         let x = f(self);
+        self.loop_depth -= 1;
         self.ctxs.pop();
         x
     }
@@ -2252,22 +2255,18 @@ impl Gen<'_> {
                     )
                 }
             },
+            // Rust evaluates the value before the place for `=` and for an operator on
+            // numbers: it is generated first, so that what it moves is moved for the place.
             PlaceKind::Arr(n) => match self.rng.below(if yp { 3 } else { 2 }) {
                 0 => {
+                    let v = self.ex_i64(d1.max(1), true);
                     let ix = self.index(d1, 4);
-                    (
-                        format!("{n}[@0] = @1;"),
-                        vec![ix],
-                        self.ex_i64(d1.max(1), true),
-                    )
+                    (format!("{n}[@0] = @1;"), vec![ix], v)
                 }
                 1 => {
+                    let v = self.ex_i64(d1.max(1), true);
                     let ix = self.index(d1, 4);
-                    (
-                        format!("{n}[@0] {op} @1;"),
-                        vec![ix],
-                        self.ex_i64(d1.max(1), true),
-                    )
+                    (format!("{n}[@0] {op} @1;"), vec![ix], v)
                 }
                 _ => {
                     let yv = self.ex_i64_ny(0);
@@ -2282,12 +2281,9 @@ impl Gen<'_> {
             },
             PlaceKind::Acc(n) => match self.rng.below(if ov { 3 } else { 2 }) {
                 0 => {
+                    let v = self.ex_i64(d1.max(1), true);
                     let ix = self.index(d1, 4);
-                    (
-                        format!("{n}.v[@0] -= @1;"),
-                        vec![ix],
-                        self.ex_i64(d1.max(1), true),
-                    )
+                    (format!("{n}.v[@0] -= @1;"), vec![ix], v)
                 }
                 1 => (format!("{n}.n = @0;"), vec![], self.ex_i64(d1.max(1), true)),
                 _ => {
@@ -2313,20 +2309,15 @@ impl Gen<'_> {
                 }
             }
             PlaceKind::SelfMut => {
+                let choice = self.rng.below(if ov { 4 } else { 3 });
+                // The value first where Rust evaluates it first (see `Arr`).
+                let v = (choice < 2).then(|| self.ex_i64(d1.max(1), true));
                 self.lock("self.buf", true);
                 let ix = self.index(d1, 2);
                 self.locks.pop();
-                match self.rng.below(if ov { 4 } else { 3 }) {
-                    0 => (
-                        "self.buf[@0] = @1;".to_string(),
-                        vec![ix],
-                        self.ex_i64(d1.max(1), true),
-                    ),
-                    1 => (
-                        format!("self.buf[@0] {op} @1;"),
-                        vec![ix],
-                        self.ex_i64(d1.max(1), true),
-                    ),
+                match choice {
+                    0 => ("self.buf[@0] = @1;".to_string(), vec![ix], v.expect("made")),
+                    1 => (format!("self.buf[@0] {op} @1;"), vec![ix], v.expect("made")),
                     2 => {
                         let v = self.rhs_locked(d1.max(1), "self.buf", true);
                         ("self.buf.push(@0);".to_string(), vec![], v)

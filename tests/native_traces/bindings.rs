@@ -135,6 +135,24 @@ fn if_let_shadowing_a_parameter_moved_in_else(p: u8, dp: B) -> u8 {
     v
 }
 
+impl B {
+    fn len(&self) -> u8 {
+        self.0.len() as u8
+    }
+}
+
+/// `let … else`'s initialiser drops its temporaries before the `else` block runs (difftest
+/// seed 4294967343: they were dropped after it).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn let_else_temporaries_before_a_yielding_else(p: u8) -> u8 {
+    let Some(n) = B("init").len().checked_sub(p) else {
+        log("else");
+        yield_!(0);
+        return 0;
+    };
+    n
+}
+
 // --- tests ---
 
 #[test]
@@ -274,5 +292,17 @@ fn a_renamed_binding_captured_by_a_format_string() {
                 "return 1",
             ],
         )],
+    );
+}
+
+#[test]
+fn let_else_drops_its_initialisers_temporaries_before_the_else_block() {
+    check(
+        || let_else_temporaries_before_a_yielding_else(9),
+        &[(&[0, 1], 99, &["drop init", "else", "yield 0", "return 0"])],
+    );
+    check(
+        || let_else_temporaries_before_a_yielding_else(1),
+        &[(&[0], 99, &["drop init", "return 3"])],
     );
 }

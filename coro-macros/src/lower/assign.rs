@@ -98,7 +98,9 @@ impl Lowerer<'_> {
             let numbered = self
                 .op_assign_keys
                 .contains(&super::sites::op_assign_key(b));
-            if numbered && self.probes_allowed {
+            // Not when the value uses a local the index may move (`a[consume(d)] ^= d.get()`
+            // compiles value first only).
+            if numbered && self.probes_allowed && !self.index_shares_a_local_with_the_value(b) {
                 return self.lower_probed_compound_assign(b);
             }
         }
@@ -140,6 +142,26 @@ impl Lowerer<'_> {
             effects: op.effects,
         }));
         Some(())
+    }
+
+    /// Whether the place of `place op= value` names a local of the coroutine (other than
+    /// `self`, a reference) that the value names too.
+    fn index_shares_a_local_with_the_value(&self, b: &syn::ExprBinary) -> bool {
+        fn idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+            for tt in tokens {
+                match tt {
+                    proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+                    proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
+                    _ => {}
+                }
+            }
+        }
+        let mut names = Vec::new();
+        idents(b.left.to_token_stream(), &mut names);
+        let value = b.right.to_token_stream();
+        names.iter().any(|n| {
+            n != "self" && self.resolve(n).is_some() && crate::syntax::names::mentions(&value, n)
+        })
     }
 
     /// A place that does not yield, with the indices that run code computed into hidden locals

@@ -304,7 +304,16 @@ impl Lowerer<'_> {
                     binds,
                 });
             }
-            Some((_, els)) => self.lower_let_else(pat, value, els),
+            Some((_, els)) => {
+                // The initialiser's temporaries are dropped before the `else` block runs: a
+                // value that is not a place is computed by a statement of its own first.
+                let value = if super::expr::is_place(&init.expr) {
+                    value
+                } else {
+                    self.hoist_if_needed(value)
+                };
+                self.lower_let_else(pat, value, els)
+            }
         }
     }
 
