@@ -68,6 +68,18 @@ fn index_then_temporary(p: u8) -> u8 {
     m
 }
 
+/// A `match` in an operand keeps its scrutinee's temporaries to the end of the statement, past
+/// a later operand's yield (seed 566935683530).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn match_in_an_operand(p: u8) -> u8 {
+    let v = (match Some(D::new(9, p).get()) {
+        Some(x) => x,
+        None => 0,
+    })
+    .wrapping_add(yield_!(3));
+    v
+}
+
 // --- tests ---
 
 #[test]
@@ -132,6 +144,17 @@ fn an_index_that_runs_code_comes_before_later_temporaries() {
                     "ident 1", "new 7 1", "drop 7", "ident 1", "new 8 1", "yield 2", "drop 8",
                 ],
             ),
+        ],
+    );
+}
+
+#[test]
+fn a_match_in_an_operand_keeps_its_scrutinees_temporaries() {
+    check(
+        || match_in_an_operand(1),
+        &[
+            (&[0, 1], 99, &["new 9 1", "yield 3", "drop 9", "return 2"]),
+            (&[0], 1, &["new 9 1", "yield 3", "drop 9"]),
         ],
     );
 }

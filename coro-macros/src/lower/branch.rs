@@ -274,7 +274,9 @@ impl Lowerer<'_> {
 
     pub fn lower_match(&mut self, m: &syn::ExprMatch, want: Want) -> Option<Operand> {
         let yields = expr_yields(&m.expr);
-        if want == Want::Value && (yields || self.has_temporaries(&m.expr)) {
+        // A block's tail before edition 2024 keeps them to the end of the enclosing statement.
+        let kept_by_the_tail = self.in_tail_scope();
+        if (want == Want::Value || kept_by_the_tail) && (yields || self.has_temporaries(&m.expr)) {
             // A `match` inside an expression: its scrutinee's temporaries belong to the
             // enclosing statement (or block tail), past the match's yields and what follows it
             // in the statement (`note(match D::new(yield_!(1)).get() { … })`).

@@ -67,7 +67,11 @@ impl Lowerer<'_> {
             true,
             span,
         );
-        if let Some(v) = self.lower_block(&l.body, Want::Discard) {
+        // The body runs once per pass: its tail's temporaries have no home outside it.
+        self.opening_loop_body = true;
+        let body = self.lower_block(&l.body, Want::Discard);
+        self.opening_loop_body = false;
+        if let Some(v) = body {
             let _ = v;
             if self.alive() {
                 self.terminate(Term::Jump {

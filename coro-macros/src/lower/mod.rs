@@ -206,6 +206,8 @@ pub struct Lowerer<'a> {
     branch_depth: usize,
     /// Set by a labelled block for the block it opens (see `Lowerer::tail_home_for_new_block`).
     opening_breakable_block: bool,
+    /// Set by a `loop` for its body (see `Lowerer::tail_home_for_new_block`).
+    opening_loop_body: bool,
     /// The items hoisted so far, by their tokens (see `lower_stmt`).
     hoisted_tokens: HashSet<String>,
 }
@@ -240,6 +242,7 @@ impl<'a> Lowerer<'a> {
             in_block_temporaries: None,
             branch_depth: 0,
             opening_breakable_block: false,
+            opening_loop_body: false,
             hoisted_tokens: HashSet::new(),
             edition: crate::edition::Edition::Unknown,
         };

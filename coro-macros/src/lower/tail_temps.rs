@@ -80,7 +80,9 @@ impl Lowerer<'_> {
         // A block a `break` may leave before its tail: its own temporaries are made on some
         // paths only (see `bind_temporary`).
         let breakable = std::mem::take(&mut self.opening_breakable_block);
-        if !self.tails_pass_temporaries() {
+        // A `loop`'s body: a home before it would hold one pass's temporaries across the
+        // next (left as in edition 2024: dropped with the body, before its locals).
+        if std::mem::take(&mut self.opening_loop_body) || !self.tails_pass_temporaries() {
             return None;
         }
         let parent = *self.env.last()?;

@@ -139,6 +139,12 @@ impl Lowerer<'_> {
                 }
                 *pure_so_far = false;
             }
+            // A `match` keeps its scrutinee's temporaries to the end of the enclosing
+            // statement; its arms run code.
+            Expr::Match(m) => {
+                self.extract_in(&mut m.expr, pure_so_far, fx);
+                *pure_so_far = false;
+            }
             // `e?` may return early: what follows it is not evaluated first.
             Expr::Try(t) => {
                 self.extract_in(&mut t.expr, pure_so_far, fx);
@@ -359,6 +365,7 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
         Expr::Range(r) => r.start.as_deref().is_some_and(has) || r.end.as_deref().is_some_and(has),
         Expr::Repeat(r) => has(&r.expr),
         Expr::Group(g) => has(&g.expr),
+        Expr::Match(m) => has(&m.expr),
         Expr::Struct(st) => {
             st.fields.iter().any(|f| has(&f.expr)) || st.rest.as_deref().is_some_and(has)
         }
