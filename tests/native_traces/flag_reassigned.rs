@@ -36,6 +36,22 @@ fn reassigned_after_its_move(c: u8) -> u8 {
     0
 }
 
+/// A local moved on one path only, whose method takes it by `&mut` with itself in the
+/// arguments (`v.push(v.len())`, a two-phase borrow): it keeps no drop flag, since the flag's
+/// `(*v).push((*v).len())` would not compile (seed 575525617857: E0502, a false rejection).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn receiver_in_its_own_arguments(c: u8) -> u8 {
+    let mut v: Vec<u8> = Vec::new();
+    v.push(v.len() as u8 + c);
+    if c > 5 {
+        let n: u8 = v.into_iter().sum();
+        yield_!(n);
+        n
+    } else {
+        0
+    }
+}
+
 // --- tests ---
 
 #[test]
@@ -90,5 +106,17 @@ fn a_flagged_local_assigned_again_after_its_move() {
     check(
         || reassigned_after_its_move(0),
         &[(&[0, 0], 99, &["yield 1", "end", "drop first", "return 0"])],
+    );
+}
+
+#[test]
+fn a_receiver_used_in_its_own_arguments_keeps_its_two_phase_borrow() {
+    check(
+        || receiver_in_its_own_arguments(9),
+        &[(&[0, 1], 99, &["yield 9", "return 9"])],
+    );
+    check(
+        || receiver_in_its_own_arguments(1),
+        &[(&[0], 99, &["return 0"])],
     );
 }

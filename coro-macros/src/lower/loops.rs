@@ -112,7 +112,13 @@ impl Lowerer<'_> {
     }
 
     pub fn lower_while(&mut self, w: &syn::ExprWhile) -> Option<Operand> {
-        if super::branch::is_yielding_chain(&w.cond) {
+        // A chain whose `let` makes temporaries keeps them through the body, as `while let`'s.
+        let chain_temporaries = matches!(&*w.cond, Expr::Binary(_))
+            && super::branch::has_condition_let(&w.cond)
+            && super::branch::chain_operands(&w.cond)
+                .iter()
+                .any(|c| matches!(c, Expr::Let(l) if self.has_temporaries(&l.expr)));
+        if super::branch::is_yielding_chain(&w.cond) || chain_temporaries {
             // `while c1 && let P = e { body }` with a yield in the chain, as the loop it means:
             // `loop { if c1 { if let P = e { body; continue; } } break; }`.
             let (label, body) = (&w.label, &w.body);

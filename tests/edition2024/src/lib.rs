@@ -137,6 +137,20 @@ pub fn if_let_else_yielding_scrutinee(p: u32) -> u32 {
     got
 }
 
+/// A `while` let chain keeps its `let`'s scrutinee temporaries through the body's yields, as
+/// `while let` does (seed 575525617723: dropped at the body's first yield).
+#[coro::coroutine(yield = u32, resume = u32)]
+pub fn while_chain_temporaries(p: u32) -> u32 {
+    let mut n = 0;
+    while n < 2
+        && let Some(x) = (p < 5).then_some(D::new(n, p).get())
+    {
+        n += 1;
+        log(format!("got {}", yield_!(x)));
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +262,18 @@ mod tests {
         assert_eq!(
             traced(if_let_else_yielding_scrutinee(7), &[10, 20]),
             ["yield 7", "new 2", "drop 2", "else", "after", "return 0"]
+        );
+    }
+
+    #[test]
+    fn while_let_chains_keep_scrutinee_temporaries_through_the_body() {
+        // Recorded from rustc's coroutines (nightly, edition 2024, the same body with `yield`).
+        assert_eq!(
+            traced(while_chain_temporaries(3), &[10, 20, 30, 40]),
+            [
+                "new 0", "yield 3", "got 20", "drop 0", "new 1", "yield 3", "got 30", "drop 1",
+                "return 2"
+            ]
         );
     }
 

@@ -288,6 +288,16 @@ impl<'a> Collector<'a> {
                 let consumes = consumes_receiver(&m.method.to_string());
                 self.expr(&m.receiver, if consumes { Value } else { Place });
                 m.args.iter().for_each(|a| self.expr(a, Value));
+                // `v.push(v.len())` compiles by a two-phase borrow of `v`, which a drop flag's
+                // `(*v).push((*v).len())` (a `DerefMut` call first) does not have.
+                if let Some(name) = Self::single_ident(&m.receiver) {
+                    let again = |a: &Expr| {
+                        crate::syntax::names::mentions(&quote::ToTokens::to_token_stream(a), &name)
+                    };
+                    if let Some(id) = self.lookup(&name).filter(|_| m.args.iter().any(again)) {
+                        self.fx.unflaggable.insert(id);
+                    }
+                }
             }
             Expr::Call(c) => {
                 self.expr(&c.func, Place);
