@@ -5,7 +5,11 @@
 //! recorded from rustc's coroutines by
 //! `scripts/record-native-traces.py tests/native_traces/pending_operands.rs`.
 
-#![allow(clippy::useless_format, clippy::manual_unwrap_or_default)]
+#![allow(
+    clippy::useless_format,
+    clippy::manual_unwrap_or,
+    clippy::manual_unwrap_or_default
+)]
 
 use super::{check, log};
 
