@@ -116,6 +116,17 @@ fn targets_of_unseen_types(other: &mut Pair) -> u8 {
     p.meters[0].0 + p.meters[1].0 + p.counts[0] + p.counts[1] + other.meters[1].0
 }
 
+/// The value names the place's root, a reference parameter, which the place-first order only
+/// indexes (seed 575525618065); an index that runs code before a yielding value (seed
+/// 566935683479): both take the overloaded operator's order.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn value_naming_the_place(other: &mut Pair) -> u8 {
+    other.meters[yield_!(1) as usize % 2] -= amount(yield_!(other.counts[0]));
+    other.meters[amount(1) as usize % 2] -= yield_!(8);
+    other.counts[amount(1) as usize % 2] += yield_!(9);
+    other.meters[0].0 + other.meters[1].0 + other.counts[1]
+}
+
 // --- tests ---
 
 #[test]
@@ -203,5 +214,28 @@ fn the_order_of_a_compound_assignment_of_unseen_types_follows_the_types() {
             ),
             (&[0, 1], 1, &["yield 1", "dropping"]),
         ],
+    );
+}
+
+#[test]
+fn a_value_naming_the_places_root_behind_a_reference() {
+    check(
+        || value_naming_the_place(Box::leak(Box::new(pair()))),
+        &[(
+            &[0, 1, 2, 3, 4],
+            99,
+            &[
+                "yield 1",
+                "yield 1",
+                "amount 2",
+                "sub 70 2",
+                "amount 1",
+                "yield 8",
+                "sub 68 3",
+                "yield 9",
+                "amount 1",
+                "return 131",
+            ],
+        )],
     );
 }

@@ -84,9 +84,10 @@ impl Lowerer<'_> {
             // pointer into it (`*{ yield_!(); &mut a[1] } |= a[2]`, fine value first).
             let place_first_compiles = (!expr_yields(&b.right)
                 || self.place_behind_a_reference(&b.left))
-                && place_root(&b.left).is_none_or(|root| {
-                    !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
-                });
+                && (!derefs_a_computed_pointer(&b.left)
+                    || place_root(&b.left).is_none_or(|root| {
+                        !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
+                    }));
             if numbered && self.probes_allowed && place_first_compiles && order_may_show(b) {
                 return self.lower_probed_compound_assign(b);
             }
@@ -419,6 +420,20 @@ fn index_runs_code(e: &Expr) -> bool {
         Expr::Field(f) => index_runs_code(&f.base),
         Expr::Index(i) => {
             !matches!(peel(&i.index), Expr::Lit(_) | Expr::Path(_)) || index_runs_code(&i.expr)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a place goes through a pointer it computes (`*{ yield_!(); &mut a[1] }`), which the
+/// place-first order holds while the value runs; an index is only a number until then.
+fn derefs_a_computed_pointer(e: &Expr) -> bool {
+    match e {
+        Expr::Paren(p) => derefs_a_computed_pointer(&p.expr),
+        Expr::Field(f) => derefs_a_computed_pointer(&f.base),
+        Expr::Index(i) => derefs_a_computed_pointer(&i.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            !matches!(peel(&u.expr), Expr::Path(_))
         }
         _ => false,
     }
