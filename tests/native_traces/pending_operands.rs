@@ -84,6 +84,14 @@ fn match_in_an_operand(p: u8) -> u8 {
     v
 }
 
+/// A receiver computed by code comes before its argument's temporaries, which live past the
+/// statement's yield (seed 579820585066).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn receiver_then_argument_temporary(p: u8) -> u8 {
+    yield_!(((D::new(10, p).get()) as u16).wrapping_sub(D::new(11, p).get() as u16) as u8);
+    0
+}
+
 // --- tests ---
 
 #[test]
@@ -159,6 +167,27 @@ fn a_match_in_an_operand_keeps_its_scrutinees_temporaries() {
         &[
             (&[0, 1], 99, &["new 9 1", "yield 3", "drop 9", "return 2"]),
             (&[0], 1, &["new 9 1", "yield 3", "drop 9"]),
+        ],
+    );
+}
+
+#[test]
+fn a_computed_receiver_comes_before_its_arguments_temporaries() {
+    check(
+        || receiver_then_argument_temporary(1),
+        &[
+            (
+                &[0, 1],
+                99,
+                &[
+                    "new 10 1", "new 11 1", "yield 0", "drop 11", "drop 10", "return 0",
+                ],
+            ),
+            (
+                &[0],
+                1,
+                &["new 10 1", "new 11 1", "yield 0", "drop 11", "drop 10"],
+            ),
         ],
     );
 }

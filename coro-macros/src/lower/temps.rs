@@ -43,6 +43,13 @@ impl Lowerer<'_> {
             Expr::MethodCall(m) => {
                 let consumed = crate::syntax::guess::consumes_receiver(&m.method.to_string());
                 self.extract_place(&mut m.receiver, pure_so_far, fx, consumed);
+                // A receiver computed by code (`(a.get() as i64).max(D::new().get())`) is
+                // computed first when an argument has temporaries to make after it.
+                let later = m.args.iter().any(|a| self.has_temporaries(a));
+                if !*pure_so_far && later && !super::expr::is_place(&m.receiver) {
+                    self.computed_first(&mut m.receiver, fx);
+                    *pure_so_far = true;
+                }
                 self.extract_operands(m.args.iter_mut().collect(), pure_so_far, fx);
                 *pure_so_far = false;
             }
