@@ -2246,8 +2246,9 @@ impl Gen<'_> {
                     self.ex_i64(d1.max(1), true),
                 ),
                 _ => {
-                    let yv = self.ex_i64_ny(0);
+                    // The value first: an operator on numbers evaluates it before the place.
                     let v = self.ex_i64(d1.max(1), true);
+                    let yv = self.ex_i64_ny(0);
                     (
                         format!("*{{ @0; &mut {text} }} {op} @1;"),
                         vec![Self::yield_of(yv)],
@@ -2269,9 +2270,9 @@ impl Gen<'_> {
                     (format!("{n}[@0] {op} @1;"), vec![ix], v)
                 }
                 _ => {
+                    let v = self.ex_i64(d1.max(1), true);
                     let yv = self.ex_i64_ny(0);
                     let k = self.rng.below(4);
-                    let v = self.ex_i64(d1.max(1), true);
                     (
                         format!("*{{ @0; &mut {n}[{k}] }} {op} @1;"),
                         vec![Self::yield_of(yv)],
