@@ -68,7 +68,7 @@ fn the_findings_case_files_parse() {
     for (file, n) in [
         ("findings/issue19.txt", 64),
         ("findings/issue19-2024.txt", 4),
-        ("findings/temporaries.txt", 68),
+        ("findings/temporaries.txt", 69),
         ("findings/deferred-init.txt", 3),
         ("findings/op-assign.txt", 13),
         ("findings/drop-flags.txt", 18),

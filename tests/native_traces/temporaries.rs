@@ -242,6 +242,17 @@ fn range_temporaries(p: u8) -> u8 {
     yield_!([D::new(96, p).get(); 2][1])
 }
 
+/// An `if let` scrutinee's temporaries inside an index (seed 579820585374).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn if_let_index_temporaries(p: u8) -> u8 {
+    let v = [1u8, 2, 3];
+    if let Some(9) = opt(v[D::new(32, p).get() as usize % 3]) {
+    } else {
+        yield_!(p);
+    }
+    0
+}
+
 // --- tests ---
 
 #[test]
@@ -502,6 +513,17 @@ fn range_ends_keep_their_temporaries_to_the_statements_end() {
                 ],
             ),
             (&[0], 1, &["new 95 3", "yield 0", "drop 95"]),
+        ],
+    );
+}
+
+#[test]
+fn if_let_scrutinee_temporaries_inside_an_index() {
+    check(
+        || if_let_index_temporaries(1),
+        &[
+            (&[0, 1], 99, &["new 32 1", "yield 1", "drop 32", "return 0"]),
+            (&[0], 1, &["new 32 1", "yield 1", "drop 32"]),
         ],
     );
 }

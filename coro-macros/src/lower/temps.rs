@@ -359,7 +359,7 @@ fn has_temporaries(e: &Expr, tails: bool) -> bool {
         Expr::Unsafe(u) if tails => tail_of(&u.block).is_some_and(has),
         Expr::MethodCall(m) => is_rvalue(&m.receiver) || has(&m.receiver) || m.args.iter().any(has),
         Expr::Field(f) => is_rvalue(&f.base) || has(&f.base),
-        Expr::Index(i) => is_rvalue(&i.expr) || has(&i.expr),
+        Expr::Index(i) => is_rvalue(&i.expr) || has(&i.expr) || has(&i.index),
         Expr::Reference(r) => is_rvalue(&r.expr) || has(&r.expr),
         Expr::Paren(p) => has(&p.expr),
         Expr::Cast(c) => has(&c.expr),
