@@ -127,6 +127,16 @@ fn value_naming_the_place(other: &mut Pair) -> u8 {
     other.meters[0].0 + other.meters[1].0 + other.counts[1]
 }
 
+/// A compound assignment inside a `yield_!`'s argument asks the types too (seed 588410519676).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn inside_a_yield_argument() -> u8 {
+    yield_!({
+        let mut p = pair();
+        p.meters[yield_!(1) as usize % 2] -= amount(2);
+        p.meters[1].0
+    })
+}
+
 // --- tests ---
 
 #[test]
@@ -237,5 +247,20 @@ fn a_value_naming_the_places_root_behind_a_reference() {
                 "return 131",
             ],
         )],
+    );
+}
+
+#[test]
+fn a_compound_assignment_inside_a_yields_argument() {
+    check(
+        || inside_a_yield_argument(),
+        &[
+            (
+                &[0, 1, 2],
+                99,
+                &["yield 1", "amount 2", "sub 70 2", "yield 68", "return 2"],
+            ),
+            (&[0], 1, &["yield 1"]),
+        ],
     );
 }

@@ -84,7 +84,7 @@ impl Lowerer<'_> {
             // pointer into it (`*{ yield_!(); &mut a[1] } |= a[2]`, fine value first).
             let place_first_compiles = (!expr_yields(&b.right)
                 || self.place_behind_a_reference(&b.left))
-                && (!derefs_a_computed_pointer(&b.left)
+                && ((expr_yields(&b.right) && !derefs_a_computed_pointer(&b.left))
                     || place_root(&b.left).is_none_or(|root| {
                         !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
                     }));

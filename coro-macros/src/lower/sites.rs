@@ -88,6 +88,11 @@ pub(super) fn op_assign_keys(body: &syn::Block) -> HashSet<String> {
                 for e in args.exprs() {
                     self.visit_expr(e);
                 }
+            } else if crate::syntax::detect::yield_kind(mac).is_some() {
+                // `yield_!(e)` / `yield_from!(c)`: the pass reads `e` as code too.
+                if let Ok(e) = mac.parse_body::<syn::Expr>() {
+                    self.visit_expr(&e);
+                }
             }
         }
     }
