@@ -88,6 +88,10 @@ impl Lowerer<'_> {
                     || place_root(&b.left).is_none_or(|root| {
                         !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
                     }));
+            // Nor where the place may move a local the value uses (`*{ yield_!(consume(d));
+            // &mut x } |= d.get()` compiles value first only).
+            let place_first_compiles =
+                place_first_compiles && !self.index_shares_a_local_with_the_value(b);
             if numbered && self.probes_allowed && place_first_compiles && order_may_show(b) {
                 return self.lower_probed_compound_assign(b);
             }
@@ -145,8 +149,9 @@ impl Lowerer<'_> {
         Some(())
     }
 
-    /// Whether the place of `place op= value` names a local of the coroutine (other than
-    /// `self`, a reference) that the value names too.
+    /// Whether the place of `place op= value` names a local of the coroutine that it may move
+    /// (not `self` nor another reference, which a use reborrows, nor one known to be `Copy`)
+    /// and that the value names too.
     fn index_shares_a_local_with_the_value(&self, b: &syn::ExprBinary) -> bool {
         fn idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
             for tt in tokens {
@@ -161,7 +166,11 @@ impl Lowerer<'_> {
         idents(b.left.to_token_stream(), &mut names);
         let value = b.right.to_token_stream();
         names.iter().any(|n| {
-            n != "self" && self.resolve(n).is_some() && crate::syntax::names::mentions(&value, n)
+            n != "self"
+                && self
+                    .resolve(n)
+                    .is_some_and(|l| !self.ir.locals[l].copy && !self.ir.locals[l].trivial_drop)
+                && crate::syntax::names::mentions(&value, n)
         })
     }
 
