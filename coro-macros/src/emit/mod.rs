@@ -17,6 +17,7 @@
 mod cursor;
 mod discovery;
 mod frame;
+mod inline;
 mod operand;
 mod prune;
 mod shadow;
@@ -476,11 +477,7 @@ impl<'a> Emit<'a> {
             body
         };
         // A small step is inlined wherever it is resumed (see `INLINE_ALWAYS_TOKENS`).
-        let inline = if token_count_up_to(&body, INLINE_ALWAYS_TOKENS) < INLINE_ALWAYS_TOKENS {
-            quote!(#[inline(always)])
-        } else {
-            quote!()
-        };
+        let inline = inline::step_attribute(&body);
         let constructor = if self.resume_any_lifetime {
             quote!(#krate::__private::gen_for_any_lifetime)
         } else {
@@ -568,31 +565,6 @@ impl<'a> Emit<'a> {
 /// The hidden name of a `let` binding written under another name (see [`Renames`]).
 fn renamed_name(ir: &Ir, l: LocalId) -> Ident {
     hidden(&format!("__renamed_{}", ir.locals[l].field))
-}
-
-/// A step closure of fewer tokens than this is written `#[inline(always)]`: LLVM then inlines it
-/// into `Gen`'s `resume` and `next` wherever they are called, and a chain of coroutines resumed
-/// through one another (`yield_from!`, a boxed sub-coroutine) becomes one function in which the
-/// nested states live in registers and the steady path of every level folds away, as rustc's own
-/// coroutines do. Left to its heuristics, LLVM stops inlining after the first levels (a step
-/// that delegates calls its delegate's `resume` in two places: the first and the later resumes).
-/// Bigger steps are left to LLVM, so that copies of a large body stay where it decides.
-const INLINE_ALWAYS_TOKENS: usize = 3000;
-
-/// The number of tokens in `tokens` (groups count as one, plus their contents), counting up to
-/// `cap` only.
-fn token_count_up_to(tokens: &TokenStream, cap: usize) -> usize {
-    let mut n = 0;
-    for t in tokens.clone() {
-        n += 1;
-        if let proc_macro2::TokenTree::Group(g) = t {
-            n += token_count_up_to(&g.stream(), cap.saturating_sub(n));
-        }
-        if n >= cap {
-            break;
-        }
-    }
-    n
 }
 
 /// How many jumps one arm may thread (each copies the target's code into the arm).
