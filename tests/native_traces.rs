@@ -12,6 +12,8 @@ mod assign_targets;
 mod bindings;
 #[path = "native_traces/borrows.rs"]
 mod borrows;
+#[path = "native_traces/cycles.rs"]
+mod cycles;
 #[path = "native_traces/discovery.rs"]
 mod discovery;
 #[path = "native_traces/drop_flags.rs"]

@@ -19,10 +19,19 @@ impl<'a> Emit<'a> {
         let mut out = TokenStream::new();
         while let Some(node) = cursor.peek() {
             match node {
-                Node::Close(..) => break,
+                Node::Close(s, value) => {
+                    if self.cycling(cx) && self.close_in_place(*s, value, cx) {
+                        cursor.index += 1;
+                        continue;
+                    }
+                    break;
+                }
                 Node::Open(s) => {
                     cursor.index += 1;
                     cx.closable.insert(*s);
+                    if let Some(c) = &mut cx.cycle {
+                        c.opened.insert(*s);
+                    }
                     let body = self.seq(cursor, cx);
                     out.extend(self.close(*s, body, cursor, cx));
                 }
@@ -106,6 +115,11 @@ impl<'a> Emit<'a> {
 
     /// Moves the cursor on to the code of `target`, which now runs in this arm.
     pub(super) fn enter_splice(&self, target: BlockId, cursor: &mut Cursor<'a>, cx: &mut ArmCtx) {
+        if cx.plan.is_cut(target) {
+            if let Some(c) = &mut cx.cycle {
+                c.spliced_cut = true;
+            }
+        }
         // A splice the arm must make (the code after a hoisted `break`) may come when the
         // budget is spent: the budget bounds the optional ones only.
         cx.splice_budget = cx.splice_budget.saturating_sub(1);
@@ -175,6 +189,9 @@ impl<'a> Emit<'a> {
                 }
             }
             Term::Jump { target, value } => {
+                if let Some(back) = self.cycle_back_edge(*target, value, cx) {
+                    return back;
+                }
                 let has_param = self.ir.blocks[*target].param.is_some();
                 let label = self.label();
                 let v = hidden("__jump_value");
@@ -191,6 +208,9 @@ impl<'a> Emit<'a> {
                 };
                 cx.dispatches = true;
                 if cx.in_place.is_some() && *target == cx.block && !has_param {
+                    if self.any_out_of_slot(cx) {
+                        self.cycle_fails(cx);
+                    }
                     return quote!({ #eval continue #label; });
                 }
                 cx.transitions.push(*target);
@@ -206,6 +226,9 @@ impl<'a> Emit<'a> {
                 let t = self.operand(value, Shape::Expr, cx);
                 if cx.in_place.is_some() {
                     if *resume == cx.block {
+                        if self.any_out_of_slot(cx) {
+                            self.cycle_fails(cx);
+                        }
                         // Resumed where it is: the fields are already in place.
                         let leave = self.leave(cx.guarded, quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#y))));
                         return quote!({
@@ -315,10 +338,16 @@ impl<'a> Emit<'a> {
             let saved_path = cx.path.clone();
             let saved_closable = std::mem::take(&mut cx.closable);
             let saved_aliased = cx.aliased.clone();
+            let saved_cycle = cx.cycle.clone();
+            let saved_in_place = cx.in_place.clone();
+            if let Some(c) = &mut cx.cycle {
+                c.depth += 1;
+            }
             for &b in &arm.binds {
                 let spelled = self.arm_binding_spelling(b, cx);
                 cx.names.insert(b, spelled);
             }
+            self.cycle_rebind(&arm.binds, cx);
             // The guard sees the arm's bindings.
             let guard = arm.guard.as_ref().map(|g| self.operand(g, Shape::Expr, cx));
             // A binding with a drop flag of its own holds its value in a `Flagged` from here.
@@ -338,6 +367,17 @@ impl<'a> Emit<'a> {
             cx.closable = saved_closable;
             cx.aliased = saved_aliased;
             cx.names = saved;
+            if saved_cycle.is_some() {
+                // What an arm closed or bound in place is its own path's.
+                let used = cx.cycle.as_ref().is_some_and(|c| c.used);
+                let spliced_cut = cx.cycle.as_ref().is_some_and(|c| c.spliced_cut);
+                cx.cycle = saved_cycle.clone();
+                if let Some(c) = &mut cx.cycle {
+                    c.used |= used;
+                    c.spliced_cut |= spliced_cut;
+                }
+                cx.in_place = saved_in_place;
+            }
             let pat = match br.kind {
                 BranchKind::If => arm.pat.clone(),
                 BranchKind::Match => self.rename_arm_pattern(&arm.pat, &arm.binds, cx),
@@ -446,6 +486,10 @@ impl<'a> Emit<'a> {
         let name = &self.ir.blocks[cx.block].name;
         let bindings = ip.fields.iter().map(|l| {
             let f = &self.ir.locals[*l].field;
+            if self.out_of_slot(*l, cx) {
+                // Its slot holds a value nothing reads again, with nothing to drop.
+                return quote!(#f: _);
+            }
             let moved = hidden(&format!("__moved_{f}"));
             cx.names.insert(*l, moved.clone());
             quote!(#f: #moved)

@@ -6,7 +6,16 @@ use crate::ir::walk::{assigned_before_suspending, assigned_in, closes_in};
 
 impl<'a> Emit<'a> {
     /// The match arm of one state, reading its fields in place or owning them.
-    pub(super) fn arm(&self, plan: &Plan, b: BlockId, in_place: bool, guarded: bool) -> ArmOut {
+    /// With `cycle`, an in-place arm whose code jumps straight to a loop head runs the
+    /// yield-free cycles back to that head as a Rust loop (see `cycle`).
+    pub(super) fn arm(
+        &self,
+        plan: &Plan,
+        b: BlockId,
+        in_place: bool,
+        guarded: bool,
+        cycle: bool,
+    ) -> ArmOut {
         let block = &self.ir.blocks[b];
         let state_enum = &self.state_enum;
         let name = &block.name;
@@ -36,6 +45,8 @@ impl<'a> Emit<'a> {
             rename_and_retry: false,
             jump_renames: Vec::new(),
             tentative: Vec::new(),
+            cycle: None,
+            cycle_failed: false,
         };
 
         // Scopes that may close within this arm (in its code or in code spliced into it) get
@@ -120,6 +131,8 @@ impl<'a> Emit<'a> {
         // Bound in declaration order, so that whatever Rust drops at the end of the arm is dropped
         // latest first, as at the end of the source's scopes.
         let mut pattern = Vec::new();
+        // The same, binding the fields to their slots (an arm with a cycle).
+        let mut slot_pattern = Vec::new();
         let mut flat_bindings: Vec<(Option<usize>, TokenStream)> = Vec::new();
         let mut nested_bindings: HashMap<ScopeId, Vec<(Option<usize>, TokenStream)>> =
             HashMap::new();
@@ -133,6 +146,8 @@ impl<'a> Emit<'a> {
                 } else {
                     pattern.push(quote!(#field: #n));
                 }
+                let slot = self.slot(l);
+                slot_pattern.push(quote!(#field: #slot));
                 names.insert(n.to_string());
                 cx.names.insert(l, n.clone());
             }
@@ -237,10 +252,34 @@ impl<'a> Emit<'a> {
             _ => quote!(),
         };
 
+        // The code a cycle could run from: the arm's own code only closes scopes (their Rust
+        // blocks are written first) and jumps to a block that is not a state.
+        let code = &self.ir.codes[block.code];
+        let cycle_head = match code.split_last() {
+            Some((
+                Node::Term(Term::Jump {
+                    target,
+                    value: None,
+                }),
+                before,
+            )) if before.iter().all(|n| matches!(n, Node::Close(..))) && !plan.is_cut(*target) => {
+                Some(*target)
+            }
+            _ => None,
+        };
+        if in_place && cycle && deferred.is_empty() && cx.reexposed.is_empty() {
+            if let Some(head) = cycle_head {
+                cx.cycle = Some(super::cycle::Cycle {
+                    head: Some(head),
+                    ..Default::default()
+                });
+            }
+        }
+
         let mut body = TokenStream::new();
         body.extend(flat_bindings.into_iter().map(|(_, t)| t));
-        if first_closing < block.scopes.len() {
-            body.extend(self.scope_blocks(
+        let before = if first_closing < block.scopes.len() {
+            self.scope_blocks(
                 &block.scopes,
                 first_closing,
                 &closing,
@@ -248,11 +287,40 @@ impl<'a> Emit<'a> {
                 &param_binding,
                 &mut cursor,
                 &mut cx,
-            ));
+            )
         } else {
-            body.extend(param_binding.clone());
+            param_binding.clone()
+        };
+        let rest = self.seq(&mut cursor, &mut cx);
+        let cycle_used = match &cx.cycle {
+            Some(c) if c.used => true,
+            Some(c) => {
+                // Nothing ran in place that the arm without a cycle would not: keep it.
+                if !c.closed.is_empty() || !c.fresh.is_empty() || c.spliced_cut {
+                    cx.cycle_failed = true;
+                }
+                false
+            }
+            None => false,
+        };
+        if cycle_used {
+            let fields: Vec<LocalId> = fields.iter().rev().copied().collect();
+            let reborrows = self.reborrow_slots(&fields);
+            let label = self.cycle_label();
+            body = quote! {
+                #reborrows
+                #body
+                #before
+                #label: loop {
+                    #reborrows
+                    #rest
+                }
+            };
+            pattern = slot_pattern;
+        } else {
+            body.extend(before);
+            body.extend(rest);
         }
-        body.extend(self.seq(&mut cursor, &mut cx));
         let body = super::prune::unused_declarations(body, &cx.tentative);
 
         let pattern = if pattern.is_empty() {
@@ -285,6 +353,7 @@ impl<'a> Emit<'a> {
             errors: cx.errors,
             failed: cx.failed,
             rename_and_retry: cx.rename_and_retry,
+            cycle_failed: cx.cycle_failed,
             renames: cx.renames,
             transitions: cx.transitions,
             dispatches: cx.dispatches,

@@ -15,8 +15,10 @@
 //!   exits).
 
 mod cursor;
+mod cycle;
 mod discovery;
 mod frame;
+mod inline;
 mod operand;
 mod prune;
 mod shadow;
@@ -184,6 +186,10 @@ struct ArmCtx<'p> {
     /// Locals declared without a value in this arm, taken out again if nothing in the arm
     /// names them (see `prune`).
     tentative: Vec<Ident>,
+    /// Set while the arm is written with a yield-free cycle run in place (see `cycle`).
+    cycle: Option<cycle::Cycle>,
+    /// The cycle could not be written: write the arm again without it.
+    cycle_failed: bool,
 }
 
 /// One arm as written, and what it needs from the rest of the step.
@@ -194,6 +200,8 @@ struct ArmOut {
     failed: bool,
     /// A shadowing `let` was marked for renaming: write the arm again.
     rename_and_retry: bool,
+    /// Running a yield-free cycle in place failed: write the arm again without it.
+    cycle_failed: bool,
     /// The renames as this arm left them.
     renames: Renames,
     /// The blocks it stores as the next state before dispatching again.
@@ -475,6 +483,8 @@ impl<'a> Emit<'a> {
         } else {
             body
         };
+        // A small step is inlined wherever it is resumed (see `INLINE_ALWAYS_TOKENS`).
+        let inline = inline::step_attribute(&body);
         let constructor = if self.resume_any_lifetime {
             quote!(#krate::__private::gen_for_any_lifetime)
         } else {
@@ -482,7 +492,7 @@ impl<'a> Emit<'a> {
         };
         let closure = if self.pointers.is_empty() {
             quote! {
-                #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+                #constructor(#inline move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
                     #body
                 })
             }
@@ -495,7 +505,7 @@ impl<'a> Emit<'a> {
             let step = hidden("__step_fn");
             quote! {{
                 #[allow(unused_unsafe, unknown_lints, dangerous_implicit_autorefs)]
-                let #step = #constructor(move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
+                let #step = #constructor(#inline move |#arg: #a| -> ::core::option::Option<#krate::CoroutineState<#y, #r>> {
                     unsafe { #body }
                 });
                 #step
@@ -526,14 +536,21 @@ impl<'a> Emit<'a> {
             let mut found = Discovered::default();
             for b in plan.states() {
                 let mut in_place = plan.in_place_eligible(b);
+                // An in-place arm first tries to run a yield-free cycle in place (see `cycle`).
+                let mut cycle = in_place;
                 let out = loop {
-                    let mut out = self.arm(plan, b, in_place, guarded);
+                    let mut out = self.arm(plan, b, in_place, guarded, cycle);
                     plan.renames = std::mem::take(&mut out.renames);
                     if out.rename_and_retry {
                         continue;
                     }
+                    if out.cycle_failed && cycle {
+                        cycle = false;
+                        continue;
+                    }
                     if out.failed && in_place {
                         in_place = false;
+                        cycle = false;
                         continue;
                     }
                     break out;

@@ -193,6 +193,7 @@ impl<'a> Emit<'a> {
             }
             cx.names.insert(b, spelled);
         }
+        self.cycle_rebind(binds, cx);
         out
     }
 

@@ -13,7 +13,9 @@ impl<'a> Emit<'a> {
     /// drop (known `Copy`, or still in scope there though dead and maybe moved). Its code may
     /// only close scopes whose Rust block is open here.
     pub(super) fn can_splice(&self, target: BlockId, cx: &ArmCtx) -> bool {
-        if cx.splice_budget == 0 || cx.path.contains(&target) || cx.plan.is_cut(target) {
+        // A state's own block is read in place only by an arm running a cycle (see `cycle`).
+        let cut = cx.plan.is_cut(target) && !self.cycling(cx);
+        if cx.splice_budget == 0 || cx.path.contains(&target) || cut {
             return false;
         }
         let block = &self.ir.blocks[target];
@@ -52,7 +54,11 @@ impl<'a> Emit<'a> {
         let closes_open = closes_in(self.ir, block.code)
             .iter()
             .filter(|s| block.scopes.contains(s))
-            .all(|s| cx.closable.contains(s) || field_scopes.contains(s));
+            .all(|s| {
+                cx.closable.contains(s)
+                    || field_scopes.contains(s)
+                    || self.can_close_in_place(*s, cx)
+            });
         if !closes_open {
             return false;
         }
@@ -73,10 +79,27 @@ impl<'a> Emit<'a> {
             bound_names_in(self.ir, code),
             closes_in(self.ir, code),
         );
+        // In a cycle, a field with nothing to drop may see its scope close, and be bound again
+        // (the same local, not another of its name), in place.
+        let cycling = self.cycling(cx);
+        let rebinds_itself = |l: LocalId| {
+            cycling
+                && self.trivially_in_place(l)
+                && super::cycle::bound_locals_in(self.ir, code)
+                    .iter()
+                    .all(|b| *b == l || self.ir.locals[*b].text() != self.ir.locals[l].text())
+        };
         ip.fields.iter().any(|l| {
             let local = &self.ir.locals[*l];
-            (moved.contains(l) && !local.copy) || closed.contains(&local.scope)
-        }) || ip.names.iter().any(|n| rebound.contains(n))
+            (moved.contains(l) && !local.copy)
+                || (closed.contains(&local.scope)
+                    && !(cycling && self.can_close_in_place(local.scope, cx)))
+                || (rebound.contains(local.text())
+                    && ip.names.contains(local.text())
+                    && !rebinds_itself(*l))
+        }) || ip.names.iter().any(|n| {
+            rebound.contains(n) && !ip.fields.iter().any(|l| self.ir.locals[*l].text() == n)
+        })
     }
 
     /// Whether an in-place arm can take its fields out of the state here: no Rust block of its
@@ -104,12 +127,31 @@ impl<'a> Emit<'a> {
         cursor: &mut Cursor<'a>,
         cx: &mut ArmCtx,
     ) -> TokenStream {
+        if cx.cycle.as_ref().is_some_and(|c| c.depth > 0) {
+            // The fields would be owned on this path only, inside a branch of the cycle.
+            cx.cycle_failed = true;
+        }
+        let out_of_slot: HashSet<LocalId> = cx
+            .in_place
+            .as_ref()
+            .map(|ip| {
+                ip.fields
+                    .iter()
+                    .copied()
+                    .filter(|l| self.out_of_slot(*l, cx))
+                    .collect()
+            })
+            .unwrap_or_default();
         let ip = cx.in_place.take().expect("an in-place arm");
         let block = &self.ir.blocks[cx.block];
         let (state, state_enum, name) = (self.state(cx.guarded), &self.state_enum, &block.name);
         let moved = |l: &LocalId| hidden(&format!("__moved_{}", self.ir.locals[*l].field));
         let pattern = ip.fields.iter().map(|l| {
             let (f, m) = (&self.ir.locals[*l].field, moved(l));
+            if out_of_slot.contains(l) {
+                // Its slot holds a value nothing reads again, with nothing to drop.
+                return quote!(#f: _);
+            }
             quote!(#f: #m)
         });
         let mut out = quote! {
@@ -124,7 +166,7 @@ impl<'a> Emit<'a> {
             .position(|s| closing.contains(s))
             .unwrap_or(block.scopes.len());
         let mut nested: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
-        for l in &ip.fields {
+        for l in ip.fields.iter().filter(|l| !out_of_slot.contains(l)) {
             let local = &self.ir.locals[*l];
             let (n, m, from) = (&local.name, self.binding_mutability(*l), moved(l));
             let binding = quote!(let #m #n = #from;);

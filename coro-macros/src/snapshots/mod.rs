@@ -86,106 +86,107 @@ fn running_sum() {
                     }
                     format!("total={total}")
                 };
-                ::coro::Gen::new(move |
-                    __arg: u64,
-                | -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
-                    match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(
-                            unused_mut,
-                            unused_variables,
-                            unused_braces,
-                            unused_parens,
-                            unused_unsafe
-                        )]
-                        State::Start { start } => {
-                            ::core::mem::drop(__arg);
-                            let __block = {
-                                let mut total = start;
-                                {
-                                    let mut __iter = ::core::iter::IntoIterator::into_iter(
-                                        vec![1u64, 2, 3],
-                                    );
-                                    '__then1: {
-                                        match ::core::iter::Iterator::next(&mut __iter) {
-                                            ::core::option::Option::Some(x) => {
-                                                let __yield_value = total + x;
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::AfterYield1 {
-                                                        iter: __iter,
-                                                        total,
-                                                    },
-                                                );
-                                                return ::core::option::Option::Some(
-                                                    ::coro::CoroutineState::Yielded(__yield_value),
-                                                );
-                                            }
-                                            ::core::option::Option::None => break '__then1,
-                                        }
-                                    }
-                                }
-                                format!("total={total}")
-                            };
-                            {
-                                let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::Some(
-                                    ::coro::CoroutineState::Complete(__return_value),
-                                );
-                            }
-                        }
-                        #[allow(
-                            unused_mut,
-                            unused_variables,
-                            unused_braces,
-                            unused_parens,
-                            unused_unsafe
-                        )]
-                        State::AfterYield1 { total: __saved_total, iter: __saved_iter } => {
-                            let __block = {
-                                let mut total = __saved_total;
-                                {
-                                    let mut __iter = __saved_iter;
+                ::coro::Gen::new(
+                    #[inline(always)]
+                    move |__arg: u64| -> ::core::option::Option<::coro::CoroutineState<u64, String>> {
+                        match ::core::mem::replace(&mut __state, State::Poisoned) {
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_braces,
+                                unused_parens,
+                                unused_unsafe
+                            )]
+                            State::Start { start } => {
+                                ::core::mem::drop(__arg);
+                                let __block = {
+                                    let mut total = start;
                                     {
-                                        let got = __arg;
-                                        total += got;
-                                    }
-                                    '__then1: {
-                                        match ::core::iter::Iterator::next(&mut __iter) {
-                                            ::core::option::Option::Some(x) => {
-                                                let __yield_value = total + x;
-                                                ::coro::__private::store(
-                                                    &mut __state,
-                                                    State::AfterYield1 {
-                                                        iter: __iter,
-                                                        total,
-                                                    },
-                                                );
-                                                return ::core::option::Option::Some(
-                                                    ::coro::CoroutineState::Yielded(__yield_value),
-                                                );
+                                        let mut __iter = ::core::iter::IntoIterator::into_iter(
+                                            vec![1u64, 2, 3],
+                                        );
+                                        '__then1: {
+                                            match ::core::iter::Iterator::next(&mut __iter) {
+                                                ::core::option::Option::Some(x) => {
+                                                    let __yield_value = total + x;
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 {
+                                                            iter: __iter,
+                                                            total,
+                                                        },
+                                                    );
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                                ::core::option::Option::None => break '__then1,
                                             }
-                                            ::core::option::Option::None => break '__then1,
                                         }
                                     }
+                                    format!("total={total}")
+                                };
+                                {
+                                    let __return_value = __block;
+                                    ::coro::__private::store(&mut __state, State::Complete);
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
                                 }
-                                format!("total={total}")
-                            };
-                            {
-                                let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::Some(
-                                    ::coro::CoroutineState::Complete(__return_value),
-                                );
                             }
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_braces,
+                                unused_parens,
+                                unused_unsafe
+                            )]
+                            State::AfterYield1 { total: __saved_total, iter: __saved_iter } => {
+                                let __block = {
+                                    let mut total = __saved_total;
+                                    {
+                                        let mut __iter = __saved_iter;
+                                        {
+                                            let got = __arg;
+                                            total += got;
+                                        }
+                                        '__then1: {
+                                            match ::core::iter::Iterator::next(&mut __iter) {
+                                                ::core::option::Option::Some(x) => {
+                                                    let __yield_value = total + x;
+                                                    ::coro::__private::store(
+                                                        &mut __state,
+                                                        State::AfterYield1 {
+                                                            iter: __iter,
+                                                            total,
+                                                        },
+                                                    );
+                                                    return ::core::option::Option::Some(
+                                                        ::coro::CoroutineState::Yielded(__yield_value),
+                                                    );
+                                                }
+                                                ::core::option::Option::None => break '__then1,
+                                            }
+                                        }
+                                    }
+                                    format!("total={total}")
+                                };
+                                {
+                                    let __return_value = __block;
+                                    ::coro::__private::store(&mut __state, State::Complete);
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
+                                }
+                            }
+                            State::Complete => {
+                                ::coro::__private::store(&mut __state, State::Complete);
+                                return ::core::option::Option::None;
+                            }
+                            State::Poisoned => ::coro::__private::resumed_after_panic(),
                         }
-                        State::Complete => {
-                            ::coro::__private::store(&mut __state, State::Complete);
-                            return ::core::option::Option::None;
-                        }
-                        State::Poisoned => ::coro::__private::resumed_after_panic(),
-                    }
-                })
+                    },
+                )
             }
         "##]],
     );
@@ -246,98 +247,99 @@ fn countdown_iterator() {
                         i -= 1;
                     }
                 };
-                ::coro::Gen::new(move |
-                    __arg: (),
-                | -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
-                    match ::core::mem::replace(&mut __state, State::Poisoned) {
-                        #[allow(
-                            unused_mut,
-                            unused_variables,
-                            unused_braces,
-                            unused_parens,
-                            unused_unsafe
-                        )]
-                        State::Start { n } => {
-                            ::core::mem::drop(__arg);
-                            let __block = {
-                                let mut i = n;
-                                '__then1: {
-                                    if i > 0 {
-                                        {
-                                            {
-                                                {
-                                                    let __yield_value = i;
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::AfterYield1 { i },
-                                                    );
-                                                    return ::core::option::Option::Some(
-                                                        ::coro::CoroutineState::Yielded(__yield_value),
-                                                    );
-                                                }
-                                            }
-                                        }
-                                    } else {
-                                        break '__then1
-                                    }
-                                }
-                            };
-                            {
-                                let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::Some(
-                                    ::coro::CoroutineState::Complete(__return_value),
-                                );
-                            }
-                        }
-                        #[allow(
-                            unused_mut,
-                            unused_variables,
-                            unused_braces,
-                            unused_parens,
-                            unused_unsafe
-                        )]
-                        State::AfterYield1 { i: __saved_i } => {
-                            let __block = {
-                                let mut i = __saved_i;
+                ::coro::Gen::new(
+                    #[inline(always)]
+                    move |__arg: ()| -> ::core::option::Option<::coro::CoroutineState<u32, ()>> {
+                        match ::core::mem::replace(&mut __state, State::Poisoned) {
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_braces,
+                                unused_parens,
+                                unused_unsafe
+                            )]
+                            State::Start { n } => {
                                 ::core::mem::drop(__arg);
-                                i -= 1;
-                                '__then1: {
-                                    if i > 0 {
-                                        {
+                                let __block = {
+                                    let mut i = n;
+                                    '__then1: {
+                                        if i > 0 {
                                             {
                                                 {
-                                                    let __yield_value = i;
-                                                    ::coro::__private::store(
-                                                        &mut __state,
-                                                        State::AfterYield1 { i },
-                                                    );
-                                                    return ::core::option::Option::Some(
-                                                        ::coro::CoroutineState::Yielded(__yield_value),
-                                                    );
+                                                    {
+                                                        let __yield_value = i;
+                                                        ::coro::__private::store(
+                                                            &mut __state,
+                                                            State::AfterYield1 { i },
+                                                        );
+                                                        return ::core::option::Option::Some(
+                                                            ::coro::CoroutineState::Yielded(__yield_value),
+                                                        );
+                                                    }
                                                 }
                                             }
+                                        } else {
+                                            break '__then1
                                         }
-                                    } else {
-                                        break '__then1
                                     }
+                                };
+                                {
+                                    let __return_value = __block;
+                                    ::coro::__private::store(&mut __state, State::Complete);
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
                                 }
-                            };
-                            {
-                                let __return_value = __block;
-                                ::coro::__private::store(&mut __state, State::Complete);
-                                return ::core::option::Option::Some(
-                                    ::coro::CoroutineState::Complete(__return_value),
-                                );
                             }
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_braces,
+                                unused_parens,
+                                unused_unsafe
+                            )]
+                            State::AfterYield1 { i: __saved_i } => {
+                                let __block = {
+                                    let mut i = __saved_i;
+                                    ::core::mem::drop(__arg);
+                                    i -= 1;
+                                    '__then1: {
+                                        if i > 0 {
+                                            {
+                                                {
+                                                    {
+                                                        let __yield_value = i;
+                                                        ::coro::__private::store(
+                                                            &mut __state,
+                                                            State::AfterYield1 { i },
+                                                        );
+                                                        return ::core::option::Option::Some(
+                                                            ::coro::CoroutineState::Yielded(__yield_value),
+                                                        );
+                                                    }
+                                                }
+                                            }
+                                        } else {
+                                            break '__then1
+                                        }
+                                    }
+                                };
+                                {
+                                    let __return_value = __block;
+                                    ::coro::__private::store(&mut __state, State::Complete);
+                                    return ::core::option::Option::Some(
+                                        ::coro::CoroutineState::Complete(__return_value),
+                                    );
+                                }
+                            }
+                            State::Complete => {
+                                ::coro::__private::store(&mut __state, State::Complete);
+                                return ::core::option::Option::None;
+                            }
+                            State::Poisoned => ::coro::__private::resumed_after_panic(),
                         }
-                        State::Complete => {
-                            ::coro::__private::store(&mut __state, State::Complete);
-                            return ::core::option::Option::None;
-                        }
-                        State::Poisoned => ::coro::__private::resumed_after_panic(),
-                    }
-                })
+                    },
+                )
             }
         "#]],
     );
