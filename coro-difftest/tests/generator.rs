@@ -70,7 +70,7 @@ fn the_findings_case_files_parse() {
         ("findings/issue19-2024.txt", 4),
         ("findings/temporaries.txt", 69),
         ("findings/deferred-init.txt", 3),
-        ("findings/op-assign.txt", 17),
+        ("findings/op-assign.txt", 18),
         ("findings/drop-flags.txt", 18),
     ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);

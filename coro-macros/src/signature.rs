@@ -20,6 +20,9 @@ pub struct Param {
     pub owned: bool,
     /// Declared with a primitive type (`u64`, `bool`…), so `Copy`.
     pub copy: bool,
+    /// Declared with a named type that is not a number (`D`, `String`; not a primitive, a
+    /// generic parameter, `Self` or a reference).
+    pub not_a_number: bool,
     /// Known to have nothing to drop (a `&mut` reference).
     pub trivial_drop: bool,
     /// Its declared type (`&'a Self` for `&self`), for the type-discovery pass.
@@ -125,6 +128,11 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
     }
 
     // Parameters: simple names are kept; patterns are bound in the body.
+    let generic_types: Vec<String> = sig
+        .generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .collect();
     let mut params = Vec::new();
     let mut prelude = Vec::new();
     let mut has_receiver = false;
@@ -143,6 +151,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                     owned: r.reference.is_none() && r.colon_token.is_none(),
                     // `&self` is a shared reference, `&mut self` one with nothing to drop.
                     copy: r.reference.is_some() && r.mutability.is_none(),
+                    not_a_number: false,
                     trivial_drop: r.reference.is_some(),
                     exclusive: !mutable && exclusive_reference(&r.ty),
                     ty: (*r.ty).clone(),
@@ -156,6 +165,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         outer: p.ident.to_token_stream(),
                         mutable,
                         owned: owned_type(&t.ty),
+                        not_a_number: named_type(&t.ty, &generic_types),
                         copy: crate::syntax::guess::surely_copy(&t.ty),
                         trivial_drop: matches!(&*t.ty, Type::Reference(_)),
                         exclusive: !mutable && exclusive_reference(&t.ty),
@@ -174,6 +184,7 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
                         mutable: false,
                         owned: false,
                         copy: false,
+                        not_a_number: false,
                         trivial_drop: false,
                         exclusive: false,
                         ty,
@@ -264,6 +275,19 @@ pub fn prepare(sig: &Signature, args: &Args) -> syn::Result<Prepared> {
 }
 
 /// Collections and strings, which a parameter owns when declared with them.
+fn named_type(ty: &Type, generic_types: &[String]) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            name != "Self"
+                && !generic_types.contains(&name)
+                && !crate::syntax::guess::surely_copy(ty)
+                && !crate::syntax::guess::primitive_type(ty)
+        }),
+        _ => false,
+    }
+}
+
 fn owned_type(ty: &Type) -> bool {
     match ty {
         Type::Path(p) => p.path.segments.last().is_some_and(|s| {

@@ -167,9 +167,12 @@ impl Lowerer<'_> {
         let value = b.right.to_token_stream();
         names.iter().any(|n| {
             n != "self"
-                && self
-                    .resolve(n)
-                    .is_some_and(|l| !self.ir.locals[l].copy && !self.ir.locals[l].trivial_drop)
+                && self.resolve(n).is_some_and(|l| {
+                    let local = &self.ir.locals[l];
+                    // Visibly not a number, so not known to be `Copy`: a move of it is
+                    // likely (an unseen type is taken for a number, as the probe does).
+                    !local.copy && !local.trivial_drop && (local.not_a_number || local.owned)
+                })
                 && crate::syntax::names::mentions(&value, n)
         })
     }

@@ -75,6 +75,8 @@ pub fn lower_fn(
         lower.ir.locals[l].copy = p.copy;
         lower.ir.locals[l].trivial_drop = p.trivial_drop;
         lower.ir.locals[l].plain = true;
+        // Declared with a type that is not a primitive nor a reference (`dp: D`): not a number.
+        lower.ir.locals[l].not_a_number = p.not_a_number;
         start_values.push((l, p.outer.clone()));
     }
     lower.start();
