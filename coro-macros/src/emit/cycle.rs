@@ -47,6 +47,27 @@ pub(super) struct Cycle {
 }
 
 impl<'a> Emit<'a> {
+    /// Whether a path of jumps (no yield) runs from `head` through a state of its own back to
+    /// `head`: only then can an arm starting at `head` have a cycle to run in place (trying in
+    /// vain would write the arm twice).
+    pub(super) fn may_cycle_back(&self, plan: &Plan, head: BlockId) -> bool {
+        let reach = |from: BlockId| {
+            let mut seen = HashSet::from([from]);
+            let mut todo = vec![from];
+            while let Some(x) = todo.pop() {
+                for &t in &plan.jumps[x] {
+                    if seen.insert(t) {
+                        todo.push(t);
+                    }
+                }
+            }
+            seen
+        };
+        reach(head)
+            .into_iter()
+            .any(|c| c != head && plan.is_cut(c) && reach(c).contains(&head))
+    }
+
     pub(super) fn cycle_label(&self) -> syn::Lifetime {
         syn::Lifetime::new("'__cycle", Span::mixed_site())
     }

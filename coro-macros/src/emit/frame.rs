@@ -268,7 +268,7 @@ impl<'a> Emit<'a> {
             _ => None,
         };
         if in_place && cycle && deferred.is_empty() && cx.reexposed.is_empty() {
-            if let Some(head) = cycle_head {
+            if let Some(head) = cycle_head.filter(|h| self.may_cycle_back(plan, *h)) {
                 cx.cycle = Some(super::cycle::Cycle {
                     head: Some(head),
                     ..Default::default()
