@@ -15,7 +15,7 @@ use proc_macro2::Ident;
 use quote::format_ident;
 
 use crate::ir::walk::{
-    all_jump_targets, bound_names_in, closes_in, jump_targets, moves_in, yields_to,
+    all_jump_targets, assigned_in, bound_names_in, closes_in, jump_targets, moves_in, yields_to,
 };
 use crate::ir::*;
 use crate::liveness::Liveness;
@@ -43,6 +43,8 @@ pub struct Plan {
     /// included). Read by every arm that may thread into the block, so computed once.
     pub closes: Vec<HashSet<ScopeId>>,
     pub jumps: Vec<Vec<BlockId>>,
+    /// The locals each block's code assigns as a whole (`assigned_in`), for the same reason.
+    pub assigns: Vec<HashSet<LocalId>>,
 }
 
 /// `let` bindings written under a hidden name because they shadow, in an inner scope, a local
@@ -104,9 +106,11 @@ impl Plan {
             .iter()
             .map(|b| all_jump_targets(ir, b.code))
             .collect();
+        let assigns = ir.blocks.iter().map(|b| assigned_in(ir, b.code)).collect();
         Plan {
             closes,
             jumps,
+            assigns,
             state,
             cut,
             fields,
@@ -121,6 +125,24 @@ impl Plan {
     /// its code.
     pub fn is_cut(&self, b: BlockId) -> bool {
         self.cut.contains(&b)
+    }
+
+    /// Locals assigned as a whole anywhere an arm starting at `block` may run before it
+    /// suspends: the block's code and the code of every block it may jump to without a yield.
+    pub fn assigned_before_suspending(&self, block: BlockId) -> HashSet<LocalId> {
+        let mut out = HashSet::new();
+        let mut seen = vec![false; self.jumps.len()];
+        seen[block] = true;
+        let mut todo = vec![block];
+        while let Some(b) = todo.pop() {
+            out.extend(self.assigns[b].iter().copied());
+            for &t in &self.jumps[b] {
+                if !std::mem::replace(&mut seen[t], true) {
+                    todo.push(t);
+                }
+            }
+        }
+        out
     }
 
     /// How many states there are.
@@ -275,12 +297,6 @@ fn in_place_eligible(
     }
     let closing = closes_in(ir, block.code);
     let moved = moves_in(ir, block.code);
-    let mut names = HashSet::new();
-    for &l in block.visible.iter().chain(block.param.iter()) {
-        if !names.insert(ir.locals[l].text().to_string()) {
-            return false; // a shadowed name
-        }
-    }
     // A field's name bound again in this arm would make `x` ambiguous for the rewrite.
     let rebound = bound_names_in(ir, block.code);
     let owned_elsewhere = |code: CodeId| {
@@ -303,7 +319,19 @@ fn in_place_eligible(
         || jump_targets(ir, block.code).into_iter().any(|t| {
             t < b && yields_to(ir, ir.blocks[t].code, b) && !owned_elsewhere(ir.blocks[t].code)
         });
-    keeps_fields && comes_back
+    keeps_fields && comes_back && !shadows_a_name(ir, block)
+}
+
+/// Whether two of the locals visible in a block (its parameter included) have the same name.
+fn shadows_a_name(ir: &Ir, block: &crate::ir::Block) -> bool {
+    let mut names: Vec<&str> = block
+        .visible
+        .iter()
+        .chain(block.param.iter())
+        .map(|&l| ir.locals[l].text())
+        .collect();
+    names.sort_unstable();
+    names.windows(2).any(|w| w[0] == w[1])
 }
 
 /// The arms in an order where every state comes after the arms that make it, as far as loops

@@ -2,7 +2,7 @@
 //! and how the arm spells each local where it starts.
 
 use super::*;
-use crate::ir::walk::{assigned_before_suspending, assigned_in, closes_in};
+use crate::ir::walk::closes_in;
 
 impl<'a> Emit<'a> {
     /// The match arm of one state, reading its fields in place or owning them.
@@ -103,8 +103,8 @@ impl<'a> Emit<'a> {
         // threaded into it) need a declaration here, among the saved locals in declaration
         // order: one declared earlier is dropped later. Those the arm turns out not to assign
         // are taken out again (see `prune`).
-        let assigned = assigned_in(self.ir, block.code);
-        let assigned_later = assigned_before_suspending(self.ir, b);
+        let assigned = &plan.assigns[b];
+        let mut assigned_later = None;
         let deferred: Vec<LocalId> = block
             .visible
             .iter()
@@ -114,7 +114,9 @@ impl<'a> Emit<'a> {
                     && (assigned.contains(&l)
                         || (self.ir.locals[l].hidden
                             && self.ir.locals[l].deferred
-                            && assigned_later.contains(&l)))
+                            && assigned_later
+                                .get_or_insert_with(|| plan.assigned_before_suspending(b))
+                                .contains(&l)))
             })
             .collect();
         let order = |l: LocalId| block.visible.iter().position(|&v| v == l);

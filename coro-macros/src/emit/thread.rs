@@ -209,13 +209,14 @@ impl<'a> Emit<'a> {
     /// blocks its jumps may be threaded into (an over-approximation: a scope given a Rust
     /// block of its own that nothing closes simply ends with the arm).
     pub(super) fn closes_reachable(&self, plan: &Plan, b: BlockId) -> HashSet<ScopeId> {
-        let mut seen = HashSet::from([b]);
+        let mut seen = vec![false; plan.jumps.len()];
+        seen[b] = true;
         let mut todo = vec![b];
         let mut out = HashSet::new();
         while let Some(x) = todo.pop() {
             out.extend(plan.closes[x].iter().copied());
             for &t in &plan.jumps[x] {
-                if !plan.is_cut(t) && seen.insert(t) {
+                if !plan.is_cut(t) && !std::mem::replace(&mut seen[t], true) {
                     todo.push(t);
                 }
             }

@@ -197,25 +197,6 @@ pub fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
     out
 }
 
-/// Locals assigned as a whole anywhere an arm starting at `block` may run before it suspends:
-/// the block's code and the code of every block it may jump to without a yield.
-pub fn assigned_before_suspending(ir: &Ir, block: super::BlockId) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
-    let mut seen = vec![block];
-    let mut todo = vec![block];
-    while let Some(b) = todo.pop() {
-        let code = ir.blocks[b].code;
-        out.extend(assigned_in(ir, code));
-        for t in all_jump_targets(ir, code) {
-            if !seen.contains(&t) {
-                seen.push(t);
-                todo.push(t);
-            }
-        }
-    }
-    out
-}
-
 /// Whether code may contain a closure or an `async` block (by its tokens: any `|`, `move` or
 /// `async`, so `a | b` counts too).
 pub fn may_make_closures(ir: &Ir, code: CodeId) -> bool {
