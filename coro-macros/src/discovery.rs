@@ -17,7 +17,7 @@
 //! Rustc reports an error in the user's code once: the two copies' diagnostics are identical,
 //! and rustc emits identical diagnostics once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
@@ -290,18 +290,27 @@ impl VisitMut for Pass<'_, '_> {
                 if let Some(k) = iter {
                     // Written as its desugaring, so that the iterator has a name to witness.
                     let (krate, tys, k) = (self.d.krate, self.d.tys, syn::Index::from(*k));
-                    let (label, pat, iterable, body) = (&f.label, &f.pat, &f.expr, &f.body);
+                    let (pat, iterable) = (&f.pat, &f.expr);
                     let it = crate::syntax::names::hidden("__coro_iter");
-                    let desugared = quote!({
+                    // Built around the loop's own label and body rather than printed and parsed
+                    // again: the body may be most of the coroutine.
+                    let head = syn::parse2::<syn::Block>(quote!({
                         let mut #it = ::core::iter::IntoIterator::into_iter(#iterable);
                         #krate::__private::witness(&#tys.#k, &#it);
-                        #label while let ::core::option::Option::Some(#pat) = ::core::iter::Iterator::next(&mut #it) #body
-                    });
+                    }));
+                    let looped = syn::parse2::<syn::ExprWhile>(quote!(
+                        while let ::core::option::Option::Some(#pat) = ::core::iter::Iterator::next(&mut #it) {}
+                    ));
                     // (Kept as a `for` without the iterator's witness should it not parse: the
                     // pass only speeds type checking up.)
-                    if let Ok(d) = syn::parse2(desugared) {
-                        *e = d;
-                    }
+                    let (Ok(head), Ok(mut looped)) = (head, looped) else {
+                        return;
+                    };
+                    looped.label = f.label.take();
+                    looped.body = std::mem::replace(&mut f.body, syn::parse_quote!({}));
+                    let mut stmts = head.stmts;
+                    stmts.push(syn::Stmt::Expr(Expr::While(looped), None));
+                    *e = block_expr(stmts);
                 }
             }
             Expr::Match(m) => {
@@ -316,10 +325,10 @@ impl VisitMut for Pass<'_, '_> {
                         Vec::new()
                     };
                     if !witnesses.is_empty() {
-                        let body = &arm.body;
-                        if let Ok(b) = syn::parse2(quote!({ #(#witnesses)* #body })) {
-                            *arm.body = b;
-                        }
+                        let body = std::mem::replace(&mut *arm.body, Expr::Verbatim(quote!()));
+                        let mut stmts = witnesses;
+                        stmts.push(Stmt::Expr(body, None));
+                        *arm.body = block_expr(stmts);
                     }
                 }
             }
@@ -369,4 +378,16 @@ impl Pass<'_, '_> {
             block.stmts = witnesses;
         }
     }
+}
+
+/// `{ stmts }` as an expression, built rather than printed and parsed again.
+fn block_expr(stmts: Vec<Stmt>) -> Expr {
+    Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: syn::Block {
+            brace_token: Default::default(),
+            stmts,
+        },
+    })
 }

@@ -11,7 +11,7 @@
 //! (Cargo recompiles a package when its manifest changes, so the expansion follows an edition
 //! change.)
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -38,7 +38,7 @@ pub fn of_package() -> Edition {
         return read(&dir);
     };
     *cache
-        .get_or_insert_with(HashMap::new)
+        .get_or_insert_with(HashMap::default)
         .entry(dir.clone())
         .or_insert_with(|| read(&dir))
 }

@@ -9,7 +9,7 @@
 //! [`Plan::learn`] and [`Renames`], in one loop (`emit::Emit::write_arms`), until the plan
 //! settles.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::Ident;
 use quote::format_ident;
@@ -130,7 +130,7 @@ impl Plan {
     /// Locals assigned as a whole anywhere an arm starting at `block` may run before it
     /// suspends: the block's code and the code of every block it may jump to without a yield.
     pub fn assigned_before_suspending(&self, block: BlockId) -> HashSet<LocalId> {
-        let mut out = HashSet::new();
+        let mut out = HashSet::default();
         let mut seen = vec![false; self.jumps.len()];
         seen[block] = true;
         let mut todo = vec![block];
@@ -207,7 +207,7 @@ impl Plan {
     /// Each saved local's type parameter (`T{n}`), numbered in the order the states first hold
     /// them.
     pub fn type_params(&self) -> HashMap<LocalId, usize> {
-        let mut params = HashMap::new();
+        let mut params = HashMap::default();
         for block in self.states() {
             for &l in &self.fields[block] {
                 let next = params.len();
@@ -238,7 +238,7 @@ fn loop_heads_without_yield(ir: &Ir) -> HashSet<BlockId> {
     let edges: Vec<Vec<BlockId>> = (0..n)
         .map(|b| all_jump_targets(ir, ir.blocks[b].code))
         .collect();
-    let mut cut = HashSet::new();
+    let mut cut = HashSet::default();
     for v in 0..n {
         // Does `v` reach itself through blocks not cut yet?
         let mut seen = vec![false; n];
@@ -267,7 +267,7 @@ fn loop_heads_without_yield(ir: &Ir) -> HashSet<BlockId> {
 /// could not tell `8.wrapping_add(5)`'s integer type. As a state, the field unifies the values
 /// of every arm, as rustc does for the whole body.
 fn joins_typed_by_their_values(ir: &Ir) -> HashSet<BlockId> {
-    let mut sources: HashMap<BlockId, HashSet<BlockId>> = HashMap::new();
+    let mut sources: HashMap<BlockId, HashSet<BlockId>> = HashMap::default();
     for (b, block) in ir.blocks.iter().enumerate() {
         for t in all_jump_targets(ir, block.code) {
             sources.entry(t).or_default().insert(b);

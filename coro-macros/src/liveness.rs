@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::bits::Bits;
 use crate::ir::*;
@@ -31,7 +31,7 @@ pub struct Liveness {
 }
 
 /// A set of locals for each `Let` node, by (code, index).
-pub type LetSets = std::collections::HashMap<(CodeId, usize), Set>;
+pub type LetSets = rustc_hash::FxHashMap<(CodeId, usize), Set>;
 
 pub fn analyse(ir: &Ir) -> Liveness {
     let n = ir.blocks.len();
@@ -77,7 +77,7 @@ pub fn analyse(ir: &Ir) -> Liveness {
                 .collect()
         })
         .collect();
-    let mut live_after_let = LetSets::new();
+    let mut live_after_let = LetSets::default();
     for block in &ir.blocks {
         live_code(ir, block.code, &live_in, &mut Some(&mut live_after_let));
     }
@@ -254,7 +254,7 @@ impl Moved {
             sure,
             reached: vec![None; n],
             moved_in: Vec::new(),
-            before_let: HashMap::new(),
+            before_let: HashMap::default(),
             unflaggable: Set::new(),
         };
         // Locals declared without a value (and the lowering's result temporaries) start

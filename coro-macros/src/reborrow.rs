@@ -19,7 +19,7 @@
 //! `async` block (which would capture the pointer, not the place), take a reference to the
 //! parameter itself, or hand it to a macro the attribute cannot read.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use syn::visit::{self, Visit};
 use syn::{Expr, Macro};
@@ -42,7 +42,7 @@ pub fn pointer_params(
     discovery: bool,
 ) -> HashSet<LocalId> {
     if !discovery {
-        return HashSet::new();
+        return HashSet::default();
     }
     params
         .iter()

@@ -52,7 +52,7 @@ impl<'a> Emit<'a> {
     /// vain would write the arm twice).
     pub(super) fn may_cycle_back(&self, plan: &Plan, head: BlockId) -> bool {
         let reach = |from: BlockId| {
-            let mut seen = HashSet::from([from]);
+            let mut seen = HashSet::from_iter([from]);
             let mut todo = vec![from];
             while let Some(x) = todo.pop() {
                 for &t in &plan.jumps[x] {
@@ -267,7 +267,7 @@ impl<'a> Emit<'a> {
 /// The locals bound by `let`s and branch patterns in this code.
 pub(super) fn bound_locals_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
     use crate::ir::walk::{walk, Embedded, Visit};
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     walk(ir, code, Embedded::Skip, &mut |v| match v {
         Visit::Node(Node::Let { binds, .. }) => out.extend(binds.iter().copied()),
         Visit::Arm(arm) => out.extend(arm.binds.iter().copied()),

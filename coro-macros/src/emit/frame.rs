@@ -29,19 +29,19 @@ impl<'a> Emit<'a> {
             splice_budget: arm_splice_budget(plan.state_count()),
             path: vec![b],
             labels: Vec::new(),
-            closable: HashSet::new(),
+            closable: HashSet::default(),
             transitions: Vec::new(),
             label_count: 0,
             dispatches: false,
             finishes: false,
-            reexposed: HashSet::new(),
-            reexpose_at: HashMap::new(),
+            reexposed: HashSet::default(),
+            reexpose_at: HashMap::default(),
             hidden_by: Vec::new(),
             aliased: Vec::new(),
             in_place: None,
             guarded,
             failed: false,
-            let_bound: HashSet::new(),
+            let_bound: HashSet::default(),
             rename_and_retry: false,
             jump_renames: Vec::new(),
             tentative: Vec::new(),
@@ -67,7 +67,7 @@ impl<'a> Emit<'a> {
 
         // Which user names are shadowed at the block's start: only the newest binding of a name
         // may be bound under it.
-        let mut newest: HashMap<String, LocalId> = HashMap::new();
+        let mut newest: HashMap<String, LocalId> = HashMap::default();
         for &l in block.visible.iter().chain(param.iter()) {
             newest.insert(self.ir.locals[l].text().to_string(), l);
         }
@@ -88,7 +88,7 @@ impl<'a> Emit<'a> {
                 .filter(|&o| o > l && self.ir.locals[o].name == *name)
                 .min()
         };
-        let mut reexposed: HashSet<LocalId> = HashSet::new();
+        let mut reexposed: HashSet<LocalId> = HashSet::default();
         for &l in fields {
             let local = &self.ir.locals[l];
             let Some(shadower) = shadower_of(l) else {
@@ -137,9 +137,9 @@ impl<'a> Emit<'a> {
         let mut slot_pattern = Vec::new();
         let mut flat_bindings: Vec<(Option<usize>, TokenStream)> = Vec::new();
         let mut nested_bindings: HashMap<ScopeId, Vec<(Option<usize>, TokenStream)>> =
-            HashMap::new();
+            HashMap::default();
         if in_place {
-            let mut names = HashSet::new();
+            let mut names = HashSet::default();
             for &l in fields.iter().rev() {
                 let local = &self.ir.locals[l];
                 let (field, n) = (&local.field, &local.name);

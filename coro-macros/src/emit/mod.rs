@@ -24,7 +24,7 @@ mod prune;
 mod shadow;
 mod thread;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, ToTokens};
@@ -58,7 +58,7 @@ pub struct Emit<'a> {
     /// `field: expr` pairs that build the start state, in the outer fn.
     pub start_values: Vec<(LocalId, TokenStream)>,
     /// The `&mut` parameters the states keep as pointers (see `reborrow`).
-    pub pointers: std::collections::HashSet<LocalId>,
+    pub pointers: rustc_hash::FxHashSet<LocalId>,
     /// The span of the user's body: the scopes' Rust blocks are written with it, so that rustc
     /// reads them in the user's edition (which decides when a tail's temporaries are dropped;
     /// a block spanned by the macro would be read in the macro crate's).

@@ -46,7 +46,7 @@ impl<'a> Emit<'a> {
         // code must not shadow those names where the exits are written.
         let avoid: HashSet<String> = cx.names.texts().map(|(_, n)| n.to_string()).collect();
         let (tokens, jump_renames) =
-            rename_inner_bindings(&tokens, shape, &avoid).unwrap_or((tokens, HashMap::new()));
+            rename_inner_bindings(&tokens, shape, &avoid).unwrap_or((tokens, HashMap::default()));
         let mut jump = |n: usize| {
             // The exit's own value sees the renamed bindings in scope where it is written.
             cx.jump_renames
@@ -118,7 +118,7 @@ impl<'a> Emit<'a> {
 /// The names of the locals in scope that `pick` selects, each only where it is the innermost
 /// local of that spelling (the latest declared): a name refers to that one.
 fn innermost_names(cx: &ArmCtx, pick: impl Fn(&LocalId) -> bool) -> HashSet<String> {
-    let mut innermost: HashMap<&str, LocalId> = HashMap::new();
+    let mut innermost: HashMap<&str, LocalId> = HashMap::default();
     for (&l, text) in cx.names.texts() {
         let e = innermost.entry(text).or_insert(l);
         if l > *e {

@@ -271,10 +271,10 @@ impl<'a> Emit<'a> {
     pub(super) fn renamed_lets_here(&self, cx: &ArmCtx) -> HashMap<String, (LocalId, Ident)> {
         let renamed = &cx.renames.renamed;
         if renamed.is_empty() {
-            return HashMap::new();
+            return HashMap::default();
         }
         // The user's code sees the newest binding of each name that is in scope.
-        let mut newest: HashMap<String, LocalId> = HashMap::new();
+        let mut newest: HashMap<String, LocalId> = HashMap::default();
         for &l in cx.names.keys() {
             let name = self.ir.locals[l].text().to_string();
             let e = newest.entry(name).or_insert(l);

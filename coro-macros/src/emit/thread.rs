@@ -49,7 +49,7 @@ impl<'a> Emit<'a> {
         let field_scopes: HashSet<ScopeId> = if converts {
             self.ir.blocks[cx.block].scopes.iter().copied().collect()
         } else {
-            HashSet::new()
+            HashSet::default()
         };
         let closes_open = closes_in(self.ir, block.code)
             .iter()
@@ -165,7 +165,7 @@ impl<'a> Emit<'a> {
             .iter()
             .position(|s| closing.contains(s))
             .unwrap_or(block.scopes.len());
-        let mut nested: HashMap<ScopeId, Vec<TokenStream>> = HashMap::new();
+        let mut nested: HashMap<ScopeId, Vec<TokenStream>> = HashMap::default();
         for l in ip.fields.iter().filter(|l| !out_of_slot.contains(l)) {
             let local = &self.ir.locals[*l];
             let (n, m, from) = (&local.name, self.binding_mutability(*l), moved(l));
@@ -212,7 +212,7 @@ impl<'a> Emit<'a> {
         let mut seen = vec![false; plan.jumps.len()];
         seen[b] = true;
         let mut todo = vec![b];
-        let mut out = HashSet::new();
+        let mut out = HashSet::default();
         while let Some(x) = todo.pop() {
             out.extend(plan.closes[x].iter().copied());
             for &t in &plan.jumps[x] {

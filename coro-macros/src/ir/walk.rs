@@ -6,7 +6,7 @@
 //! caller's choice, since some questions are about what the block itself does and others about
 //! everything its arm may run. Every query below is a few lines on top of it.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -79,7 +79,7 @@ fn term<'ir>(ir: &'ir Ir, t: &'ir Term, embedded: Embedded, f: &mut impl FnMut(V
 
 /// The scopes that have a `Close` node in this code (or its branches).
 pub fn closes_in(ir: &Ir, code: CodeId) -> HashSet<ScopeId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     walk(ir, code, Embedded::Skip, &mut |v| {
         if let Visit::Node(Node::Close(s, _)) = v {
             out.insert(*s);
@@ -144,7 +144,7 @@ pub fn branch_jump_targets(ir: &Ir, br: &super::Branch) -> Vec<BlockId> {
 
 /// The names bound by `let`s and branch patterns in this code.
 pub fn bound_names_in(ir: &Ir, code: CodeId) -> HashSet<String> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     walk(ir, code, Embedded::Skip, &mut |v| {
         let binds = match v {
             Visit::Node(Node::Let { binds, .. }) => binds,
@@ -160,7 +160,7 @@ pub fn bound_names_in(ir: &Ir, code: CodeId) -> HashSet<String> {
 /// nested branches. A loop's binding is bound again on each pass, so a jump out of the branch
 /// sees a new value of it.
 pub fn bound_in_branch(ir: &Ir, br: &super::Branch) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for arm in &br.arms {
         out.extend(arm.binds.iter().copied());
         walk(ir, arm.code, Embedded::Skip, &mut |v| match v {
@@ -175,7 +175,7 @@ pub fn bound_in_branch(ir: &Ir, br: &super::Branch) -> HashSet<LocalId> {
 /// Locals possibly moved somewhere in this code (an operand's moves count those of the exits
 /// embedded in it).
 pub fn moves_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     walk(ir, code, Embedded::Skip, &mut |v| {
         if let Visit::Operand(op) = v {
             out.extend(op.effects.moves.iter().copied());
@@ -187,7 +187,7 @@ pub fn moves_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
 /// Locals assigned as a whole somewhere in this code: in its statements, `let` initialisers and
 /// `else` blocks, scope values, terminator values and branches, and the exits embedded in them.
 pub fn assigned_in(ir: &Ir, code: CodeId) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     walk(ir, code, Embedded::Enter, &mut |v| {
         if let Visit::Operand(op) = v {
             out.extend(op.effects.assigns.iter().copied());

@@ -31,7 +31,7 @@ use sites::{item_numbers, pattern_numbers, SitesByAddress};
 pub use sites::{op_assign_key, Sites};
 use unsafe_code::in_unsafe;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -228,24 +228,24 @@ impl<'a> Lowerer<'a> {
             errors: Vec::new(),
             self_alias,
             counts: [0; 6],
-            fields: HashSet::new(),
+            fields: HashSet::default(),
             pending_env: Vec::new(),
             pending_visible: Vec::new(),
             sites: SitesByAddress::default(),
             unsafe_depth: 0,
             tail_home: None,
             yield_follows_in: None,
-            op_assign_keys: HashSet::new(),
+            op_assign_keys: HashSet::default(),
             probes_allowed: false,
             op_probes: 0,
-            code_insertions: HashMap::new(),
-            local_insertions: HashMap::new(),
-            statement_homes: HashMap::new(),
+            code_insertions: HashMap::default(),
+            local_insertions: HashMap::default(),
+            statement_homes: HashMap::default(),
             in_block_temporaries: None,
             branch_depth: 0,
             opening_breakable_block: false,
             opening_loop_body: false,
-            hoisted_tokens: HashSet::new(),
+            hoisted_tokens: HashSet::default(),
             edition: crate::edition::Edition::Unknown,
         };
         let root = l.ir.scopes.len();

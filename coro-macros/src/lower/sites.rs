@@ -2,7 +2,7 @@
 //! (`crate::discovery`): patterns and items are numbered by their place in a pre-order walk of the
 //! body, which the pass walks again.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::LocalId;
 
@@ -44,7 +44,7 @@ pub(super) fn item_numbers(body: &syn::Block) -> HashMap<*const syn::Item, usize
             syn::visit::visit_item(self, i);
         }
     }
-    let mut n = Numbers(HashMap::new());
+    let mut n = Numbers(HashMap::default());
     syn::visit::Visit::visit_block(&mut n, body);
     n.0
 }
@@ -59,7 +59,7 @@ pub(super) fn pattern_numbers(body: &syn::Block) -> HashMap<*const syn::Pat, usi
             syn::visit::visit_pat(self, p);
         }
     }
-    let mut n = Numbers(HashMap::new());
+    let mut n = Numbers(HashMap::default());
     syn::visit::Visit::visit_block(&mut n, body);
     n.0
 }
@@ -96,7 +96,7 @@ pub(super) fn op_assign_keys(body: &syn::Block) -> HashSet<String> {
             }
         }
     }
-    let mut k = Keys(HashMap::new());
+    let mut k = Keys(HashMap::default());
     syn::visit::Visit::visit_block(&mut k, body);
     k.0.into_iter()
         .filter(|(_, n)| *n == 1)

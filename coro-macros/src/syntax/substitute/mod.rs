@@ -15,7 +15,7 @@
 //! input is not a list of expressions; when renaming, also a format string that may capture the
 //! name) makes it fail, and the caller falls back to a simpler form of the arm.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
@@ -138,9 +138,9 @@ impl<'a> Substitute<'a> {
             scopes: Scopes::default(),
             captures_fail,
             fresh_count: 0,
-            jump_renames: HashMap::new(),
+            jump_renames: HashMap::default(),
             failed: false,
-            move_sites: HashSet::new(),
+            move_sites: HashSet::default(),
         }
     }
 
@@ -259,7 +259,7 @@ impl<'a> Substitute<'a> {
 
     /// Brings the bindings of `pat` into scope, renaming those that need a fresh name.
     fn bind(&mut self, pat: &mut Pat) {
-        let mut renames = HashMap::new();
+        let mut renames = HashMap::default();
         let (fresh, count) = (self.fresh, &mut self.fresh_count);
         self.scopes.bind(pat, |b| {
             let name = b.ident.to_string();
@@ -422,8 +422,8 @@ impl VisitMut for Substitute<'_> {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         if mac.path.is_ident("__coro_jump") {
             if let Ok(n) = mac.parse_body::<syn::LitInt>() {
-                let mut active: HashMap<String, Ident> = HashMap::new();
-                let mut seen = HashSet::new();
+                let mut active: HashMap<String, Ident> = HashMap::default();
+                let mut seen = HashSet::default();
                 for (name, fresh) in self.scopes.iter().rev() {
                     if seen.insert(name.clone()) {
                         if let Some(f) = fresh {

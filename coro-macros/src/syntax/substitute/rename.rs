@@ -34,7 +34,7 @@ pub fn rename_inner_bindings(
     shape: Shape,
     avoid: &HashSet<String>,
 ) -> Option<(TokenStream, JumpRenames)> {
-    let no_uses = HashMap::new();
+    let no_uses = HashMap::default();
     let mut v = Substitute::new(&no_uses, Fresh::Counted(avoid), true);
     let out = v.run(tokens, shape)?;
     Some((out, v.jump_renames))
@@ -47,7 +47,7 @@ pub fn rename_condition_bindings(
     tokens: &TokenStream,
     renames: &HashMap<String, Ident>,
 ) -> Option<TokenStream> {
-    let no_uses = HashMap::new();
+    let no_uses = HashMap::default();
     Substitute::new(&no_uses, Fresh::Given(renames), true).run(tokens, Shape::IfHead)
 }
 

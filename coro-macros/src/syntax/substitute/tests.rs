@@ -61,11 +61,10 @@ fn format_macros_are_rewritten_and_opaque_ones_fail() {
 }
 
 fn renamed(src: TokenStream, shape: Shape) -> String {
-    let renames: HashMap<String, Ident> = [(
+    let renames: HashMap<String, Ident> = HashMap::from_iter([(
         "x".to_string(),
         Ident::new("__renamed_x", proc_macro2::Span::call_site()),
-    )]
-    .into();
+    )]);
     rename(&src, shape, &renames)
         .map(|t| t.to_string())
         .unwrap_or_else(|| "FAILED".into())
@@ -122,11 +121,10 @@ fn a_format_string_capturing_a_renamed_name_gets_a_named_argument() {
 
 #[test]
 fn let_patterns_bind_the_new_name() {
-    let renames: HashMap<String, Ident> = [(
+    let renames: HashMap<String, Ident> = HashMap::from_iter([(
         "x".to_string(),
         Ident::new("__renamed_x", proc_macro2::Span::call_site()),
-    )]
-    .into();
+    )]);
     let out = |p: TokenStream| rename_bindings(&p, &renames).map(|t| t.to_string());
     assert_eq!(
         out(quote!(mut x: D)).as_deref(),
@@ -141,7 +139,7 @@ fn let_patterns_bind_the_new_name() {
 
 #[test]
 fn inner_bindings_that_shadow_the_arms_locals_get_fresh_names() {
-    let avoid: HashSet<String> = ["d".to_string()].into();
+    let avoid: HashSet<String> = HashSet::from_iter(["d".to_string()]);
     let out = |t: TokenStream, shape| {
         rename_inner_bindings(&t, shape, &avoid)
             .map(|(t, _)| t.to_string())

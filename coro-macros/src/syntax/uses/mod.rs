@@ -54,7 +54,7 @@ pub fn macro_move_sites(
     resolve: &dyn Fn(&str) -> Option<LocalId>,
 ) -> HashSet<*const Expr> {
     let mut c = Collector::new(resolve);
-    c.move_sites = Some(HashSet::new());
+    c.move_sites = Some(HashSet::default());
     c.macro_args(name, args.iter());
     c.move_sites.unwrap_or_default()
 }
@@ -84,7 +84,7 @@ pub fn move_sites(
     resolve: &dyn Fn(&str) -> Option<LocalId>,
 ) -> HashSet<*const Expr> {
     let mut c = Collector::new(resolve);
-    c.move_sites = Some(HashSet::new());
+    c.move_sites = Some(HashSet::default());
     match code {
         Code::Expr(e) => c.expr(e, Ctx::Value),
         Code::Stmts(stmts) => stmts.iter().for_each(|s| c.stmt(s)),
@@ -591,7 +591,8 @@ impl<'a> Collector<'a> {
 }
 
 use quote::ToTokens;
-use std::collections::{BTreeSet, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeSet;
 
 /// Collects single-segment path names anywhere in an expression (the conservative fallback).
 struct IdentFinder {
