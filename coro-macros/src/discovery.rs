@@ -71,22 +71,29 @@ impl Discovery<'_> {
     }
 
     /// A compound assignment whose order the step asks the types for (see `lower::assign`),
-    /// as `*place.__coro_tap(&probe.p) op= tap(&probe.v, value)`: the same evaluation and
-    /// borrows (a method's receiver is borrowed in two phases, as an overloaded operator's
-    /// place), the two types tied to the probe.
-    fn tap_probe(&self, b: &mut syn::ExprBinary) {
+    /// as `match tap(&probe.v, value) { v => *place.__coro_tap(&probe.p) op= v }`: the two
+    /// types tied to the probe. The value comes first, as in both of the step's orders (the
+    /// place-first one computes only the indices before the value, and borrows the place once
+    /// the value is there, as rustc's two-phase borrow of an overloaded operator's place lets
+    /// the value read the place's root); a `match` keeps the value's temporaries to the end,
+    /// as the statement would (`s += &format!(…)`).
+    fn tap_probe(&self, e: &mut Expr) {
+        let Expr::Binary(b) = e else {
+            return;
+        };
         let Some(&k) = self.sites.op_assigns.get(&crate::lower::op_assign_key(b)) else {
             return;
         };
         let (krate, probe) = (self.krate, crate::syntax::names::hidden("__coro_probe"));
         let (p, v) = (syn::Index::from(2 * k), syn::Index::from(2 * k + 1));
-        let (left, right) = (&b.left, &b.right);
-        if let (Ok(l), Ok(r)) = (
-            syn::parse2(quote!(*(#left).__coro_tap(&#probe.#p))),
-            syn::parse2(quote!(#krate::__private::tap(&#probe.#v, #right))),
-        ) {
-            *b.left = l;
-            *b.right = r;
+        let (left, op, right) = (&b.left, &b.op, &b.right);
+        let value = crate::syntax::names::hidden("__coro_tapped");
+        if let Ok(tapped) = syn::parse2(quote!(
+            match #krate::__private::tap(&#probe.#v, #right) {
+                #value => *(#left).__coro_tap(&#probe.#p) #op #value,
+            }
+        )) {
+            *e = tapped;
         }
     }
 
@@ -155,10 +162,8 @@ impl VisitMut for Yields<'_, '_, '_> {
             }
         }
         visit_mut::visit_expr_mut(self, e);
-        if let Expr::Binary(b) = e {
-            if crate::lower::is_compound_assign(&b.op) {
-                self.0.d.tap_probe(b);
-            }
+        if matches!(e, Expr::Binary(b) if crate::lower::is_compound_assign(&b.op)) {
+            self.0.d.tap_probe(e);
         }
     }
 
@@ -358,7 +363,7 @@ impl VisitMut for Pass<'_, '_> {
             }
             Expr::Binary(b) if crate::lower::is_compound_assign(&b.op) => {
                 visit_mut::visit_expr_binary_mut(self, b);
-                self.d.tap_probe(b);
+                self.d.tap_probe(e);
             }
             _ => visit_mut::visit_expr_mut(self, e),
         }

@@ -137,6 +137,35 @@ fn inside_a_yield_argument() -> u8 {
     })
 }
 
+impl Pair {
+    fn total(&self) -> u8 {
+        log("total");
+        self.counts[0] + self.counts[1]
+    }
+}
+
+/// The value reads the place's root and yields, after a place whose index runs code (a `&mut
+/// self` method's `self.ls[f()] -= self.total() + yield_!(…)`, seed 605590389677): the place is
+/// borrowed only once the value is there, as rustc's two-phase borrow of an overloaded
+/// operator's place lets the value read the root.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn value_reading_the_places_root(other: &mut Pair) -> u8 {
+    other.meters[amount(1) as usize % 2] -= other.total() + yield_!(5);
+    other.counts[amount(0) as usize % 2] += other.total() + yield_!(6);
+    other.meters[1].0 + other.counts[0]
+}
+
+/// The index and the value both borrow one owned local, which moves nothing: the types still
+/// decide the order (seed 605590388762).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn index_and_value_borrowing_one_local() -> u8 {
+    let m = Meter(1);
+    let mut p = pair();
+    p.meters[yield_!(m.0) as usize % 2] -= amount(noted(&m).0);
+    p.counts[yield_!(m.0) as usize % 2] += amount(noted(&m).0);
+    p.meters[1].0 + p.counts[1]
+}
+
 // --- tests ---
 
 #[test]
@@ -261,6 +290,54 @@ fn a_compound_assignment_inside_a_yields_argument() {
                 &["yield 1", "amount 2", "sub 70 2", "yield 68", "return 2"],
             ),
             (&[0], 1, &["yield 1"]),
+        ],
+    );
+}
+
+#[test]
+fn a_value_reading_the_places_root_and_yielding() {
+    check(
+        || value_reading_the_places_root(Box::leak(Box::new(pair()))),
+        &[
+            (
+                &[0, 1, 2],
+                99,
+                &[
+                    "amount 1",
+                    "total",
+                    "yield 5",
+                    "sub 70 4",
+                    "total",
+                    "yield 6",
+                    "amount 0",
+                    "return 72",
+                ],
+            ),
+            (&[0], 1, &["amount 1", "total", "yield 5"]),
+        ],
+    );
+}
+
+#[test]
+fn an_index_and_a_value_borrowing_one_local() {
+    check(
+        || index_and_value_borrowing_one_local(),
+        &[
+            (
+                &[0, 1, 1],
+                99,
+                &[
+                    "yield 1",
+                    "noted 1",
+                    "amount 1",
+                    "sub 70 1",
+                    "noted 1",
+                    "amount 1",
+                    "yield 1",
+                    "return 72",
+                ],
+            ),
+            (&[0, 1], 1, &["yield 1", "dropping"]),
         ],
     );
 }

@@ -253,6 +253,23 @@ fn if_let_index_temporaries(p: u8) -> u8 {
     0
 }
 
+fn ends(v: &[u8]) -> (&u8, &u8) {
+    (&v[0], &v[v.len() - 1])
+}
+
+/// A temporary that a call made from a borrow of a local (`Some(&m).unwrap()`, `ends(&v)`)
+/// holds that borrow: rustc keeps it to the statement's end, past the yield, only because it
+/// has nothing to drop; kept there for a drop, the state would borrow itself.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn temporaries_holding_a_borrow(p: u8) -> u8 {
+    let m = (p, 4u8);
+    let v = vec![5u8, 6, 7];
+    let a = Some(&m).unwrap().0 + yield_!(Some(&m).unwrap().1);
+    let d = D::new(1, p);
+    yield_!(*ends(&v).1 + D::new(2, d.get()).get());
+    a + yield_!(*ends(&v).0)
+}
+
 // --- tests ---
 
 #[test]
@@ -524,6 +541,24 @@ fn if_let_scrutinee_temporaries_inside_an_index() {
         &[
             (&[0, 1], 99, &["new 32 1", "yield 1", "drop 32", "return 0"]),
             (&[0], 1, &["new 32 1", "yield 1", "drop 32"]),
+        ],
+    );
+}
+
+#[test]
+fn temporaries_holding_a_borrow_of_a_local() {
+    check(
+        || temporaries_holding_a_borrow(3),
+        &[
+            (
+                &[0, 1, 2, 3],
+                99,
+                &[
+                    "yield 4", "new 1 3", "new 2 3", "yield 10", "drop 2", "yield 5", "drop 1",
+                    "return 7",
+                ],
+            ),
+            (&[0, 1], 1, &["yield 4", "dropping"]),
         ],
     );
 }

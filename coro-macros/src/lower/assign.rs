@@ -149,31 +149,26 @@ impl Lowerer<'_> {
         Some(())
     }
 
-    /// Whether the place of `place op= value` names a local of the coroutine that it may move
-    /// (not `self` nor another reference, which a use reborrows, nor one known to be `Copy`)
-    /// and that the value names too.
+    /// Whether one side of `place op= value` may move a local of the coroutine that the other
+    /// side uses (not `self` nor another reference, which a use reborrows, nor one known to be
+    /// `Copy`): only one of the two orders compiles then, so the probe, which writes both, is
+    /// not used. A local both sides only borrow (`d.get()` in each) does not count.
     fn index_shares_a_local_with_the_value(&self, b: &syn::ExprBinary) -> bool {
-        fn idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
-            for tt in tokens {
-                match tt {
-                    proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-                    proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
-                    _ => {}
-                }
-            }
-        }
-        let mut names = Vec::new();
-        idents(b.left.to_token_stream(), &mut names);
-        let value = b.right.to_token_stream();
-        names.iter().any(|n| {
-            n != "self"
-                && self.resolve(n).is_some_and(|l| {
-                    let local = &self.ir.locals[l];
-                    // Visibly not a number, so not known to be `Copy`: a move of it is
-                    // likely (an unseen type is taken for a number, as the probe does).
-                    !local.copy && !local.trivial_drop && (local.not_a_number || local.owned)
-                })
-                && crate::syntax::names::mentions(&value, n)
+        let resolve = |n: &str| self.resolve(n);
+        let place = crate::syntax::uses::of_place(&b.left, &resolve);
+        let value = crate::syntax::uses::of_expr(&b.right, &resolve);
+        let used =
+            |fx: &crate::ir::Effects, l: &LocalId| fx.uses.contains(l) || fx.moves.contains(l);
+        place.moves.iter().chain(value.moves.iter()).any(|l| {
+            let local = &self.ir.locals[*l];
+            local.text() != "self"
+                && (place.moves.contains(l) && used(&value, l)
+                    || value.moves.contains(l) && used(&place, l))
+                // Visibly not a number, so not known to be `Copy`: a move of it is likely (an
+                // unseen type is taken for a number, as the probe does).
+                && !local.copy
+                && !local.trivial_drop
+                && (local.not_a_number || local.owned)
         })
     }
 

@@ -235,6 +235,32 @@ impl Lowerer<'_> {
         block.stmts.splice(at..at, assigns);
     }
 
+    /// Whether an rvalue is the result of a call lent a local of the coroutine (`pick(&v).0`,
+    /// `Some(&m).unwrap().0`). Kept to the end of its statement, across a yield there, rustc
+    /// accepts such a temporary only if it holds no borrow of the local or has nothing to drop;
+    /// accessors that return the borrow are the common case, and keeping one for its drop
+    /// would make the state borrow itself, so it is taken to have nothing to drop.
+    fn lent_a_local(&self, e: &Expr) -> bool {
+        let lends = |args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>| {
+            args.iter().any(|a| match a {
+                Expr::Reference(r) => match &*r.expr {
+                    Expr::Path(p) => p
+                        .path
+                        .get_ident()
+                        .is_some_and(|i| i != "self" && self.resolve(&i.to_string()).is_some()),
+                    _ => false,
+                },
+                _ => false,
+            })
+        };
+        match e {
+            Expr::Call(c) => lends(&c.args),
+            Expr::MethodCall(m) => lends(&m.args) || self.lent_a_local(&m.receiver),
+            Expr::Paren(p) => self.lent_a_local(&p.expr),
+            _ => false,
+        }
+    }
+
     /// A place position holding an rvalue: the rvalue becomes a hidden local.
     fn extract_place(
         &mut self,
@@ -255,7 +281,8 @@ impl Lowerer<'_> {
             return;
         }
         // Whether it has nothing to drop, read before its own temporaries are named.
-        let trivial_drop = crate::syntax::guess::trivially_dropped(place);
+        let trivial_drop =
+            crate::syntax::guess::trivially_dropped(place) || self.lent_a_local(place);
         // Its own leading temporaries first (`make().part().id()`).
         let mut inner = Effects::default();
         self.extract_in(place, pure_so_far, &mut inner);
