@@ -83,12 +83,9 @@ impl Lowerer<'_> {
             Expr::Tuple(t) => self.extract_operands(t.elems.iter_mut().collect(), pure_so_far, fx),
             // Fields are evaluated in the order written, then the base (`..base`).
             Expr::Struct(st) => {
-                for f in st.fields.iter_mut() {
-                    self.extract_in(&mut f.expr, pure_so_far, fx);
-                }
-                if let Some(rest) = st.rest.as_mut() {
-                    self.extract_in(rest, pure_so_far, fx);
-                }
+                let fields = st.fields.iter_mut().map(|f| &mut f.expr);
+                let operands = fields.chain(st.rest.iter_mut().map(|r| &mut **r));
+                self.extract_operands(operands.collect(), pure_so_far, fx)
             }
             Expr::Array(a) => self.extract_operands(a.elems.iter_mut().collect(), pure_so_far, fx),
             Expr::Range(r) => {
