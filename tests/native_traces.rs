@@ -28,6 +28,8 @@ mod hand_driven;
 mod items;
 #[path = "native_traces/macro_args.rs"]
 mod macro_args;
+#[path = "native_traces/operand_temporaries.rs"]
+mod operand_temporaries;
 #[path = "native_traces/pending_operands.rs"]
 mod pending_operands;
 #[path = "native_traces/reborrows.rs"]

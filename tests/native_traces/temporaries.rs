@@ -253,46 +253,6 @@ fn if_let_index_temporaries(p: u8) -> u8 {
     0
 }
 
-fn ends(v: &[u8]) -> (&u8, &u8) {
-    (&v[0], &v[v.len() - 1])
-}
-
-/// A temporary that a call made from a borrow of a local (`Some(&m).unwrap()`, `ends(&v)`)
-/// holds that borrow: rustc keeps it to the statement's end, past the yield, only because it
-/// has nothing to drop; kept there for a drop, the state would borrow itself.
-#[coro::coroutine(yield = u8, resume = u8)]
-fn temporaries_holding_a_borrow(p: u8) -> u8 {
-    let m = (p, 4u8);
-    let v = vec![5u8, 6, 7];
-    let a = Some(&m).unwrap().0 + yield_!(Some(&m).unwrap().1);
-    let d = D::new(1, p);
-    yield_!(*ends(&v).1 + D::new(2, d.get()).get());
-    a + yield_!(*ends(&v).0)
-}
-
-struct Pt {
-    a: u8,
-    b: u8,
-}
-
-/// A struct literal's fields are operands like a call's: a field that runs code before one
-/// with a temporary is computed first, so that the temporary is made in order and lives to the
-/// statement's end, past a later yield (seeds 609885356356, 609885356619).
-#[coro::coroutine(yield = u8, resume = u8)]
-fn struct_field_temporaries(p: u8) -> u8 {
-    let d = D::new(1, p);
-    let v = Pt {
-        a: d.get(),
-        b: D::new(2, p).get(),
-    }
-    .a + yield_!(3);
-    v + Pt {
-        a: D::new(4, d.get()).get(),
-        b: yield_!(5),
-    }
-    .b
-}
-
 // --- tests ---
 
 #[test]
@@ -564,48 +524,6 @@ fn if_let_scrutinee_temporaries_inside_an_index() {
         &[
             (&[0, 1], 99, &["new 32 1", "yield 1", "drop 32", "return 0"]),
             (&[0], 1, &["new 32 1", "yield 1", "drop 32"]),
-        ],
-    );
-}
-
-#[test]
-fn temporaries_holding_a_borrow_of_a_local() {
-    check(
-        || temporaries_holding_a_borrow(3),
-        &[
-            (
-                &[0, 1, 2, 3],
-                99,
-                &[
-                    "yield 4", "new 1 3", "new 2 3", "yield 10", "drop 2", "yield 5", "drop 1",
-                    "return 7",
-                ],
-            ),
-            (&[0, 1], 1, &["yield 4", "dropping"]),
-        ],
-    );
-}
-
-#[test]
-fn struct_literal_fields_keep_their_temporaries_in_order() {
-    check(
-        || struct_field_temporaries(3),
-        &[
-            (
-                &[0, 1, 2],
-                99,
-                &[
-                    "new 1 3", "new 2 3", "yield 3", "drop 2", "new 4 3", "yield 5", "drop 1",
-                    "drop 4", "return 6",
-                ],
-            ),
-            (
-                &[0, 1],
-                1,
-                &[
-                    "new 1 3", "new 2 3", "yield 3", "dropping", "drop 2", "drop 1",
-                ],
-            ),
         ],
     );
 }

@@ -67,10 +67,28 @@ impl Lowerer<'_> {
             true,
             span,
         );
-        // The body runs once per pass: its tail's temporaries have no home outside it.
-        self.opening_loop_body = true;
+        // The body runs once per pass: its tail's temporaries have no home outside it. Before
+        // 2024 they outlive the body's locals (`loop { let d = …; if let Some(x) = f(&D(1)) {} }`
+        // drops `d`, then the `D`): a scope of the pass's own, around the body, holds them.
+        let pass_scope = self.tails_pass_temporaries()
+            && matches!(l.body.stmts.last(), Some(syn::Stmt::Expr(tail, None)) if self.has_temporaries(tail));
+        if pass_scope {
+            self.open_scope(None);
+        } else {
+            self.opening_loop_body = true;
+        }
+        self.loop_body_tail = true;
         let body = self.lower_block(&l.body, Want::Discard);
         self.opening_loop_body = false;
+        self.loop_body_tail = false;
+        if pass_scope {
+            if self.alive() {
+                self.close_scope(None);
+            } else {
+                // Its end is never reached; its Rust block is closed by the emitter.
+                self.env.pop();
+            }
+        }
         if let Some(v) = body {
             let _ = v;
             if self.alive() {

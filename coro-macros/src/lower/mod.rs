@@ -210,6 +210,9 @@ pub struct Lowerer<'a> {
     opening_breakable_block: bool,
     /// Set by a `loop` for its body (see `Lowerer::tail_home_for_new_block`).
     opening_loop_body: bool,
+    /// Set by a `loop` for its body: its unit tail stays the tail of the body's Rust block,
+    /// whose locals rustc drops before the tail's temporaries before 2024 (see `lower_block`).
+    loop_body_tail: bool,
     /// The items hoisted so far, by their tokens (see `lower_stmt`).
     hoisted_tokens: HashSet<String>,
 }
@@ -245,6 +248,7 @@ impl<'a> Lowerer<'a> {
             branch_depth: 0,
             opening_breakable_block: false,
             opening_loop_body: false,
+            loop_body_tail: false,
             hoisted_tokens: HashSet::default(),
             edition: crate::edition::Edition::Unknown,
         };

@@ -66,6 +66,7 @@ impl Lowerer<'_> {
             }
             return Some(op);
         }
+        let loop_body = std::mem::take(&mut self.loop_body_tail);
         let tail_home = self.tail_home_for_new_block();
         let result = match want {
             Want::Value => Some(self.temp("block", false)),
@@ -80,6 +81,9 @@ impl Lowerer<'_> {
         }
         let value = match want {
             Want::Value => value,
+            // A loop body's tail is unit: left as the block's tail, its temporaries are
+            // dropped after the block's locals, as rustc drops them before 2024.
+            Want::Discard if loop_body && self.tails_pass_temporaries() => value,
             Want::Discard => {
                 if let Some(v) = value {
                     if !is_unit_tokens(&v.tokens) {
