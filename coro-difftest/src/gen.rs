@@ -2962,7 +2962,23 @@ impl Gen<'_> {
             self.pick_name(&ivars)
         };
         let n = self.fresh("n");
-        let mut out = match self.rng.below(8) {
+        let mut out = match self.rng.below(10) {
+            // A temporary made from a borrow of the local, read before a yield of the same
+            // statement: it holds the borrow (so it has nothing to drop).
+            8 => {
+                let y = Self::yield_of(self.ex_i64_ny(d1));
+                vec![Stmt::new(
+                    format!("let {n} = Some(&{v}).unwrap().len() as i64 + @0;"),
+                    vec![e(y)],
+                )]
+            }
+            9 => {
+                let y = Self::yield_of(self.ex_i64_ny(d1));
+                vec![Stmt::new(
+                    format!("let {n} = (&{v}, {k}).0.len() as i64 ^ @0;"),
+                    vec![e(y)],
+                )]
+            }
             6 => vec![Stmt::new(
                 format!("let {n}: i64 = {v}.iter().map(|x| x.wrapping_mul({k})).sum();"),
                 vec![],

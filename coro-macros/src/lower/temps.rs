@@ -232,27 +232,29 @@ impl Lowerer<'_> {
         block.stmts.splice(at..at, assigns);
     }
 
-    /// Whether an rvalue is the result of a call lent a local of the coroutine (`pick(&v).0`,
-    /// `Some(&m).unwrap().0`). Kept to the end of its statement, across a yield there, rustc
-    /// accepts such a temporary only if it holds no borrow of the local or has nothing to drop;
-    /// accessors that return the borrow are the common case, and keeping one for its drop
+    /// Whether an rvalue is made from a borrow of a local of the coroutine: a call's result
+    /// or an aggregate given `&x` (`pick(&v).0`, `Some(&m).unwrap().0`, `(&v, k).0`). Kept to
+    /// the end of its statement, across a yield there, rustc accepts such a temporary only if it
+    /// holds no borrow of the local or has nothing to drop; one that holds the borrow is the
+    /// common case (an accessor, an option or tuple of references), and keeping it for a drop
     /// would make the state borrow itself, so it is taken to have nothing to drop.
     fn lent_a_local(&self, e: &Expr) -> bool {
-        let lends = |args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>| {
-            args.iter().any(|a| match a {
-                Expr::Reference(r) => match &*r.expr {
-                    Expr::Path(p) => p
-                        .path
-                        .get_ident()
-                        .is_some_and(|i| i != "self" && self.resolve(&i.to_string()).is_some()),
-                    _ => false,
-                },
+        let lent = |a: &Expr| match a {
+            Expr::Reference(r) => match &*r.expr {
+                Expr::Path(p) => p
+                    .path
+                    .get_ident()
+                    .is_some_and(|i| i != "self" && self.resolve(&i.to_string()).is_some()),
                 _ => false,
-            })
+            },
+            _ => false,
         };
         match e {
-            Expr::Call(c) => lends(&c.args),
-            Expr::MethodCall(m) => lends(&m.args) || self.lent_a_local(&m.receiver),
+            Expr::Call(c) => c.args.iter().any(lent),
+            Expr::MethodCall(m) => m.args.iter().any(lent) || self.lent_a_local(&m.receiver),
+            Expr::Tuple(t) => t.elems.iter().any(lent),
+            Expr::Array(a) => a.elems.iter().any(lent),
+            Expr::Struct(st) => st.fields.iter().any(|f| lent(&f.expr)),
             Expr::Paren(p) => self.lent_a_local(&p.expr),
             _ => false,
         }
