@@ -166,6 +166,45 @@ fn index_and_value_borrowing_one_local() -> u8 {
     p.meters[1].0 + p.counts[1]
 }
 
+fn take_meter(m: Meter) -> u8 {
+    log(format!("take {}", m.0));
+    m.0
+}
+
+/// The value moves a local the yielding place borrows (`s.l[yield_!(d.get())] += take(d)`):
+/// only the place-first order compiles, so the operator is an overloaded one (seed
+/// 614180323402).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn value_moving_what_the_place_borrows() -> u8 {
+    let d = Meter(4);
+    let mut ms = [Meter(10), Meter(20)];
+    ms[yield_!(d.0) as usize % 2] -= take_meter(d);
+    ms[0].0 + ms[1].0
+}
+
+/// A local that a compound assignment's value uses by value and its place names (`v |= v`) is
+/// used after its move on the same path, so `Copy`: it takes no drop flag (seed
+/// 614180323739, where the flag panicked as "used after its move").
+#[coro::coroutine(yield = u8, resume = u8)]
+fn place_and_value_naming_one_local(p: u8) -> u8 {
+    let mut it = vec![p, 2].into_iter().map(|x| x ^ 1);
+    if let Some(x) = it.next() {
+        log(format!("first {x}"));
+    }
+    let mut v = yield_!(yield_!(1));
+    let w = {
+        let mut c = 0;
+        loop {
+            if c >= 2 {
+                break 0;
+            }
+            v |= v;
+            break yield_!(yield_!(p));
+        }
+    };
+    w
+}
+
 // --- tests ---
 
 #[test]
@@ -338,6 +377,34 @@ fn an_index_and_a_value_borrowing_one_local() {
                 ],
             ),
             (&[0, 1], 1, &["yield 1", "dropping"]),
+        ],
+    );
+}
+
+#[test]
+fn a_value_moving_what_the_place_borrows() {
+    check(
+        || value_moving_what_the_place_borrows(),
+        &[
+            (&[0, 1], 99, &["yield 4", "take 4", "sub 20 4", "return 26"]),
+            (&[0], 1, &["yield 4"]),
+        ],
+    );
+}
+
+#[test]
+fn a_place_and_value_naming_one_local() {
+    check(
+        || place_and_value_naming_one_local(3),
+        &[
+            (
+                &[0, 1, 2, 3, 4],
+                99,
+                &[
+                    "first 2", "yield 1", "yield 1", "yield 3", "yield 3", "return 4",
+                ],
+            ),
+            (&[0, 1, 2], 1, &["first 2", "yield 1", "dropping"]),
         ],
     );
 }

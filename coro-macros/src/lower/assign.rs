@@ -72,7 +72,8 @@ impl Lowerer<'_> {
     pub(super) fn lower_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
         let overloaded = overloaded_operand(&b.right)
             || self.place_not_a_number(&b.left)
-            || self.value_moves_what_the_place_uses(b);
+            || self.value_moves_what_the_place_uses(b)
+            || self.moves_across_sides(b).1;
         if expr_yields(&b.left) && !overloaded {
             // Only one the pass sees (not one the lowering wrote itself).
             let numbered = self
@@ -154,22 +155,29 @@ impl Lowerer<'_> {
     /// `Copy`): only one of the two orders compiles then, so the probe, which writes both, is
     /// not used. A local both sides only borrow (`d.get()` in each) does not count.
     fn index_shares_a_local_with_the_value(&self, b: &syn::ExprBinary) -> bool {
+        let (place_moves, value_moves) = self.moves_across_sides(b);
+        place_moves || value_moves
+    }
+
+    /// Whether the place may move a local the value uses, and whether the value may move one
+    /// the place uses, for locals visibly not numbers (so not known to be `Copy`: an unseen
+    /// type is taken for a number, as the probe does).
+    fn moves_across_sides(&self, b: &syn::ExprBinary) -> (bool, bool) {
         let resolve = |n: &str| self.resolve(n);
         let place = crate::syntax::uses::of_place(&b.left, &resolve);
         let value = crate::syntax::uses::of_expr(&b.right, &resolve);
-        let used =
-            |fx: &crate::ir::Effects, l: &LocalId| fx.uses.contains(l) || fx.moves.contains(l);
-        place.moves.iter().chain(value.moves.iter()).any(|l| {
+        let used = |fx: &Effects, l: &LocalId| fx.uses.contains(l) || fx.moves.contains(l);
+        let movable = |l: &LocalId| {
             let local = &self.ir.locals[*l];
             local.text() != "self"
-                && (place.moves.contains(l) && used(&value, l)
-                    || value.moves.contains(l) && used(&place, l))
-                // Visibly not a number, so not known to be `Copy`: a move of it is likely (an
-                // unseen type is taken for a number, as the probe does).
                 && !local.copy
                 && !local.trivial_drop
                 && (local.not_a_number || local.owned)
-        })
+        };
+        (
+            place.moves.iter().any(|l| movable(l) && used(&value, l)),
+            value.moves.iter().any(|l| movable(l) && used(&place, l)),
+        )
     }
 
     /// A place that does not yield, with the indices that run code computed into hidden locals

@@ -325,18 +325,17 @@ impl<'a> Collector<'a> {
             Expr::Binary(b) => {
                 use syn::BinOp::*;
                 match b.op {
+                    // A built-in operator computes the value first: a local it moves and the
+                    // place uses (`x |= x`) is used after its move, so `Copy`.
                     AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
                     | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
-                    | ShrAssign(_) | Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
+                    | ShrAssign(_) => {
+                        self.expr(&b.right, Value);
                         self.expr(&b.left, Place);
-                        self.expr(
-                            &b.right,
-                            if matches!(b.op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_)) {
-                                Place
-                            } else {
-                                Value
-                            },
-                        );
+                    }
+                    Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
+                        self.expr(&b.left, Place);
+                        self.expr(&b.right, Place);
                     }
                     And(_) | Or(_) => {
                         self.expr(&b.left, Value);
