@@ -1,7 +1,8 @@
 //! Issue 19.6, continued: a local with a drop flag that is moved before a yield and assigned
 //! again on some paths after it (difftest seed 489626272646: E0381, a false rejection). Its
 //! flag is down where the state resumes, and up again where it is assigned; the next state
-//! keeps it either way. Traces recorded from rustc's coroutines by
+//! keeps it either way. A `let … else` binding takes a flag of its own too (seed
+//! 597000454911: it was dropped at the yield). Traces recorded from rustc's coroutines by
 //! `scripts/record-native-traces.py tests/native_traces/flag_reassigned.rs`.
 
 #![allow(clippy::useless_format)]
@@ -50,6 +51,29 @@ fn receiver_in_its_own_arguments(c: u8) -> u8 {
     } else {
         0
     }
+}
+
+fn opt(f: F) -> Option<F> {
+    Some(f)
+}
+
+/// A `let … else` binding moved on some paths only keeps a drop flag of its own (wrapped once
+/// bound), also when the initialiser yields (seed 597000454911).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn let_else_bindings(c: u8) -> u8 {
+    let Some(a) = opt(F("a")) else {
+        return 0;
+    };
+    let n = if c == 0 { consume(a) } else { 1 };
+    yield_!(n);
+    let Some(b) = opt(F(if yield_!(2) > 0 { "b" } else { "b0" })) else {
+        return 0;
+    };
+    if c == 1 {
+        consume(b);
+    }
+    yield_!(3);
+    n
 }
 
 // --- tests ---
@@ -118,5 +142,64 @@ fn a_receiver_used_in_its_own_arguments_keeps_its_two_phase_borrow() {
     check(
         || receiver_in_its_own_arguments(1),
         &[(&[0], 99, &["return 0"])],
+    );
+}
+
+#[test]
+fn let_else_bindings_keep_drop_flags() {
+    check(
+        || let_else_bindings(0),
+        &[
+            (
+                &[0, 1, 1, 1],
+                99,
+                &[
+                    "consume a",
+                    "drop a",
+                    "yield 1",
+                    "yield 2",
+                    "yield 3",
+                    "drop b",
+                    "return 1",
+                ],
+            ),
+            (
+                &[0, 1, 1],
+                1,
+                &["consume a", "drop a", "yield 1", "dropping"],
+            ),
+        ],
+    );
+    check(
+        || let_else_bindings(1),
+        &[
+            (
+                &[0, 1, 1, 1],
+                99,
+                &[
+                    "yield 1",
+                    "yield 2",
+                    "consume b",
+                    "drop b",
+                    "yield 3",
+                    "drop a",
+                    "return 1",
+                ],
+            ),
+            (&[0, 1, 1], 1, &["yield 1", "dropping", "drop a"]),
+        ],
+    );
+    check(
+        || let_else_bindings(2),
+        &[
+            (
+                &[0, 1, 1, 1],
+                99,
+                &[
+                    "yield 1", "yield 2", "yield 3", "drop b", "drop a", "return 1",
+                ],
+            ),
+            (&[0, 1, 1], 1, &["yield 1", "dropping", "drop a"]),
+        ],
     );
 }

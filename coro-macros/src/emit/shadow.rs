@@ -23,7 +23,9 @@ impl<'a> Emit<'a> {
         cx: &mut ArmCtx,
     ) -> TokenStream {
         let mut out = TokenStream::new();
-        let flagged = matches!(binds, [b] if self.live.flagged.contains(b));
+        // A `let x = v` with its own drop flag holds `v` in a `Flagged`; the bindings of a
+        // `let P = v else { … }` are wrapped once bound (see the end).
+        let flagged = els.is_none() && matches!(binds, [b] if self.live.flagged.contains(b));
         let krate = self.krate;
         let init = init.as_ref().map(|i| {
             let t = self.operand(i, Shape::Expr, cx);
@@ -190,6 +192,9 @@ impl<'a> Emit<'a> {
                 .is_none_or(|i| super::prune::is_flag_down(&i.to_token_stream()))
             {
                 cx.tentative.push(spelled.clone());
+            }
+            if !flagged && self.live.flagged.contains(&b) {
+                out.extend(quote!(let mut #spelled = #krate::__private::Flagged::new(#spelled);));
             }
             cx.names.insert(b, spelled);
         }

@@ -223,6 +223,11 @@ impl Lowerer<'_> {
                 self.ir.locals[*single].copy = copy;
                 self.ir.locals[*single].trivial_drop = trivial_drop;
             }
+            if els.is_some() {
+                // `let Some(x) = v else { … };`: a name bound by value may keep a drop flag
+                // of its own, wrapped once bound (see `Emit::let_node`).
+                self.mark_plain_bindings(pat, &binds);
+            }
             self.push(Node::Let {
                 pat: pat_tokens(pat),
                 init,
@@ -301,6 +306,7 @@ impl Lowerer<'_> {
             Some((_, els)) if !else_yields => {
                 let els = self.verbatim_expr(els);
                 let binds = self.bind_pattern(pat, false);
+                self.mark_plain_bindings(pat, &binds);
                 self.push(Node::Let {
                     pat: pat_tokens(pat),
                     init: Some(value),
