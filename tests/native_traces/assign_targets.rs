@@ -205,6 +205,17 @@ fn place_and_value_naming_one_local(p: u8) -> u8 {
     w
 }
 
+/// A yielding place whose root the value reads (`self.ls[yield_!(0)] += h2(self.n, 7)`, seed
+/// 618475291516): the place is written out again after the value and borrowed in two phases,
+/// so the overloaded operator's order (the place's yield first) compiles.
+#[coro::coroutine(yield = u8, resume = u8)]
+fn yielding_place_value_reading_its_root(other: &mut Pair) -> u8 {
+    other.meters[yield_!(1) as usize % 2] -= other.total();
+    let mut p = pair();
+    p.meters[yield_!(2) as usize % 2] -= p.total();
+    other.meters[1].0 + p.meters[0].0
+}
+
 // --- tests ---
 
 #[test]
@@ -405,6 +416,29 @@ fn a_place_and_value_naming_one_local() {
                 ],
             ),
             (&[0, 1, 2], 1, &["first 2", "yield 1", "dropping"]),
+        ],
+    );
+}
+
+#[test]
+fn a_yielding_place_whose_root_the_value_reads() {
+    check(
+        || yielding_place_value_reading_its_root(Box::leak(Box::new(pair()))),
+        &[
+            (
+                &[0, 1, 0],
+                99,
+                &[
+                    "yield 1",
+                    "total",
+                    "sub 70 3",
+                    "yield 2",
+                    "total",
+                    "sub 60 3",
+                    "return 124",
+                ],
+            ),
+            (&[0], 1, &["yield 1"]),
         ],
     );
 }

@@ -82,10 +82,12 @@ impl Lowerer<'_> {
             // A value that yields while an overloaded operator holds the borrow of a local of
             // the coroutine is refused by rustc: with such a place, the operator is built in.
             // Nor can the value use the place's local while the place-first order holds a
-            // pointer into it (`*{ yield_!(); &mut a[1] } |= a[2]`, fine value first).
+            // pointer into it (`*{ yield_!(); &mut a[1] } |= a[2]`, fine value first); a place
+            // written out again after the value (`self.ls[i] += self.n`) is borrowed in two
+            // phases, as rustc's.
             let place_first_compiles = (!expr_yields(&b.right)
                 || self.place_behind_a_reference(&b.left))
-                && ((expr_yields(&b.right) && !derefs_a_computed_pointer(&b.left))
+                && (!derefs_a_computed_pointer(&b.left)
                     || place_root(&b.left).is_none_or(|root| {
                         !crate::syntax::names::mentions(&b.right.to_token_stream(), &root)
                     }));
