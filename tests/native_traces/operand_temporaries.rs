@@ -98,6 +98,29 @@ fn loop_body_tails(p: u8) -> u8 {
     c
 }
 
+/// The same for a block statement, labelled or not, whose tail is an `if let` or `match` on a
+/// call's result: its temporaries outlive the block's locals (seed 618475290830).
+#[coro::coroutine(yield = u8, resume = u8)]
+fn block_statement_tails(p: u8) -> u8 {
+    {
+        let d = D::new(1, yield_!(1));
+        if let Err(x) = err(D::new(2, d.get()).get()) {
+            log(format!("err {x}"));
+        }
+    }
+    'b: {
+        let d = D::new(3, yield_!(2));
+        if d.get() > p {
+            break 'b;
+        }
+        match err(D::new(4, d.get()).get()) {
+            Ok(_) => {}
+            Err(x) => log(format!("err {x}")),
+        }
+    }
+    p
+}
+
 // --- tests ---
 
 #[test]
@@ -179,6 +202,32 @@ fn a_loop_bodys_tail_keeps_its_temporaries_past_the_bodys_locals() {
                 ],
             ),
             (&[0, 1, 2, 3], 1, &["yield 1", "dropping"]),
+        ],
+    );
+}
+
+#[test]
+fn a_block_statements_tail_keeps_its_temporaries_past_its_locals() {
+    check(
+        || block_statement_tails(5),
+        &[
+            (
+                &[0, 1, 2],
+                99,
+                &[
+                    "yield 1", "new 1 1", "new 2 1", "err 1", "drop 1", "drop 2", "yield 2",
+                    "new 3 2", "new 4 2", "err 2", "drop 3", "drop 4", "return 5",
+                ],
+            ),
+            (
+                &[0, 1, 9],
+                99,
+                &[
+                    "yield 1", "new 1 1", "new 2 1", "err 1", "drop 1", "drop 2", "yield 2",
+                    "new 3 9", "drop 3", "return 5",
+                ],
+            ),
+            (&[0, 1], 1, &["yield 1", "dropping"]),
         ],
     );
 }

@@ -84,6 +84,16 @@ impl Lowerer<'_> {
             // A loop body's tail is unit: left as the block's tail, its temporaries are
             // dropped after the block's locals, as rustc drops them before 2024.
             Want::Discard if loop_body && self.tails_pass_temporaries() => value,
+            // The same for a block whose value is dropped (`'b: { let d = …; if let … = f(&D(1))
+            // {} }`): its tail, written as is, keeps its temporaries past the block's locals as
+            // the block's tail, whatever its type.
+            Want::Discard
+                if self.tails_pass_temporaries()
+                    && matches!(block.stmts.last(), Some(Stmt::Expr(t, None))
+                        if !expr_yields(t) && self.tail_makes_temporaries(t)) =>
+            {
+                value.map(|v| self.derived(quote!(match #v { _ => () }), &[&v]))
+            }
             Want::Discard => {
                 if let Some(v) = value {
                     if !is_unit_tokens(&v.tokens) {
@@ -101,6 +111,20 @@ impl Lowerer<'_> {
             Some(r) => self.local_operand(r),
             None => plain(quote!(())),
         })
+    }
+
+    /// Whether a tail written as is makes temporaries that live to the end of the enclosing
+    /// statement before 2024: its own, or an `if let` or `match` scrutinee computed by a call.
+    fn tail_makes_temporaries(&self, tail: &Expr) -> bool {
+        let computed = |e: &Expr| {
+            self.has_temporaries(e)
+                || matches!(super::expr::peel(e), Expr::Call(_) | Expr::MethodCall(_))
+        };
+        match tail {
+            Expr::If(i) => matches!(&*i.cond, Expr::Let(l) if computed(&l.expr)),
+            Expr::Match(m) => computed(&m.expr),
+            t => self.has_temporaries(t),
+        }
     }
 
     pub fn lower_stmt(&mut self, stmt: &Stmt) {
