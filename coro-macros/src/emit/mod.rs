@@ -19,10 +19,13 @@ mod cycle;
 mod discovery;
 mod frame;
 mod inline;
+mod names;
 mod operand;
 mod prune;
 mod shadow;
 mod thread;
+
+use names::Names;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -63,54 +66,6 @@ pub struct Emit<'a> {
     /// reads them in the user's edition (which decides when a tail's temporaries are dropped;
     /// a block spanned by the macro would be read in the macro crate's).
     pub user_span: Span,
-}
-
-/// How each local is spelled at a point of an arm (always one identifier), with the spelling's
-/// text kept beside it: spellings are compared by text all the time, and turning tokens into
-/// text, or cloning a token stream, goes through the compiler's bridge.
-#[derive(Clone, Default)]
-struct Names {
-    map: HashMap<LocalId, (Ident, String)>,
-}
-
-impl Names {
-    fn insert(&mut self, l: LocalId, spelled: Ident) {
-        let text = spelled.to_string();
-        self.map.insert(l, (spelled, text));
-    }
-
-    fn get(&self, l: &LocalId) -> Option<&Ident> {
-        self.map.get(l).map(|(t, _)| t)
-    }
-
-    /// The spelling's text.
-    fn text(&self, l: &LocalId) -> Option<&str> {
-        self.map.get(l).map(|(_, s)| s.as_str())
-    }
-
-    fn remove(&mut self, l: &LocalId) -> Option<Ident> {
-        self.map.remove(l).map(|(t, _)| t)
-    }
-
-    fn contains_key(&self, l: &LocalId) -> bool {
-        self.map.contains_key(l)
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &LocalId> {
-        self.map.keys()
-    }
-
-    /// Each local in scope with its spelling's text.
-    fn texts(&self) -> impl Iterator<Item = (&LocalId, &str)> {
-        self.map.iter().map(|(l, (_, s))| (l, s.as_str()))
-    }
-}
-
-impl std::ops::Index<&LocalId> for Names {
-    type Output = Ident;
-    fn index(&self, l: &LocalId) -> &Ident {
-        &self.map[l].0
-    }
 }
 
 /// The body and the fn's parameters, for the type-discovery pass.

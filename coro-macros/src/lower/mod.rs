@@ -25,6 +25,7 @@ mod suspend;
 mod tail_temps;
 mod temps;
 mod unsafe_code;
+mod verbatim;
 
 pub use assign::is_compound_assign;
 use sites::{item_numbers, pattern_numbers, SitesByAddress};
@@ -38,9 +39,8 @@ use quote::ToTokens;
 use syn::{Ident, Path};
 
 use crate::ir::*;
-use crate::rewrite::{Exit, LoopLabel, Rewriter};
+use crate::rewrite::LoopLabel;
 use crate::syntax::names::hidden;
-use crate::syntax::uses;
 
 /// What the lowering hands on: the body as blocks, the items it hoisted out of the body, and
 /// the start state's `field: expr` pairs (the fn's parameters).
@@ -451,75 +451,6 @@ impl<'a> Lowerer<'a> {
     fn terminate(&mut self, term: Term) {
         self.push(Node::Term(term));
         self.cursor = None;
-    }
-
-    // ---- verbatim code ----
-
-    /// Rewrites yield-free code and computes its effects; exits out of it are recorded as
-    /// embedded terminators.
-    fn verbatim_expr(&mut self, e: &syn::Expr) -> Operand {
-        let effects = uses::of_expr(e, &|n| self.resolve(n));
-        let mut e = e.clone();
-        let exits = self.rewrite(|r| syn::visit_mut::VisitMut::visit_expr_mut(r, &mut e));
-        self.operand_with_exits(e.to_token_stream(), effects, exits)
-    }
-
-    fn verbatim_place(&mut self, e: &syn::Expr) -> Operand {
-        let effects = uses::of_place(e, &|n| self.resolve(n));
-        let mut e = e.clone();
-        let exits = self.rewrite(|r| syn::visit_mut::VisitMut::visit_expr_mut(r, &mut e));
-        self.operand_with_exits(e.to_token_stream(), effects, exits)
-    }
-
-    fn verbatim_stmt(&mut self, s: &syn::Stmt) -> Operand {
-        let effects = uses::of_stmt(s, &|n| self.resolve(n));
-        let mut s = s.clone();
-        let exits = self.rewrite(|r| syn::visit_mut::VisitMut::visit_stmt_mut(r, &mut s));
-        self.operand_with_exits(s.to_token_stream(), effects, exits)
-    }
-
-    fn rewrite(&mut self, f: impl FnOnce(&mut Rewriter)) -> Vec<Exit> {
-        let base = self.ir.embedded.len();
-        let alias = self.self_alias.clone();
-        let mut r = Rewriter::new(self.krate, &self.labels, alias.as_ref(), base);
-        f(&mut r);
-        r.exits
-    }
-
-    fn operand_with_exits(
-        &mut self,
-        tokens: TokenStream,
-        mut effects: Effects,
-        exits: Vec<Exit>,
-    ) -> Operand {
-        for exit in exits {
-            let term = match exit {
-                Exit::Return(v) => Term::Return(with_placeholders(v)),
-                Exit::Break { target, value } => {
-                    let exit = self.loop_exit(target);
-                    let wants = self.loops[target].wants_value;
-                    let value = match value {
-                        Some(v) => Some(with_placeholders(v)),
-                        None if wants => Some(plain(quote::quote!(()))),
-                        None => None,
-                    };
-                    Term::Jump {
-                        target: exit,
-                        value,
-                    }
-                }
-                Exit::Continue { target } => {
-                    let head = self.loops[target].head.expect("continue targets a loop");
-                    Term::Jump {
-                        target: head,
-                        value: None,
-                    }
-                }
-            };
-            effects.embedded.push(self.ir.embedded.len());
-            self.ir.embedded.push(term);
-        }
-        Operand { tokens, effects }
     }
 
     /// The exit block of a split loop, created on first use.

@@ -7,14 +7,13 @@
 //! used as the receiver of another method is not. The liveness analysis saves a local across a
 //! yield when it is used later, or when it may still hold a value that must be dropped later.
 
-use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 use syn::{Expr, Pat, Stmt};
 
 use crate::ir::{Effects, LocalId};
 use crate::syntax::detect::stmt_diverges;
-use crate::syntax::guess::{borrows_arguments, consumes_receiver};
-use crate::syntax::scope::{binds_by_value, format_captures, format_string_index, Scopes};
+use crate::syntax::guess::consumes_receiver;
+use crate::syntax::scope::{binds_by_value, Scopes};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -44,29 +43,6 @@ pub fn of_place(expr: &Expr, resolve: &dyn Fn(&str) -> Option<LocalId>) -> Effec
     let mut c = Collector::new(resolve);
     c.expr(expr, Ctx::Place);
     c.fx
-}
-
-/// The by-value uses of tracked locals in the arguments of a macro named `name` (see
-/// [`move_sites`]), by the rule the effects follow for that macro.
-pub fn macro_move_sites(
-    name: &str,
-    args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
-    resolve: &dyn Fn(&str) -> Option<LocalId>,
-) -> HashSet<*const Expr> {
-    let mut c = Collector::new(resolve);
-    c.move_sites = Some(HashSet::default());
-    c.macro_args(name, args.iter());
-    c.move_sites.unwrap_or_default()
-}
-
-/// How a macro uses its arguments: by reference for those known to borrow them (`println!`,
-/// `assert_eq!`, `matches!`…), by value otherwise.
-fn macro_ctx(name: &str) -> Ctx {
-    if borrows_arguments(name) {
-        Ctx::Place
-    } else {
-        Ctx::Value
-    }
 }
 
 /// The code the drop-flag rewrite reads: an expression, the statements of an arm, or an `if`
@@ -528,68 +504,8 @@ impl<'a> Collector<'a> {
             }
         }
     }
-
-    fn mac(&mut self, mac: &syn::Macro) {
-        let name = crate::syntax::macros::macro_name(mac);
-        let parsed = mac
-            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated);
-        match parsed {
-            Ok(args) => {
-                // The drop-flag rewrite reads them the same way (`macro_move_sites`).
-                self.macro_args(&name, args.iter());
-                // Inline format arguments: `println!("{x}")` reads `x`.
-                self.format_strings(&mac.tokens);
-            }
-            Err(_) => self.tokens(&mac.tokens, Ctx::Place),
-        }
-    }
-
-    /// The arguments of a macro that takes expressions; a formatting macro's named argument
-    /// (`x = value`) is a value passed like the others, not an assignment.
-    fn macro_args<'e>(&mut self, name: &str, args: impl Iterator<Item = &'e Expr>) {
-        let ctx = macro_ctx(name);
-        let formats = format_string_index(name).is_some();
-        for a in args {
-            match a {
-                Expr::Assign(named) if formats && Self::single_ident(&named.left).is_some() => {
-                    self.expr(&named.right, ctx)
-                }
-                a => self.expr(a, ctx),
-            }
-        }
-    }
-
-    fn tokens(&mut self, tokens: &TokenStream, ctx: Ctx) {
-        let mut prev_was_dot = false;
-        for tt in tokens.clone() {
-            match &tt {
-                TokenTree::Ident(i) if !prev_was_dot => self.unreadable_name(&i.to_string(), ctx),
-                TokenTree::Group(g) => self.tokens(&g.stream(), ctx),
-                TokenTree::Literal(_) => self.format_strings(&TokenStream::from(tt.clone())),
-                _ => {}
-            }
-            prev_was_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
-        }
-    }
-
-    fn format_strings(&mut self, tokens: &TokenStream) {
-        for tt in tokens.clone() {
-            match tt {
-                TokenTree::Literal(lit) => {
-                    if let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(lit.into_token_stream()) {
-                        for name in format_captures(&s.value()) {
-                            self.unreadable_name(&name, Ctx::Place);
-                        }
-                    }
-                }
-                TokenTree::Group(g) => self.format_strings(&g.stream()),
-                _ => {}
-            }
-        }
-    }
 }
 
-use quote::ToTokens;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeSet;
 
@@ -605,6 +521,10 @@ impl<'ast> Visit<'ast> for IdentFinder {
         }
     }
 }
+
+mod macros;
+
+pub use macros::macro_move_sites;
 
 #[cfg(test)]
 mod tests;
