@@ -72,8 +72,7 @@ impl Lowerer<'_> {
     pub(super) fn lower_compound_assign(&mut self, b: &syn::ExprBinary) -> Option<Operand> {
         let overloaded = overloaded_operand(&b.right)
             || self.place_not_a_number(&b.left)
-            || self.value_moves_what_the_place_uses(b)
-            || self.moves_across_sides(b).1;
+            || self.value_moves_what_the_place_uses(b);
         if expr_yields(&b.left) && !overloaded {
             // Only one the pass sees (not one the lowering wrote itself).
             let numbered = self
@@ -152,34 +151,11 @@ impl Lowerer<'_> {
         Some(())
     }
 
-    /// Whether one side of `place op= value` may move a local of the coroutine that the other
-    /// side uses (not `self` nor another reference, which a use reborrows, nor one known to be
-    /// `Copy`): only one of the two orders compiles then, so the probe, which writes both, is
-    /// not used. A local both sides only borrow (`d.get()` in each) does not count.
+    /// Whether one side of `place op= value` surely moves a local of the coroutine that the
+    /// other side names: only one of the two orders compiles then, so the probe, which writes
+    /// both, is not used. A local both sides only borrow (`d.get()` in each) does not count.
     fn index_shares_a_local_with_the_value(&self, b: &syn::ExprBinary) -> bool {
-        let (place_moves, value_moves) = self.moves_across_sides(b);
-        place_moves || value_moves
-    }
-
-    /// Whether the place may move a local the value uses, and whether the value may move one
-    /// the place uses, for locals visibly not numbers (so not known to be `Copy`: an unseen
-    /// type is taken for a number, as the probe does).
-    fn moves_across_sides(&self, b: &syn::ExprBinary) -> (bool, bool) {
-        let resolve = |n: &str| self.resolve(n);
-        let place = crate::syntax::uses::of_place(&b.left, &resolve);
-        let value = crate::syntax::uses::of_expr(&b.right, &resolve);
-        let used = |fx: &Effects, l: &LocalId| fx.uses.contains(l) || fx.moves.contains(l);
-        let movable = |l: &LocalId| {
-            let local = &self.ir.locals[*l];
-            local.text() != "self"
-                && !local.copy
-                && !local.trivial_drop
-                && (local.not_a_number || local.owned)
-        };
-        (
-            place.moves.iter().any(|l| movable(l) && used(&value, l)),
-            value.moves.iter().any(|l| movable(l) && used(&place, l)),
-        )
+        self.surely_moves(&b.left, &b.right) || self.surely_moves(&b.right, &b.left)
     }
 
     /// A place that does not yield, with the indices that run code computed into hidden locals
@@ -276,63 +252,23 @@ impl Lowerer<'_> {
     /// Whether the value surely moves a local the place uses (`s.l[f(&d)] += d.add(1)` with an
     /// owned `d`): value first, the place could not use it, so the operator is an overloaded
     /// one. Surely: a consuming method on the local, or the local passed to a call, when the
-    /// local is known to own a value that is not `Copy`.
+    /// local is known to own a value that is not `Copy`, or is visibly not a number (a
+    /// parameter `d: D`, seed 614180323402).
     fn value_moves_what_the_place_uses(&self, b: &syn::ExprBinary) -> bool {
-        if !expr_yields(&b.left) {
-            return false;
-        }
-        // (name, surely not `Copy` by itself): a consuming method's receiver is taken to move
-        // unless known `Copy`; a call's argument only when known to own a collection.
-        struct Moved(Vec<(String, bool)>);
-        impl<'ast> syn::visit::Visit<'ast> for Moved {
-            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-                // Methods that take `self` whatever the type (an operator trait's, a
-                // conversion): not `sum` or `map`, which a type may define on `&self`.
-                const CONSUMING: &[&str] = &[
-                    "add",
-                    "sub",
-                    "mul",
-                    "div",
-                    "rem",
-                    "bitand",
-                    "bitor",
-                    "bitxor",
-                    "shl",
-                    "shr",
-                    "neg",
-                    "not",
-                    "into",
-                    "into_iter",
-                    "into_inner",
-                    "unwrap",
-                    "expect",
-                ];
-                if CONSUMING.contains(&m.method.to_string().as_str()) {
-                    if let Expr::Path(p) = peel(&m.receiver) {
-                        self.0
-                            .extend(p.path.get_ident().map(|i| (i.to_string(), true)));
-                    }
-                }
-                syn::visit::visit_expr_method_call(self, m);
-            }
-            fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-                for a in &c.args {
-                    if let Expr::Path(p) = peel(a) {
-                        self.0
-                            .extend(p.path.get_ident().map(|i| (i.to_string(), false)));
-                    }
-                }
-                syn::visit::visit_expr_call(self, c);
-            }
-        }
-        let mut moved = Moved(Vec::new());
-        syn::visit::Visit::visit_expr(&mut moved, &b.right);
-        let place = b.left.to_token_stream();
-        moved.0.iter().any(|(name, consumed)| {
-            self.resolve(name).is_some_and(|l| {
-                let local = &self.ir.locals[l];
-                !local.copy && (*consumed || local.owned)
-            }) && crate::syntax::names::mentions(&place, name)
+        expr_yields(&b.left) && self.surely_moves(&b.right, &b.left)
+    }
+
+    /// Whether `from` surely moves (see [`surely_moved`]) a local that `used_in` names, one
+    /// not known to be `Copy`.
+    fn surely_moves(&self, from: &Expr, used_in: &Expr) -> bool {
+        let used = used_in.to_token_stream();
+        surely_moved(from).iter().any(|(name, consumed)| {
+            name != "self"
+                && self.resolve(name).is_some_and(|l| {
+                    let local = &self.ir.locals[l];
+                    !local.copy && (*consumed || local.owned || local.not_a_number)
+                })
+                && crate::syntax::names::mentions(&used, name)
         })
     }
 
@@ -454,4 +390,66 @@ fn derefs_a_computed_pointer(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// The locals code surely moves, by name, each with whether it is surely not `Copy` by itself:
+/// the receiver of a method that takes `self` whatever the type (an operator trait's, a
+/// conversion: not `sum` or `map`, which a type may define on `&self`), or a call's argument
+/// (a move unless the local is `Copy`). `yield_!`'s and std's expression macros' arguments
+/// count.
+fn surely_moved(e: &Expr) -> Vec<(String, bool)> {
+    struct Moved(Vec<(String, bool)>);
+    impl<'ast> syn::visit::Visit<'ast> for Moved {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            const CONSUMING: &[&str] = &[
+                "add",
+                "sub",
+                "mul",
+                "div",
+                "rem",
+                "bitand",
+                "bitor",
+                "bitxor",
+                "shl",
+                "shr",
+                "neg",
+                "not",
+                "into",
+                "into_iter",
+                "into_inner",
+                "unwrap",
+                "expect",
+            ];
+            if CONSUMING.contains(&m.method.to_string().as_str()) {
+                if let Expr::Path(p) = peel(&m.receiver) {
+                    self.0
+                        .extend(p.path.get_ident().map(|i| (i.to_string(), true)));
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            for a in &c.args {
+                if let Expr::Path(p) = peel(a) {
+                    self.0
+                        .extend(p.path.get_ident().map(|i| (i.to_string(), false)));
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if crate::syntax::detect::yield_kind(m).is_some() {
+                if let Ok(arg) = m.parse_body::<Expr>() {
+                    self.visit_expr(&arg);
+                }
+            } else if let Some(args) = crate::syntax::macros::expression_macro_args(m) {
+                for a in args.exprs() {
+                    self.visit_expr(a);
+                }
+            }
+        }
+    }
+    let mut moved = Moved(Vec::new());
+    syn::visit::Visit::visit_expr(&mut moved, e);
+    moved.0
 }
