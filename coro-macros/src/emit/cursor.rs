@@ -151,7 +151,6 @@ impl<'a> Emit<'a> {
     }
 
     pub(super) fn term(&self, term: &Term, cx: &mut ArmCtx) -> TokenStream {
-        let state = self.state(cx.guarded);
         let krate = self.krate;
         let state_enum = &self.state_enum;
         match term {
@@ -218,7 +217,8 @@ impl<'a> Emit<'a> {
                 let leave = self.leave_in_place(Some(*target), cx);
                 let next = self.construct(*target, param, cx);
                 cx.names = saved;
-                quote!({ #eval #leave #krate::__private::store(#state, #next); continue #label; })
+                let store = self.store(cx.guarded, next);
+                quote!({ #eval #leave #store; continue #label; })
             }
             Term::Yield { value, resume } => {
                 cx.transitions.push(*resume);
@@ -244,10 +244,11 @@ impl<'a> Emit<'a> {
                         cx.guarded,
                         quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#y))),
                     );
+                    let store = self.store(cx.guarded, next);
                     return quote!({
                         let #y = #t;
                         #leave
-                        #krate::__private::store(#state, #next);
+                        #store;
                         #out;
                     });
                 }
@@ -264,8 +265,9 @@ impl<'a> Emit<'a> {
                         cx.guarded,
                         quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#t))),
                     );
+                    let store = self.store(cx.guarded, next);
                     return quote!({
-                        #krate::__private::store(#state, #next);
+                        #store;
                         #out;
                     });
                 }
@@ -273,9 +275,10 @@ impl<'a> Emit<'a> {
                     cx.guarded,
                     quote!(::core::option::Option::Some(#krate::CoroutineState::Yielded(#y))),
                 );
+                let store = self.store(cx.guarded, next);
                 quote!({
                     let #y = #t;
-                    #krate::__private::store(#state, #next);
+                    #store;
                     #out;
                 })
             }
@@ -296,9 +299,10 @@ impl<'a> Emit<'a> {
                     cx.guarded,
                     quote!(::core::option::Option::Some(#krate::CoroutineState::Complete(#r))),
                 );
+                let complete = self.store(cx.guarded, quote!(#state_enum::Complete));
                 quote!({
                     let #r = #t;
-                    #krate::__private::store(#state, #state_enum::Complete);
+                    #complete;
                     #out;
                 })
             }
@@ -416,9 +420,7 @@ impl<'a> Emit<'a> {
             v.set_span(n.span().located_at(at));
             v
         };
-        let state_enum = &self.state_enum;
         let block = &self.ir.blocks[target];
-        let name = &block.name;
         let mut fields = Vec::new();
         let plan = cx.plan;
         for &l in &plan.fields[target] {
@@ -456,11 +458,10 @@ impl<'a> Emit<'a> {
                 }
             }
         }
-        if fields.is_empty() {
-            quote!(#state_enum::#name)
-        } else {
-            quote!(#state_enum::#name { #(#fields,)* })
-        }
+        self.variant_path(
+            target,
+            (!fields.is_empty()).then(|| quote!({ #(#fields,)* })),
+        )
     }
 
     /// Leaving an in-place arm for another variant: move its fields out of the state (which
@@ -483,7 +484,6 @@ impl<'a> Emit<'a> {
         }
         let state = self.state(cx.guarded);
         let state_enum = &self.state_enum;
-        let name = &self.ir.blocks[cx.block].name;
         let bindings = ip.fields.iter().map(|l| {
             let f = &self.ir.locals[*l].field;
             if self.out_of_slot(*l, cx) {
@@ -495,8 +495,9 @@ impl<'a> Emit<'a> {
             quote!(#f: #moved)
         });
         let bindings: Vec<TokenStream> = bindings.collect();
+        let pattern = self.variant_path(cx.block, Some(quote!({ #(#bindings,)* })));
         quote! {
-            let #state_enum::#name { #(#bindings,)* } = ::core::mem::replace(#state, #state_enum::Poisoned) else {
+            let #pattern = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                 ::core::unreachable!()
             };
         }

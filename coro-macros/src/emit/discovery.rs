@@ -13,8 +13,9 @@ impl Emit<'_> {
         input: &DiscoveryInput,
         plan: &Plan,
         type_params: &[Ident],
+        state_ty: &TokenStream,
     ) -> TokenStream {
-        let (state, state_enum) = (self.state_var(), &self.state_enum);
+        let state = self.state_var();
         let tys = hidden("__coro_tys");
         let types = hidden("__coro_types");
         let params = plan.type_params();
@@ -44,7 +45,7 @@ impl Emit<'_> {
             #probes
             let #tys = {
                 fn #types<#(#type_params),*>(
-                    _: &#state_enum<#(#type_params),*>,
+                    _: &#state_ty,
                 ) -> (#(::core::marker::PhantomData<#type_params>,)*) {
                     (#(::core::marker::PhantomData::<#type_params>,)*)
                 }

@@ -18,7 +18,6 @@ impl<'a> Emit<'a> {
     ) -> ArmOut {
         let block = &self.ir.blocks[b];
         let state_enum = &self.state_enum;
-        let name = &block.name;
         let mut cursor = Cursor::new(self.ir, block.code);
         let mut cx = ArmCtx {
             plan,
@@ -325,11 +324,8 @@ impl<'a> Emit<'a> {
         }
         let body = super::prune::unused_declarations(body, &cx.tentative);
 
-        let pattern = if pattern.is_empty() {
-            quote!(#state_enum::#name)
-        } else {
-            quote!(#state_enum::#name { #(#pattern,)* })
-        };
+        let pattern =
+            self.variant_path(b, (!pattern.is_empty()).then(|| quote!({ #(#pattern,)* })));
         let arm = if in_place || !cx.guarded {
             // In place: the pattern binds `&mut` fields of `&mut state`. Without any arm in
             // place, the whole state is matched by value (`match mem::replace(…)`).
@@ -340,9 +336,10 @@ impl<'a> Emit<'a> {
         } else {
             // Take the variant out, leaving `Poisoned`, and own its fields.
             let state = self.state(cx.guarded);
+            let any = self.variant_path(b, Some(quote!({ .. })));
             quote! {
                 #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_unsafe)]
-                #state_enum::#name { .. } => {
+                #any => {
                     let #pattern = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                         ::core::unreachable!()
                     };

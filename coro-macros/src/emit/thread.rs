@@ -144,7 +144,7 @@ impl<'a> Emit<'a> {
             .unwrap_or_default();
         let ip = cx.in_place.take().expect("an in-place arm");
         let block = &self.ir.blocks[cx.block];
-        let (state, state_enum, name) = (self.state(cx.guarded), &self.state_enum, &block.name);
+        let (state, state_enum) = (self.state(cx.guarded), &self.state_enum);
         let moved = |l: &LocalId| hidden(&format!("__moved_{}", self.ir.locals[*l].field));
         let pattern = ip.fields.iter().map(|l| {
             let (f, m) = (&self.ir.locals[*l].field, moved(l));
@@ -154,8 +154,9 @@ impl<'a> Emit<'a> {
             }
             quote!(#f: #m)
         });
+        let pattern = self.variant_path(cx.block, Some(quote!({ #(#pattern,)* })));
         let mut out = quote! {
-            let #state_enum::#name { #(#pattern,)* } = ::core::mem::replace(#state, #state_enum::Poisoned) else {
+            let #pattern = ::core::mem::replace(#state, #state_enum::Poisoned) else {
                 ::core::unreachable!()
             };
         };
