@@ -1,6 +1,7 @@
 //! One arm's frame: the variant's pattern, the Rust blocks of the scopes its code may close,
 //! and how the arm spells each local where it starts.
 
+use super::thread::arm_splice_budget;
 use super::*;
 use crate::ir::walk::closes_in;
 

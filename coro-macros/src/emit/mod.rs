@@ -18,6 +18,7 @@ mod cursor;
 mod cycle;
 mod discovery;
 mod frame;
+mod groups;
 mod inline;
 mod names;
 mod operand;
@@ -25,6 +26,7 @@ mod prune;
 mod shadow;
 mod thread;
 
+use groups::group_name;
 use names::Names;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -200,39 +202,6 @@ struct InPlace {
 
 impl<'a> Emit<'a> {
     /// The variable that holds the state, in the outer fn (captured by the step closure).
-    /// The group of block `b`'s variant in a large machine (see `GROUP_ABOVE_BLOCKS`).
-    fn group_of(&self, b: BlockId) -> Option<usize> {
-        (self.ir.blocks.len() > GROUP_ABOVE_BLOCKS).then_some(b / GROUP_SPAN)
-    }
-
-    /// The path of block `b`'s variant followed by `fields` (`{ … }`, if any): `State::Name`,
-    /// or `State::Group(Group::Name)` in a large machine.
-    pub(super) fn variant_path(&self, b: BlockId, fields: Option<TokenStream>) -> TokenStream {
-        let (state_enum, name) = (&self.state_enum, &self.ir.blocks[b].name);
-        match self.group_of(b) {
-            Some(g) => {
-                let group = group_name(g);
-                quote!(#state_enum::#group(#group::#name #fields))
-            }
-            None => quote!(#state_enum::#name #fields),
-        }
-    }
-
-    /// Writes `next` into the state, which holds `Poisoned` here.
-    pub(super) fn store(&self, guarded: bool, next: TokenStream) -> TokenStream {
-        if self.ir.blocks.len() > ASSIGN_ABOVE_BLOCKS {
-            let var = self.state_var();
-            if guarded {
-                quote!(*#var = #next)
-            } else {
-                quote!(#var = #next)
-            }
-        } else {
-            let (krate, state) = (self.krate, self.state(guarded));
-            quote!(#krate::__private::store(#state, #next))
-        }
-    }
-
     pub fn state_var(&self) -> Ident {
         hidden("__state")
     }
@@ -616,41 +585,6 @@ impl<'a> Emit<'a> {
 /// The hidden name of a `let` binding written under another name (see [`Renames`]).
 fn renamed_name(ir: &Ir, l: LocalId) -> Ident {
     hidden(&format!("__renamed_{}", ir.locals[l].field))
-}
-
-/// Machines of more blocks than this write their transitions as assignments (`state = next`,
-/// which drops the `Poisoned` the slot holds) rather than `__private::store`: that is a generic
-/// call fewer to type check and to compile at each transition (`bench/compile_time.py`,
-/// 216 yields: `cargo check` 12% fewer instructions; 108 yields: a debug build 11% fewer).
-/// Small machines keep `store`, which saves the drop check at run time.
-const ASSIGN_ABOVE_BLOCKS: usize = 128;
-
-/// Machines of more blocks than this group their variants in nested enums, one per span of
-/// `GROUP_SPAN` blocks, each generic only in the locals its own variants hold: the state is
-/// `State<Group0<…>, Group1<…>, …>`, and each `State::…` path instantiates the groups' parameters
-/// instead of one per saved local (216 yields: 148 type parameters, `cargo check` 27% fewer
-/// instructions with the assignments above; smaller machines gained nothing and their debug
-/// builds lost a little, and the state grows by a discriminant).
-const GROUP_ABOVE_BLOCKS: usize = 384;
-const GROUP_SPAN: usize = 64;
-
-/// The name of the nested enum of group `g` (see `GROUP_ABOVE_BLOCKS`).
-fn group_name(g: usize) -> Ident {
-    hidden(&format!("__CoroGroup{g}"))
-}
-
-/// How many jumps one arm may thread (each copies the target's code into the arm).
-const SPLICE_BUDGET: usize = 24;
-
-/// How many jumps all the arms together may thread, so that the code copies stay linear in the
-/// body: a body with many suspension points gets fewer per arm (at least two), and compiles in
-/// time proportional to its size (`bench/compile_time.py`; 108 yields: a debug build 1.04 s
-/// with 24 per arm, 0.61 s with 2). Small machines, where threading pays, keep the full budget.
-const TOTAL_SPLICE_BUDGET: usize = 288;
-
-/// The splice budget of each arm of a machine with `arms` arms.
-fn arm_splice_budget(arms: usize) -> usize {
-    (TOTAL_SPLICE_BUDGET / arms.max(1)).clamp(2, SPLICE_BUDGET)
 }
 
 fn mutability(mutable: bool) -> TokenStream {

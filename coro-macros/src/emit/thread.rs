@@ -225,3 +225,17 @@ impl<'a> Emit<'a> {
         out
     }
 }
+
+/// How many jumps one arm may thread (each copies the target's code into the arm).
+const SPLICE_BUDGET: usize = 24;
+
+/// How many jumps all the arms together may thread, so that the code copies stay linear in the
+/// body: a body with many suspension points gets fewer per arm (at least two), and compiles in
+/// time proportional to its size (`bench/compile_time.py`; 108 yields: a debug build 1.04 s
+/// with 24 per arm, 0.61 s with 2). Small machines, where threading pays, keep the full budget.
+const TOTAL_SPLICE_BUDGET: usize = 288;
+
+/// The splice budget of each arm of a machine with `arms` arms.
+pub(super) fn arm_splice_budget(arms: usize) -> usize {
+    (TOTAL_SPLICE_BUDGET / arms.max(1)).clamp(2, SPLICE_BUDGET)
+}
