@@ -120,3 +120,5 @@ mod stages;
 
 #[cfg(test)]
 mod robustness;
+#[cfg(test)]
+mod scratch_prof;
