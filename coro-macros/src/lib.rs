@@ -120,5 +120,3 @@ mod stages;
 
 #[cfg(test)]
 mod robustness;
-#[cfg(test)]
-mod scratch_prof;
