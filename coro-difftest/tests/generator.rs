@@ -67,7 +67,7 @@ fn let_chains_only_in_edition_2024() {
 fn the_findings_case_files_parse() {
     for (file, n) in [
         ("findings/issue19.txt", 64),
-        ("findings/issue19-2024.txt", 4),
+        ("findings/issue19-2024.txt", 6),
         ("findings/temporaries.txt", 77),
         ("findings/deferred-init.txt", 3),
         ("findings/op-assign.txt", 24),

@@ -113,7 +113,15 @@ impl Lowerer<'_> {
     }
 
     pub fn lower_if(&mut self, i: &syn::ExprIf, want: Want) -> Option<Operand> {
-        if is_yielding_chain(&i.cond) {
+        // A chain that yields, or whose `let` makes temporaries that must live through a
+        // then-block that yields (as a lone `if let`'s do): one `if` at a time.
+        let lets_keep_temporaries = || {
+            crate::syntax::detect::block_yields(&i.then_branch)
+                && chain_operands(&i.cond)
+                    .iter()
+                    .any(|c| matches!(c, Expr::Let(l) if self.has_temporaries(&l.expr)))
+        };
+        if is_yielding_chain(&i.cond) || (is_chain(&i.cond) && lets_keep_temporaries()) {
             return self.lower_expr(&if_chain_as_nested_ifs(i), want);
         }
         if let Some(m) = self.if_let_as_match(i) {
@@ -428,9 +436,12 @@ pub(super) fn has_condition_let(cond: &Expr) -> bool {
 
 /// Whether a condition is a `let` chain (`a && let Some(x) = b && …`) with a yield in it.
 pub(super) fn is_yielding_chain(cond: &Expr) -> bool {
-    matches!(cond, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)))
-        && has_condition_let(cond)
-        && expr_yields(cond)
+    is_chain(cond) && expr_yields(cond)
+}
+
+/// Whether a condition is a `let` chain (`a && let Some(x) = b && …`).
+fn is_chain(cond: &Expr) -> bool {
+    matches!(cond, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_))) && has_condition_let(cond)
 }
 
 /// The operands of a condition chain, split at its top-level `&&`s, in order.

@@ -151,6 +151,19 @@ pub fn while_chain_temporaries(p: u32) -> u32 {
     n
 }
 
+/// An `if` let chain keeps its `let`'s scrutinee temporaries through a then-block that yields,
+/// as a lone `if let` does (seed 631360192623: dropped at the block's first yield).
+#[coro::coroutine(yield = u32, resume = u32)]
+pub fn if_chain_temporaries(p: u32) -> u32 {
+    if p > 0
+        && let Some(x) = (p < 5).then_some(D::new(7, p).get())
+    {
+        log(format!("got {}", yield_!(x)));
+    }
+    log("after".to_string());
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +295,18 @@ mod tests {
         assert_eq!(chained(Some(3), 5).collect::<Vec<_>>(), [3, 5]);
         assert_eq!(chained(Some(9), 5).collect::<Vec<_>>(), [5]);
         assert_eq!(chained(None, 5).collect::<Vec<_>>(), [5]);
+    }
+
+    #[test]
+    fn if_let_chains_keep_scrutinee_temporaries_through_the_then_block() {
+        // Recorded from rustc's coroutines (nightly, edition 2024, the same body with `yield`).
+        assert_eq!(
+            traced(if_chain_temporaries(3), &[10, 20, 30]),
+            ["new 7", "yield 3", "got 20", "drop 7", "after", "return 3"]
+        );
+        assert_eq!(
+            traced(if_chain_temporaries(7), &[10, 20, 30]),
+            ["new 7", "drop 7", "after", "return 7"]
+        );
     }
 }
