@@ -1472,9 +1472,9 @@ impl Gen<'_> {
                     _ => (format!("Ok({x})"), self.ex_res(d1.max(1), ys)),
                 };
                 let hy = scrut.has_yield();
-                let s0 = self.snapshot();
+                // What the `else` block moves stays moved: it may leave by a `break` to a label
+                // whose block goes on, where a later use of it would not compile (E0382).
                 let els = self.block_then(d1, None, &mut |g| vec![g.diverge(d1)]);
-                self.restore(&s0);
                 let mut s = Stmt::new(format!("let {pat} = @0 else @1;"), vec![e(scrut), b(els)])
                     .tag(F::LetElse);
                 if hy {
