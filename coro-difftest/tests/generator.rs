@@ -68,7 +68,7 @@ fn the_findings_case_files_parse() {
     for (file, n) in [
         ("findings/issue19.txt", 64),
         ("findings/issue19-2024.txt", 6),
-        ("findings/temporaries.txt", 77),
+        ("findings/temporaries.txt", 78),
         ("findings/deferred-init.txt", 3),
         ("findings/op-assign.txt", 24),
         ("findings/drop-flags.txt", 23),

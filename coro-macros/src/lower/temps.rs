@@ -56,10 +56,12 @@ impl Lowerer<'_> {
             Expr::Field(f) => self.extract_place(&mut f.base, pure_so_far, fx, false),
             Expr::Index(i) => {
                 self.extract_place(&mut i.expr, pure_so_far, fx, false);
+                let pure_before = *pure_so_far;
                 self.extract_in(&mut i.index, pure_so_far, fx);
                 // An index that ran code (`v[i.len() - 1]`) is computed first, so that the
-                // temporaries of what follows can still be made in order.
-                if !*pure_so_far && !super::expr::is_place(&i.index) {
+                // temporaries of what follows can still be made in order; not when code before
+                // it stays in place (it would run after the index, seed 639950127587).
+                if pure_before && !*pure_so_far && !super::expr::is_place(&i.index) {
                     self.computed_first(&mut i.index, fx);
                     *pure_so_far = true;
                 }
