@@ -319,6 +319,10 @@ impl Lowerer<'_> {
                 let binds = self.bind_pattern(pat, false);
                 if let [single] = binds.as_slice() {
                     self.ir.locals[*single].plain = is_plain_pattern(pat);
+                    // What the initialiser's spelling shows, as for a `let` that does not
+                    // yield (`D::new(4, { yield_!(p); 7 })` is not a number, seed 644245094705).
+                    self.ir.locals[*single].not_a_number =
+                        crate::syntax::guess::visibly_not_a_number(&init.expr);
                 }
                 self.push(Node::Let {
                     pat: pat_tokens(pat),
