@@ -76,6 +76,23 @@ fn let_else_bindings(c: u8) -> u8 {
     n
 }
 
+/// A flagged local read and then moved inside one macro's arguments (`vec![f(a.0), …,
+/// consume(a)]`): the read stays a read (seed 648540061924: the drop-flag rewrite took the
+/// address of an expression in a parse it had dropped for a move site, and the read panicked
+/// "used after its move").
+#[coro::coroutine(yield = u8, resume = u8)]
+fn read_then_moved_in_a_macro(c: u8) -> u8 {
+    let a = F("a");
+    if c == 0 {
+        yield_!(1);
+    } else {
+        let v = vec![a.0.len() as u8, 0, consume(a)];
+        log(format!("v {}", v[0] + v[2]));
+    }
+    yield_!(2);
+    c
+}
+
 // --- tests ---
 
 #[test]
@@ -200,6 +217,32 @@ fn let_else_bindings_keep_drop_flags() {
                 ],
             ),
             (&[0, 1, 1], 1, &["yield 1", "dropping", "drop a"]),
+        ],
+    );
+}
+
+#[test]
+fn a_flagged_local_read_then_moved_in_a_macros_arguments() {
+    check(
+        || read_then_moved_in_a_macro(0),
+        &[
+            (
+                &[0, 1, 1],
+                99,
+                &["yield 1", "yield 2", "drop a", "return 0"],
+            ),
+            (&[0, 1], 1, &["yield 1", "dropping", "drop a"]),
+        ],
+    );
+    check(
+        || read_then_moved_in_a_macro(1),
+        &[
+            (
+                &[0, 1, 1],
+                99,
+                &["consume a", "drop a", "v 2", "yield 2", "return 1"],
+            ),
+            (&[0], 1, &["consume a", "drop a", "v 2", "yield 2"]),
         ],
     );
 }

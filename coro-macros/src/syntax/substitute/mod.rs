@@ -442,6 +442,10 @@ impl VisitMut for Substitute<'_> {
         let format_at = name.as_deref().and_then(format_string_index);
         match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
             Ok(mut args) => {
+                // The sites are addresses in this parse of the arguments, freed once they are
+                // written back: forgotten then, so that a later parse reusing the memory does
+                // not take them for its own (seed 648540061924: a read became a `take`).
+                let outer_sites = self.move_sites.clone();
                 self.find_macro_moves(name.as_deref().unwrap_or_default(), &args);
                 // A format string's inline captures (`"{x}"`) of a rewritten name are written
                 // out as named arguments (`x = __renamed_x`) in std's formatting macros; in
@@ -491,6 +495,7 @@ impl VisitMut for Substitute<'_> {
                     }
                 }
                 mac.tokens = args.to_token_stream();
+                self.move_sites = outer_sites;
             }
             Err(_) => {
                 // Cannot tell what the macro does with a rewritten name: give up.

@@ -42,8 +42,12 @@ impl Collector<'_> {
             .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated);
         match parsed {
             Ok(args) => {
-                // The drop-flag rewrite reads them the same way (`macro_move_sites`).
+                // The drop-flag rewrite reads them the same way (`macro_move_sites`), in its own
+                // parse: sites in this one are addresses freed on return, which a later parse
+                // may reuse (seed 648540061924: a read was taken for a move).
+                let sites = self.move_sites.take();
                 self.macro_args(&name, args.iter());
+                self.move_sites = sites;
                 // Inline format arguments: `println!("{x}")` reads `x`.
                 self.format_strings(&mac.tokens);
             }
